@@ -1,0 +1,153 @@
+# brinch: build, run and test a teaching microkernel for 32-bit x86.
+# `make` builds build/kernel.elf, the user programs, build/initrd.cpio and
+# build/brinch.iso.  `make run` boots it; `make test` runs every test.
+
+# ---- toolchain -----------------------------------------------------------
+# Prefer a bare-metal i686-elf cross compiler, else Debian's i686-linux-gnu.
+TOOLPREFIX ?= $(shell if i686-elf-gcc --version >/dev/null 2>&1; then echo i686-elf-; \
+	elif i686-linux-gnu-gcc --version >/dev/null 2>&1; then echo i686-linux-gnu-; fi)
+CC      := $(TOOLPREFIX)gcc
+LD      := $(TOOLPREFIX)ld
+AR      := $(TOOLPREFIX)ar
+NM      := $(TOOLPREFIX)nm
+NASM    ?= nasm
+HOSTCC  ?= gcc
+PYTHON  ?= /usr/bin/python3
+QEMU    ?= qemu-system-i386
+
+OPT     ?= -O2
+# Freestanding: no libc, no PIE, no stack protector, no SSE/x87 code
+# generation; frame pointers kept so a panic can print a backtrace.
+CFLAGS  := -m32 -march=i686 -std=gnu11 $(OPT) -g -ffreestanding -nostdinc \
+	-isystem $(shell $(CC) -print-file-name=include 2>/dev/null) \
+	-fno-pie -fno-pic -fno-stack-protector -fno-omit-frame-pointer \
+	-mno-sse -mno-sse2 -mno-mmx -mno-80387 -fno-builtin -fno-strict-aliasing \
+	-Wall -Wextra -Wno-unused-parameter -Werror=implicit-function-declaration \
+	-Iinclude -I.
+NASMFLAGS := -f elf32 -g -F dwarf
+LDFLAGS := -m elf_i386 -nostdlib
+# libgcc supplies 64-bit division (__udivdi3) and nothing that needs an OS.
+LIBGCC  := $(shell $(CC) -m32 -print-libgcc-file-name 2>/dev/null)
+
+BUILD   := build
+
+# ---- kernel --------------------------------------------------------------
+KERNEL_C   := $(wildcard kernel/*.c drivers/*.c lib/*.c)
+KERNEL_ASM := $(wildcard boot/*.asm kernel/*.asm)
+KERNEL_OBJ := $(patsubst %.asm,$(BUILD)/%.o,$(filter boot/%,$(KERNEL_ASM))) \
+	$(patsubst %.asm,$(BUILD)/%.o,$(filter-out boot/%,$(KERNEL_ASM))) \
+	$(patsubst %.c,$(BUILD)/%.o,$(KERNEL_C))
+KCFLAGS := $(CFLAGS) -DKERNEL -Ikernel -Idrivers
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(if $(filter user/%,$<),$(UCFLAGS),$(KCFLAGS)) -MMD -MP -c $< -o $@
+
+$(BUILD)/%.o: %.asm
+	@mkdir -p $(dir $@)
+	$(NASM) $(NASMFLAGS) -Iinclude/ $< -o $@
+
+# Two-pass link for symbolic backtraces: link once with an empty symbol
+# table, extract the symbols with nm, then link again with the table in
+# the last section, so no earlier address moves.
+$(BUILD)/kernel.elf: $(KERNEL_OBJ) kernel/kernel.ld tools/mksyms.py
+	$(CC) $(KCFLAGS) -c tools/ksyms_empty.c -o $(BUILD)/ksyms0.o
+	$(LD) $(LDFLAGS) -T kernel/kernel.ld -o $(BUILD)/kernel0.elf $(KERNEL_OBJ) $(BUILD)/ksyms0.o $(LIBGCC)
+	$(NM) -n $(BUILD)/kernel0.elf | $(PYTHON) tools/mksyms.py > $(BUILD)/ksyms.c
+	$(CC) $(KCFLAGS) -c $(BUILD)/ksyms.c -o $(BUILD)/ksyms.o
+	$(LD) $(LDFLAGS) -T kernel/kernel.ld -o $@ $(KERNEL_OBJ) $(BUILD)/ksyms.o $(LIBGCC)
+	@$(NM) $(BUILD)/kernel0.elf | grep -v -e ' ksym' -e ' kernel_end$$' > $(BUILD)/syms0.txt; \
+	 $(NM) $@ | grep -v -e ' ksym' -e ' kernel_end$$' > $(BUILD)/syms1.txt; \
+	 cmp -s $(BUILD)/syms0.txt $(BUILD)/syms1.txt || { echo "kernel symbols moved between link passes"; exit 1; }
+
+# ---- user space ----------------------------------------------------------
+UCFLAGS := $(CFLAGS) -Iuser/include
+ULIB_C   := $(wildcard user/lib/*.c) lib/string.c lib/format.c
+ULIB_ASM := $(wildcard user/lib/*.asm)
+ULIB_OBJ := $(patsubst %.asm,$(BUILD)/%.o,$(ULIB_ASM)) \
+	$(patsubst lib/%.c,$(BUILD)/user/shared/%.o,$(filter lib/%,$(ULIB_C))) \
+	$(patsubst %.c,$(BUILD)/%.o,$(filter user/%,$(ULIB_C)))
+UPROGS   := $(patsubst user/bin/%.c,$(BUILD)/user/bin/%,$(wildcard user/bin/*.c))
+
+# Shared lib/ sources are compiled a second time, with user flags.
+$(BUILD)/user/shared/%.o: lib/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(UCFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/user/libc.a: $(ULIB_OBJ)
+	rm -f $@; $(AR) rcs $@ $^
+
+$(BUILD)/user/bin/%: $(BUILD)/user/bin/%.o $(BUILD)/user/libc.a user/user.ld
+	$(LD) $(LDFLAGS) -T user/user.ld -o $@ $(BUILD)/user/lib/crt0.o $< $(BUILD)/user/libc.a $(LIBGCC)
+
+$(BUILD)/initrd.cpio: $(UPROGS) tools/mkinitrd.py $(wildcard user/files/*)
+	$(PYTHON) tools/mkinitrd.py $@ --dir bin $(UPROGS) --dir etc $(wildcard user/files/*)
+
+# ---- ISO -----------------------------------------------------------------
+$(BUILD)/brinch.iso: $(BUILD)/kernel.elf $(BUILD)/initrd.cpio iso/grub.cfg
+	rm -rf $(BUILD)/iso && mkdir -p $(BUILD)/iso/boot/grub
+	cp $(BUILD)/kernel.elf $(BUILD)/initrd.cpio $(BUILD)/iso/boot/
+	cp iso/grub.cfg $(BUILD)/iso/boot/grub/
+	grub-mkrescue -o $@ $(BUILD)/iso 2>$(BUILD)/grub-mkrescue.log || { cat $(BUILD)/grub-mkrescue.log; exit 1; }
+
+.DEFAULT_GOAL := all
+all: $(BUILD)/kernel.elf $(BUILD)/initrd.cpio $(BUILD)/brinch.iso
+
+# ---- running -------------------------------------------------------------
+ACCEL   ?= tcg
+MEM     ?= 128M
+CMDLINE ?=
+QEMUFLAGS := -machine pc -accel $(ACCEL) -m $(MEM) -no-reboot -nic none \
+	-device isa-debug-exit,iobase=0x501,iosize=1 $(if $(ICOUNT),-icount shift=0$(,)align=off$(,)sleep=off)
+, := ,
+
+deps:
+	@sh tools/ensure-deps.sh
+
+# -nographic puts the serial console on this terminal; Ctrl-A X quits.
+run: deps all
+	@echo "brinch: serial console on this terminal. Type 'halt' or press Ctrl-A then X to quit."
+	$(QEMU) $(QEMUFLAGS) -nographic -kernel $(BUILD)/kernel.elf -initrd $(BUILD)/initrd.cpio -append "$(CMDLINE)"; \
+	 s=$$?; [ $$s -eq 0 ] || [ $$s -eq 1 ] || echo "qemu exited with status $$s"
+
+run-iso: deps all
+	@echo "brinch: booting the ISO through GRUB. Type 'halt' or press Ctrl-A then X to quit."
+	$(QEMU) $(QEMUFLAGS) -nographic -cdrom $(BUILD)/brinch.iso; true
+
+# ---- tests ---------------------------------------------------------------
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/host/%,$(wildcard tests/unit/test_*.c))
+HOSTCFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Wno-unused-parameter -Iinclude -I. -Ikernel -DHOST_TEST \
+	-fsanitize=address,undefined -fno-omit-frame-pointer
+
+$(BUILD)/host/%: tests/unit/%.c tests/unit/unit.h $(wildcard lib/*.c lib/*.h kernel/*.h)
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOSTCFLAGS) -o $@ $< $(shell sed -n 's,^// *uses: *,,p' $<)
+
+unit: $(UNIT_TESTS)
+	@set -e; for t in $(UNIT_TESTS); do $$t; done
+
+# Host-side checks of tools/ (initrd packer, symbol table generator).
+# No .pytest_cache or __pycache__ is left in the source tree.
+PYTEST := PYTHONDONTWRITEBYTECODE=1 $(PYTHON) -m pytest -p no:cacheprovider
+
+tools-test:
+	$(PYTEST) -q tests/tools $(PYTEST_ARGS)
+
+# Boots the kernel under QEMU; serial logs go to build/test-logs/.
+integration: all
+	$(PYTEST) -q tests/integration $(PYTEST_ARGS)
+
+test: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory tools-test
+	@$(MAKE) --no-print-directory integration
+
+bench: deps all
+	$(PYTHON) tools/bench.py $(if $(ICOUNT),--icount)
+
+clean:
+	rm -rf $(BUILD)
+
+.PHONY: all deps run run-iso unit tools-test integration test bench clean
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

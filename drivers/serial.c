@@ -1,0 +1,64 @@
+/*
+ * COM1 driver (see serial.h).  Output is polled (wait for the transmit
+ * holding register to empty; fast under QEMU).  Input is interrupt
+ * driven: IRQ 4 drains the receive FIFO into the console line discipline.
+ */
+#include "kernel.h"
+#include "x86.h"
+#include "trap.h"
+#include "console.h"
+#include "serial.h"
+
+#define COM1		0x3F8
+#define REG_DATA	0	/* receive/transmit; divisor low with DLAB */
+#define REG_IER		1	/* interrupt enable; divisor high with DLAB */
+#define REG_FCR		2	/* FIFO control */
+#define REG_LCR		3	/* line control */
+#define REG_MCR		4	/* modem control */
+#define REG_LSR		5	/* line status */
+#define LSR_DATA_READY	0x01
+#define LSR_THR_EMPTY	0x20
+
+static int present;
+
+void
+serial_init(void)
+{
+	outb(COM1 + REG_IER, 0x00);	/* no interrupts yet */
+	outb(COM1 + REG_LCR, 0x80);	/* DLAB on: set the baud divisor */
+	outb(COM1 + REG_DATA, 1);	/* 115200 baud */
+	outb(COM1 + REG_IER, 0);
+	outb(COM1 + REG_LCR, 0x03);	/* 8 bits, no parity, 1 stop bit */
+	outb(COM1 + REG_FCR, 0xC7);	/* FIFOs on and cleared, 14-byte trigger */
+	outb(COM1 + REG_MCR, 0x0B);	/* DTR, RTS, OUT2 (routes the IRQ) */
+	present = inb(COM1 + REG_LSR) != 0xFF;
+}
+
+static void
+serial_interrupt(void)
+{
+	while (inb(COM1 + REG_LSR) & LSR_DATA_READY)
+		console_input(inb(COM1 + REG_DATA));
+}
+
+void
+serial_enable_interrupts(void)
+{
+	if (!present)
+		return;
+	irq_register(IRQ_COM1, serial_interrupt);
+	outb(COM1 + REG_IER, 0x01);	/* interrupt when data arrives */
+	serial_interrupt();		/* anything typed during boot */
+}
+
+void
+serial_putc(char c)
+{
+	int spins;
+
+	if (!present)
+		return;
+	for (spins = 0; spins < 100000 && !(inb(COM1 + REG_LSR) & LSR_THR_EMPTY); spins++)
+		;
+	outb(COM1 + REG_DATA, c);
+}

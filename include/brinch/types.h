@@ -1,0 +1,94 @@
+/*
+ * Structures passed between user space and the kernel through system
+ * calls.  Only fixed-size integer fields: no pointers, so the same bytes
+ * mean the same thing on every node (and could travel in a message).
+ */
+#ifndef BRINCH_TYPES_H
+#define BRINCH_TYPES_H
+
+#include <stdint.h>
+
+/* Process states, as the textbook names them (value of proc_info.state). */
+#define PSTATE_UNUSED	0
+#define PSTATE_NEW	1	/* being created */
+#define PSTATE_READY	2	/* on the ready queue */
+#define PSTATE_RUNNING	3	/* on the CPU */
+#define PSTATE_WAITING	4	/* on a wait (device) queue */
+#define PSTATE_ZOMBIE	5	/* exited, parent has not waited yet */
+
+#define PROC_NAME_LEN	16
+#define WAIT_NAME_LEN	16
+
+/* One row of `ps`: a snapshot of one PCB. */
+struct proc_info {
+	int32_t  pid;
+	int32_t  ppid;
+	int32_t  state;			/* PSTATE_* */
+	int32_t  priority;		/* larger runs first (policy-dependent) */
+	uint32_t user_ticks;		/* timer ticks spent in user mode */
+	uint32_t sys_ticks;		/* timer ticks spent in the kernel */
+	uint32_t start_tick;		/* uptime tick at creation */
+	uint32_t mem_bytes;		/* user memory: image + heap + stack */
+	uint32_t sig_pending;		/* bit n set: signal n pending */
+	uint32_t sig_blocked;		/* bit n set: signal n blocked */
+	char     name[PROC_NAME_LEN];
+	char     wait_on[WAIT_NAME_LEN];	/* queue name when WAITING */
+};
+
+/* `free`: physical memory in frames of page_size bytes. */
+struct meminfo {
+	uint32_t page_size;
+	uint32_t total_frames;
+	uint32_t free_frames;
+	uint32_t heap_bytes;		/* kernel heap in use */
+	uint32_t nproc;			/* processes in use */
+	uint32_t nproc_max;		/* size of the process table */
+};
+
+/* Uptime with sub-tick resolution. */
+struct timeval64 {
+	uint64_t usec;			/* microseconds since boot */
+};
+
+/* File types in struct stat and struct dirent. */
+#define FT_FILE		1
+#define FT_DIR		2
+#define FT_CONSOLE	3
+
+#define DIRENT_NAME_LEN	60
+
+struct dirent {
+	uint32_t size;
+	uint32_t type;			/* FT_* */
+	char     name[DIRENT_NAME_LEN];
+};
+
+struct stat {
+	uint32_t size;
+	uint32_t type;			/* FT_* */
+};
+
+/* open() flags and lseek() whence. */
+#define O_RDONLY	0
+#define O_WRONLY	1
+#define O_RDWR		2
+#define O_ACCMODE	3
+
+#define SEEK_SET	0
+#define SEEK_CUR	1
+#define SEEK_END	2
+
+/* waitpid() options and status decoding (Unix encoding). */
+#define WNOHANG		1
+#define WIFEXITED(s)	(((s) & 0x7f) == 0)
+#define WEXITSTATUS(s)	(((s) >> 8) & 0xff)
+#define WIFSIGNALED(s)	(((s) & 0x7f) != 0)
+#define WTERMSIG(s)	((s) & 0x7f)
+
+/* Limits user space may rely on. */
+#define MAXARG		32		/* argv entries for exec */
+#define MAXARGLEN	4096		/* total bytes of argv strings */
+#define MAXPATH		128		/* path length including NUL */
+#define NOFILE		16		/* open files per process */
+
+#endif

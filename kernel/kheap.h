@@ -1,0 +1,17 @@
+/*
+ * The kernel heap: kmalloc/kfree for variable-sized kernel objects.
+ * Small sizes come from per-size-class pages; large ones take whole
+ * contiguous frames.  Empty pages go straight back to the frame pool, so
+ * the free-frame count returns to its baseline when objects are freed.
+ */
+#ifndef KHEAP_H
+#define KHEAP_H
+
+#include <stddef.h>
+
+void	*kmalloc(size_t size);
+void	*kzalloc(size_t size);
+void	 kfree(void *ptr);
+size_t	 kheap_bytes_in_use(void);
+
+#endif

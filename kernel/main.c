@@ -1,0 +1,75 @@
+/*
+ * kmain: the kernel's first C function, called by boot/multiboot.asm with
+ * paging on.  It brings up each subsystem in dependency order, starts
+ * init, and then becomes the idle process.
+ */
+#include "kernel.h"
+#include "mmu.h"
+#include "multiboot.h"
+#include "pmm.h"
+#include "vm.h"
+#include "trap.h"
+#include "proc.h"
+#include "sched.h"
+#include "initrd.h"
+#include "cmdline.h"
+#include "console.h"
+#include "serial.h"
+#include "vga.h"
+#include "pic.h"
+#include "pit.h"
+#include "keyboard.h"
+
+/* Find the initrd module and keep its frames away from the allocator. */
+static void
+load_initrd(struct multiboot_info *mb)
+{
+	struct multiboot_module *mod;
+	int n;
+
+	if (!(mb->flags & MB_INFO_MODS) || mb->mods_count == 0)
+		panic("no initrd: boot with -initrd build/initrd.cpio (or GRUB's module line)");
+	mod = P2V(mb->mods_addr);
+	if (mod->end <= mod->start || mod->end > pmm_phys_top())
+		panic("initrd module at %#x-%#x is outside memory", mod->start, mod->end);
+	pmm_reserve(mod->start, mod->end);
+	n = initrd_init(P2V(mod->start), mod->end - mod->start);
+	if (n < 0)
+		panic("initrd is not a valid newc cpio archive");
+	kprintf("brinch: initrd: %u bytes, %d entries\n", mod->end - mod->start, n);
+}
+
+void
+kmain(uint32_t magic, uint32_t mbinfo_pa)
+{
+	struct multiboot_info *mb = P2V(mbinfo_pa);
+
+	serial_init();
+	vga_init();
+	console_init();
+	kprintf("\nbrinch: booting\n");
+	if (magic != MULTIBOOT_BOOTLOADER_MAGIC)
+		panic("not started by a multiboot loader (magic %#x)", magic);
+	cmdline_init(mb->flags & MB_INFO_CMDLINE ? (const char *)P2V(mb->cmdline) : "");
+	kprintf("brinch: cmdline: %s\n", cmdline_text());
+
+	pmm_init(mb);
+	vm_init();
+	kprintf("brinch: memory: %u KiB usable, %u frames free\n",
+	    pmm_total_frames() * (PAGE_SIZE / 1024), pmm_free_frames());
+
+	gdt_init();
+	trap_init();
+	pic_init();
+	pit_init(TIMER_HZ);
+	irq_register(IRQ_TIMER, NULL);
+
+	load_initrd(mb);
+	proc_init();
+	proc_start_init("/bin/init");
+	serial_enable_interrupts();
+	keyboard_init();
+
+	kprintf("brinch: starting init\n");
+	idle_loop();
+}

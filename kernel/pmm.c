@@ -1,0 +1,133 @@
+/*
+ * Physical memory manager (see pmm.h).  One frame_pool covers RAM from 0
+ * up to PHYSTOP; it starts all-used, the usable regions of the multiboot
+ * memory map are released, then the kernel image, the low megabyte and the
+ * boot modules are reserved again.
+ */
+#include "kernel.h"
+#include "mmu.h"
+#include "multiboot.h"
+#include "frame_pool.h"
+#include "pmm.h"
+
+extern char kernel_start[], kernel_end[];	/* from kernel.ld */
+
+static uint32_t frame_bitmap[PHYSTOP_MAX / PAGE_SIZE / 32];
+static struct frame_pool pool;
+static uint32_t total_frames;
+static uint32_t phys_top;
+
+void
+pmm_init(struct multiboot_info *mb)
+{
+	struct multiboot_mmap_entry *e;
+	uint32_t off;
+	uint64_t start, end;
+
+	frame_pool_init(&pool, frame_bitmap, PHYSTOP_MAX / PAGE_SIZE);
+	if (!(mb->flags & MB_INFO_MEM_MAP)) {
+		/* No map: trust mem_upper (KiB of RAM above 1 MiB). */
+		end = 0x100000 + (uint64_t)mb->mem_upper * 1024;
+		if (end > PHYSTOP_MAX)
+			end = PHYSTOP_MAX;
+		frame_pool_release(&pool, 0x100000 / PAGE_SIZE,
+		    (uint32_t)(end - 0x100000) / PAGE_SIZE);
+		phys_top = (uint32_t)end;
+	} else {
+		for (off = 0; off < mb->mmap_length; off += e->size + 4) {
+			e = P2V(mb->mmap_addr + off);
+			if (e->type != MB_MEMORY_AVAILABLE)
+				continue;
+			start = (e->addr + PAGE_SIZE - 1) & ~(uint64_t)(PAGE_SIZE - 1);
+			end = (e->addr + e->len) & ~(uint64_t)(PAGE_SIZE - 1);
+			if (end > PHYSTOP_MAX)
+				end = PHYSTOP_MAX;
+			if (start >= end)
+				continue;
+			frame_pool_release(&pool, (uint32_t)(start / PAGE_SIZE),
+			    (uint32_t)((end - start) / PAGE_SIZE));
+			if (end > phys_top)
+				phys_top = (uint32_t)end;
+		}
+	}
+	/* The BIOS data area, the multiboot structures and the VGA hole all
+	 * live below 1 MiB; we never need that memory, so keep it out. */
+	pmm_reserve(0, 0x100000);
+	pmm_reserve(V2P(kernel_start), V2P(kernel_end));
+	total_frames = pool.nfree;
+}
+
+void
+pmm_reserve(uint32_t pa_start, uint32_t pa_end)
+{
+	pa_start = PAGE_ROUNDDOWN(pa_start);
+	pa_end = PAGE_ROUNDUP(pa_end);
+	if (pa_end > pa_start)
+		frame_pool_reserve(&pool, pa_start / PAGE_SIZE,
+		    (pa_end - pa_start) / PAGE_SIZE);
+	total_frames = pool.nfree;
+}
+
+uint32_t
+frames_alloc(uint32_t count)
+{
+	int32_t frame;
+
+	push_cli();
+	frame = frame_pool_alloc(&pool, count);
+	pop_cli();
+	return frame < 0 ? 0 : (uint32_t)frame * PAGE_SIZE;
+}
+
+uint32_t
+frame_alloc(void)
+{
+	return frames_alloc(1);
+}
+
+uint32_t
+frame_alloc_zeroed(void)
+{
+	uint32_t pa = frame_alloc();
+
+	if (pa)
+		memset(P2V(pa), 0, PAGE_SIZE);
+	return pa;
+}
+
+void
+frames_free(uint32_t pa, uint32_t count)
+{
+	int bad;
+
+	assert(pa % PAGE_SIZE == 0);
+	push_cli();
+	bad = frame_pool_free(&pool, pa / PAGE_SIZE, count);
+	pop_cli();
+	if (bad)
+		panic("frames_free: %#x (+%u) is not allocated", pa, count);
+}
+
+void
+frame_free(uint32_t pa)
+{
+	frames_free(pa, 1);
+}
+
+uint32_t
+pmm_free_frames(void)
+{
+	return pool.nfree;
+}
+
+uint32_t
+pmm_total_frames(void)
+{
+	return total_frames;
+}
+
+uint32_t
+pmm_phys_top(void)
+{
+	return phys_top;
+}

@@ -1,0 +1,293 @@
+/*
+ * Processes: the process table, and the life cycle it records -
+ * fork creates (NEW -> READY), exit ends (-> ZOMBIE), wait reaps
+ * (-> UNUSED).  Scheduling decisions are sched.c's; loading programs is
+ * exec.c's.
+ */
+#include "kernel.h"
+#include "mmu.h"
+#include "trap.h"
+#include "pmm.h"
+#include "vm.h"
+#include "file.h"
+#include "proc.h"
+#include "sched.h"
+#include "signal.h"
+#include "exec.h"
+
+extern char boot_stack_top[];		/* boot/multiboot.asm */
+extern void trapret(void);		/* trapentry.asm */
+
+struct proc proc_table[NPROC];
+struct proc *current;
+struct proc *init_proc;
+static int next_pid = 1;
+
+/* The boot thread becomes process 0, the idle process. */
+void
+proc_init(void)
+{
+	struct proc *idle = &proc_table[0];
+
+	idle->pid = 0;
+	idle->state = RUNNING;
+	strlcpy(idle->name, "idle", sizeof(idle->name));
+	idle->kstack = (uint8_t *)((uint32_t)boot_stack_top - KSTACK_SIZE);
+	list_node_init(&idle->queue_node);
+	wait_queue_init(&idle->child_exit, "child");
+	current = idle;
+	sched_init();
+}
+
+struct proc *
+proc_find(int pid)
+{
+	struct proc *p;
+
+	if (pid <= 0)
+		return NULL;
+	for (p = &proc_table[1]; p < &proc_table[NPROC]; p++)
+		if (p->state != UNUSED && p->pid == pid)
+			return p;
+	return NULL;
+}
+
+int
+proc_count(void)
+{
+	int n = 0;
+	struct proc *p;
+
+	for (p = proc_table; p < &proc_table[NPROC]; p++)
+		if (p->state != UNUSED)
+			n++;
+	return n;
+}
+
+/* Lowest pid not in use, counting up from the last one handed out, so a
+ * pid is not reused right after its process is reaped. */
+static int
+alloc_pid(void)
+{
+	int pid;
+
+	for (;;) {
+		pid = next_pid++;
+		if (next_pid > 32767)
+			next_pid = 2;
+		if (!proc_find(pid))
+			return pid;
+	}
+}
+
+/*
+ * A fresh PCB in state NEW with a kernel stack laid out so that the first
+ * context_switch to it "returns" into trapret, which pops the trap frame
+ * and enters user mode:
+ *
+ *	kstack + KSTACK_SIZE ->	+-------------------+
+ *				| struct trapframe  |  user registers
+ *				+-------------------+
+ *				| struct context    |  eip = trapret
+ *	p->context ------->	+-------------------+
+ */
+static struct proc *
+proc_alloc(int *err)
+{
+	struct proc *p;
+	uint32_t pa;
+	uint8_t *sp;
+
+	for (p = &proc_table[1]; p < &proc_table[NPROC]; p++)
+		if (p->state == UNUSED)
+			break;
+	if (p == &proc_table[NPROC]) {
+		*err = -EAGAIN;
+		return NULL;
+	}
+	if (!(pa = frames_alloc(KSTACK_SIZE / PAGE_SIZE))) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	memset(p, 0, sizeof(*p));
+	p->kstack = P2V(pa);
+	p->pid = alloc_pid();
+	p->state = NEW;
+	p->priority = 0;
+	p->quantum = DEFAULT_QUANTUM;
+	p->start_tick = ticks;
+	list_node_init(&p->queue_node);
+	wait_queue_init(&p->child_exit, "child");
+
+	sp = p->kstack + KSTACK_SIZE;
+	sp -= sizeof(struct trapframe);
+	p->tf = (struct trapframe *)sp;
+	memset(p->tf, 0, sizeof(*p->tf));
+	sp -= sizeof(struct context);
+	p->context = (struct context *)sp;
+	memset(p->context, 0, sizeof(*p->context));
+	p->context->eip = (uint32_t)trapret;
+	return p;
+}
+
+/* Give back what proc_alloc and the rest of the life cycle took. */
+static void
+proc_free(struct proc *p)
+{
+	if (p->pgdir)
+		vm_destroy(p->pgdir);
+	frames_free(V2P(p->kstack), KSTACK_SIZE / PAGE_SIZE);
+	memset(p, 0, sizeof(*p));
+	p->state = UNUSED;
+}
+
+void
+proc_set_name(struct proc *p, const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	strlcpy(p->name, base ? base + 1 : path, sizeof(p->name));
+}
+
+/* The first user process.  Its trap frame is built by hand; exec fills
+ * in the entry point and stack. */
+void
+proc_start_init(const char *path)
+{
+	char *argv[] = { "init", NULL };
+	struct proc *p;
+	int err, fd;
+
+	if (!(p = proc_alloc(&err)) || !(p->pgdir = vm_create()))
+		panic("cannot create init");
+	p->ppid = 0;
+	p->parent = NULL;
+	p->tf->cs = USER_CS;
+	p->tf->ds = p->tf->es = p->tf->fs = p->tf->gs = p->tf->ss = USER_DS;
+	p->tf->eflags = 0x200;		/* interrupts on in user mode */
+	for (fd = 0; fd < 3; fd++) {
+		p->files[fd] = file_open_kernel("/dev/console", O_RDWR, &err);
+		if (!p->files[fd])
+			panic("cannot open the console for init: %d", err);
+	}
+	if ((err = exec_image(p, path, argv, 1)) < 0)
+		panic("cannot run %s: error %d", path, err);
+	init_proc = p;
+	make_ready(p);
+}
+
+int
+proc_fork(void)
+{
+	struct proc *parent = current, *child;
+	int err, fd;
+
+	if (!(child = proc_alloc(&err)))
+		return err;
+	if (!(child->pgdir = vm_create()) || vm_copy(child->pgdir, parent->pgdir) < 0) {
+		proc_free(child);
+		return -ENOMEM;
+	}
+	*child->tf = *parent->tf;
+	child->tf->eax = 0;		/* fork() returns 0 in the child */
+	strlcpy(child->name, parent->name, sizeof(child->name));
+	child->priority = parent->priority;
+	child->quantum = parent->quantum;
+	child->image_end = parent->image_end;
+	child->brk = parent->brk;
+	child->sig_blocked = parent->sig_blocked;
+	memcpy(child->sig_action, parent->sig_action, sizeof(child->sig_action));
+	for (fd = 0; fd < NOFILE; fd++)
+		if (parent->files[fd])
+			child->files[fd] = file_dup(parent->files[fd]);
+	child->parent = parent;
+	child->ppid = parent->pid;
+	make_ready(child);
+	return child->pid;
+}
+
+void
+proc_exit(int status)
+{
+	struct proc *p = current, *c;
+	int fd;
+
+	if (p == init_proc)
+		panic("init exited (status %#x)", status);
+	for (fd = 0; fd < NOFILE; fd++) {
+		if (p->files[fd]) {
+			file_close(p->files[fd]);
+			p->files[fd] = NULL;
+		}
+	}
+	/* Free the address space now; the kernel stack we are running on is
+	 * freed by the parent in wait(). */
+	vm_switch(kernel_pgdir);
+	vm_destroy(p->pgdir);
+	p->pgdir = NULL;
+
+	/* Orphans go to init, which reaps whatever is already dead. */
+	for (c = &proc_table[1]; c < &proc_table[NPROC]; c++) {
+		if (c->state == UNUSED || c->parent != p)
+			continue;
+		c->parent = init_proc;
+		c->ppid = INIT_PID;
+		if (c->state == ZOMBIE)
+			wakeup(&init_proc->child_exit);
+	}
+	p->exit_status = status;
+	p->state = ZOMBIE;
+	signal_send(p->parent, SIGCHLD);
+	wakeup(&p->parent->child_exit);
+	schedule("exit");
+	panic("zombie %d was scheduled", p->pid);
+}
+
+int
+proc_wait(int pid, int *status, int options)
+{
+	struct proc *c;
+	int have_children, found;
+
+	for (;;) {
+		have_children = 0;
+		for (c = &proc_table[1]; c < &proc_table[NPROC]; c++) {
+			if (c->state == UNUSED || c->parent != current)
+				continue;
+			if (pid > 0 && c->pid != pid)
+				continue;
+			have_children = 1;
+			if (c->state == ZOMBIE) {
+				found = c->pid;
+				*status = c->exit_status;
+				proc_free(c);
+				return found;
+			}
+		}
+		if (!have_children)
+			return -ECHILD;
+		if (options & WNOHANG)
+			return 0;
+		if (sleep_on(&current->child_exit) < 0)
+			return -EINTR;
+	}
+}
+
+void
+proc_snapshot(struct proc *p, struct proc_info *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->pid = p->pid;
+	out->ppid = p->ppid;
+	out->state = p->state;
+	out->priority = p->priority;
+	out->user_ticks = p->user_ticks;
+	out->sys_ticks = p->sys_ticks;
+	out->start_tick = p->start_tick;
+	out->mem_bytes = p->pgdir ? vm_user_frames(p->pgdir) * PAGE_SIZE : 0;
+	out->sig_pending = p->sig_pending;
+	out->sig_blocked = p->sig_blocked;
+	strlcpy(out->name, p->name, sizeof(out->name));
+	if (p->state == WAITING && p->waiting_on)
+		strlcpy(out->wait_on, p->waiting_on->name, sizeof(out->wait_on));
+}

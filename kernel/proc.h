@@ -1,0 +1,99 @@
+/*
+ * The process control block and the process table.  proc.c creates and
+ * destroys processes (fork, exit, wait); sched.c decides which runs.
+ *
+ * The PCB is split in two on purpose: the first part describes the process
+ * itself and could be written to a message and rebuilt on another node
+ * (process migration); the second part only makes sense on this machine
+ * (kernel stack, saved kernel registers, queue links).
+ */
+#ifndef PROC_H
+#define PROC_H
+
+#include <stdint.h>
+#include "list.h"
+#include "waitq.h"
+#include "vm.h"
+#include "brinch/types.h"
+#include "brinch/signal.h"
+
+#define NPROC		64		/* size of the process table */
+#define KSTACK_SIZE	(2 * 4096)
+#define INIT_PID	1
+
+enum proc_state {
+	UNUSED = PSTATE_UNUSED,
+	NEW = PSTATE_NEW,		/* being built by fork */
+	READY = PSTATE_READY,		/* on the ready queue */
+	RUNNING = PSTATE_RUNNING,	/* current */
+	WAITING = PSTATE_WAITING,	/* on a wait queue */
+	ZOMBIE = PSTATE_ZOMBIE,		/* exited; parent has not waited */
+};
+
+/* Callee-saved registers, as context_switch (switch.asm) pushes them. */
+struct context {
+	uint32_t edi, esi, ebx, ebp;
+	uint32_t eip;			/* where context_switch returns to */
+};
+
+struct file;
+struct trapframe;
+
+struct proc {
+	/* ---- the process itself (what would travel) ---- */
+	int		 pid;
+	int		 ppid;
+	char		 name[PROC_NAME_LEN];
+	enum proc_state	 state;
+	int		 exit_status;	/* wait() encoding, valid when ZOMBIE */
+
+	/* scheduling information */
+	int		 priority;	/* larger = more important */
+	uint32_t	 quantum;	/* ticks per time slice */
+	uint32_t	 slice_used;	/* ticks used of the current slice */
+
+	/* memory-management information */
+	pde_t		*pgdir;		/* page directory (user half private) */
+	uint32_t	 image_end;	/* end of the loaded ELF image */
+	uint32_t	 brk;		/* end of the heap (sbrk) */
+
+	/* accounting */
+	uint32_t	 user_ticks;
+	uint32_t	 sys_ticks;
+	uint32_t	 start_tick;
+
+	/* I/O status */
+	struct file	*files[NOFILE];	/* open files, indexed by fd */
+	uint32_t	 wake_tick;	/* for sleep(): when to wake */
+
+	/* signals */
+	uint32_t	 sig_pending;	/* bit n: signal n posted */
+	uint32_t	 sig_blocked;	/* bit n: signal n held back */
+	uint32_t	 sig_action[NSIG];	/* SIG_DFL, SIG_IGN or a handler */
+
+	/* ---- node-local state ---- */
+	struct proc	*parent;
+	uint8_t		*kstack;	/* bottom of the kernel stack */
+	struct context	*context;	/* saved kernel registers when not running */
+	struct trapframe *tf;		/* user registers at the last trap */
+	struct list_node queue_node;	/* on the ready queue or one wait queue */
+	struct wait_queue *waiting_on;	/* which queue, when WAITING */
+	struct wait_queue child_exit;	/* where this process waits for children */
+};
+
+extern struct proc proc_table[NPROC];
+extern struct proc *current;		/* the process on the CPU */
+extern struct proc *init_proc;
+
+void	 proc_init(void);
+struct proc *proc_find(int pid);
+int	 proc_count(void);
+void	 proc_start_init(const char *path);
+
+int	 proc_fork(void);
+void	 proc_exit(int status) __attribute__((noreturn));
+int	 proc_wait(int pid, int *status, int options);
+void	 proc_snapshot(struct proc *p, struct proc_info *out);
+void	 proc_set_name(struct proc *p, const char *path);
+
+#endif

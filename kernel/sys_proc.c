@@ -1,0 +1,235 @@
+/*
+ * Process system calls: the user-facing side of proc.c, sched.c and
+ * signal.c, plus the information calls behind ps, free and uptime.
+ */
+#include "kernel.h"
+#include "mmu.h"
+#include "trap.h"
+#include "pmm.h"
+#include "kheap.h"
+#include "vm.h"
+#include "proc.h"
+#include "sched.h"
+#include "signal.h"
+#include "exec.h"
+#include "console.h"
+#include "syscall.h"
+
+int
+sys_exit(uint32_t status)
+{
+	proc_exit(EXIT_STATUS(status));
+}
+
+int
+sys_fork(void)
+{
+	return proc_fork();
+}
+
+int
+sys_waitpid(uint32_t pid, uint32_t ustatus, uint32_t options)
+{
+	int status = 0, r;
+
+	if (options & ~WNOHANG)
+		return -EINVAL;
+	/* Check before waiting: a child reaped into a bad pointer would be
+	 * a child lost. */
+	if (ustatus && !user_range_ok(current->pgdir, ustatus, sizeof(status), 1))
+		return -EFAULT;
+	r = proc_wait((int)pid, &status, (int)options);
+	if (r > 0 && ustatus)
+		copy_to_user(current->pgdir, ustatus, &status, sizeof(status));
+	return r;
+}
+
+/* Copy the NULL-terminated user array argv, and its strings, into a
+ * kernel buffer.  Returns argc or a negative errno. */
+static int
+copy_argv(uint32_t uargv, char **argv, char *strings)
+{
+	uint32_t uarg, used = 0;
+	int argc, len;
+
+	for (argc = 0; ; argc++) {
+		if (copy_from_user(current->pgdir, &uarg, uargv + argc * 4, 4) < 0)
+			return -EFAULT;
+		if (uarg == 0)
+			return argc;
+		if (argc == MAXARG)
+			return -E2BIG;
+		len = copy_string_from_user(current->pgdir, strings + used, uarg,
+		    MAXARGLEN - used);
+		if (len == -ENAMETOOLONG)
+			return -E2BIG;
+		if (len < 0)
+			return len;
+		argv[argc] = strings + used;
+		used += len + 1;
+	}
+}
+
+int
+sys_exec(uint32_t upath, uint32_t uargv)
+{
+	char path[MAXPATH], *argv[MAXARG + 1], *strings;
+	int argc, err;
+
+	if ((err = copy_string_from_user(current->pgdir, path, upath, sizeof(path))) < 0)
+		return err;
+	if (!(strings = kmalloc(MAXARGLEN)))
+		return -ENOMEM;
+	argc = copy_argv(uargv, argv, strings);
+	err = argc < 0 ? argc : exec_image(current, path, argv, argc);
+	kfree(strings);
+	return err;
+}
+
+int
+sys_getpid(void)
+{
+	return current->pid;
+}
+
+int
+sys_getppid(void)
+{
+	return current->ppid;
+}
+
+int
+sys_yield(void)
+{
+	yield("yield");
+	return 0;
+}
+
+int
+sys_sleep(uint32_t ms)
+{
+	uint32_t n;
+
+	if ((int32_t)ms < 0)
+		return -EINVAL;
+	if (ms == 0)
+		return sys_yield();
+	n = (uint32_t)(((uint64_t)ms * TIMER_HZ + 999) / 1000);
+	return sleep_until(ticks + n);
+}
+
+/* Grow or shrink the heap that starts at the end of the program image.
+ * Returns the old break, as Unix sbrk does.  User addresses above 2 GiB
+ * look negative as an int; libc treats only -4095..-1 as errors. */
+int
+sys_sbrk(uint32_t increment)
+{
+	int32_t incr = (int32_t)increment;
+	uint32_t old = current->brk, new = old + incr;
+	int err;
+
+	if ((incr < 0 && new > old) || new < current->image_end)
+		return -EINVAL;
+	if ((incr > 0 && new < old) || new > UHEAP_MAX)
+		return -ENOMEM;
+	if (new > old) {
+		err = vm_alloc_range(current->pgdir, PAGE_ROUNDUP(old), new, 1);
+		if (err < 0) {
+			vm_free_range(current->pgdir, PAGE_ROUNDUP(old), PAGE_ROUNDUP(new));
+			return err;
+		}
+	} else {
+		vm_free_range(current->pgdir, PAGE_ROUNDUP(new), PAGE_ROUNDUP(old));
+	}
+	current->brk = new;
+	return (int)old;
+}
+
+int
+sys_uptime(uint32_t utv)
+{
+	struct timeval64 tv;
+
+	if (utv) {
+		tv.usec = uptime_us();
+		if (copy_to_user(current->pgdir, utv, &tv, sizeof(tv)) < 0)
+			return -EFAULT;
+	}
+	return (int)ticks;
+}
+
+int
+sys_kill(uint32_t pid, uint32_t sig)
+{
+	struct proc *p = proc_find((int)pid);
+
+	if (sig != 0 && !signal_valid((int)sig))
+		return -EINVAL;
+	if (!p || p->state == ZOMBIE)
+		return -ESRCH;
+	if (p == init_proc)
+		return -EPERM;		/* init must outlive everything */
+	return sig == 0 ? 0 : signal_send(p, (int)sig);
+}
+
+int
+sys_ps(uint32_t ubuf, uint32_t max)
+{
+	struct proc_info info;
+	struct proc *p;
+	uint32_t n = 0;
+
+	if (max > NPROC)
+		max = NPROC;
+	if (!user_range_ok(current->pgdir, ubuf, max * sizeof(info), 1))
+		return -EFAULT;
+	for (p = &proc_table[1]; p < &proc_table[NPROC] && n < max; p++) {
+		if (p->state == UNUSED)
+			continue;
+		proc_snapshot(p, &info);
+		copy_to_user(current->pgdir, ubuf + n * sizeof(info), &info, sizeof(info));
+		n++;
+	}
+	return (int)n;
+}
+
+int
+sys_meminfo(uint32_t uinfo)
+{
+	struct meminfo mi;
+
+	mi.page_size = PAGE_SIZE;
+	mi.total_frames = pmm_total_frames();
+	mi.free_frames = pmm_free_frames();
+	mi.heap_bytes = kheap_bytes_in_use();
+	mi.nproc = proc_count() - 1;	/* not counting idle */
+	mi.nproc_max = NPROC - 1;
+	return copy_to_user(current->pgdir, uinfo, &mi, sizeof(mi));
+}
+
+int
+sys_signal(uint32_t sig, uint32_t action)
+{
+	uint32_t old;
+	int err;
+
+	if ((err = signal_set_action(current, (int)sig, action, &old)) < 0)
+		return err;
+	return (int)old;
+}
+
+int
+sys_setfg(uint32_t pid)
+{
+	if (pid != 0 && !proc_find((int)pid))
+		return -ESRCH;
+	console_set_foreground((int)pid);
+	return 0;
+}
+
+int
+sys_halt(uint32_t status)
+{
+	kprintf("brinch: halted (status %d)\n", (int)status);
+	machine_halt((int)status);
+}

@@ -1,0 +1,52 @@
+/*
+ * System call dispatch: `int 0x80` arrives in trap() and comes here.  The
+ * number is in eax and up to five arguments in ebx, ecx, edx, esi, edi
+ * (the Linux i386 convention); the result goes back in eax.
+ *
+ * Every handler is called with all five words; a cdecl function simply
+ * ignores the ones it does not declare, so the table needs no wrappers.
+ */
+#include "kernel.h"
+#include "trap.h"
+#include "proc.h"
+#include "syscall.h"
+#include "brinch/syscall.h"
+
+typedef int (*syscall_fn)(uint32_t, uint32_t, uint32_t, uint32_t, uint32_t);
+
+struct syscall_entry {
+	const char *name;
+	syscall_fn  fn;
+};
+
+#define ENTRY(name)	[SYS_##name] = { #name, (syscall_fn)(void (*)(void))sys_##name }
+
+static const struct syscall_entry syscall_table[NSYSCALL] = {
+	ENTRY(exit),	ENTRY(fork),	ENTRY(read),	ENTRY(write),
+	ENTRY(open),	ENTRY(close),	ENTRY(waitpid),	ENTRY(exec),
+	ENTRY(getpid),	ENTRY(getppid),	ENTRY(yield),	ENTRY(sleep),
+	ENTRY(sbrk),	ENTRY(lseek),	ENTRY(uptime),	ENTRY(kill),
+	ENTRY(ps),	ENTRY(meminfo),	ENTRY(readdir),	ENTRY(fstat),
+	ENTRY(signal),	ENTRY(setfg),	ENTRY(halt),	ENTRY(dup),
+};
+
+const char *
+syscall_name(uint32_t num)
+{
+	if (num < NSYSCALL && syscall_table[num].fn)
+		return syscall_table[num].name;
+	return "?";
+}
+
+void
+syscall(struct trapframe *tf)
+{
+	uint32_t num = tf->eax;
+
+	if (num >= NSYSCALL || !syscall_table[num].fn) {
+		tf->eax = (uint32_t)-ENOSYS;
+		return;
+	}
+	tf->eax = (uint32_t)syscall_table[num].fn(tf->ebx, tf->ecx, tf->edx,
+	    tf->esi, tf->edi);
+}

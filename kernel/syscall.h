@@ -1,0 +1,39 @@
+/*
+ * System call handlers.  Each takes its arguments as plain 32-bit words
+ * (user pointers stay uint32_t until copy_from_user/copy_to_user has
+ * checked them) and returns a value or a negative errno.
+ */
+#ifndef SYSCALL_H
+#define SYSCALL_H
+
+#include <stdint.h>
+
+/* sys_proc.c */
+int	sys_exit(uint32_t status);
+int	sys_fork(void);
+int	sys_waitpid(uint32_t pid, uint32_t ustatus, uint32_t options);
+int	sys_exec(uint32_t upath, uint32_t uargv);
+int	sys_getpid(void);
+int	sys_getppid(void);
+int	sys_yield(void);
+int	sys_sleep(uint32_t ms);
+int	sys_sbrk(uint32_t increment);
+int	sys_uptime(uint32_t utv);
+int	sys_kill(uint32_t pid, uint32_t sig);
+int	sys_ps(uint32_t ubuf, uint32_t max);
+int	sys_meminfo(uint32_t uinfo);
+int	sys_signal(uint32_t sig, uint32_t action);
+int	sys_setfg(uint32_t pid);
+int	sys_halt(uint32_t status);
+
+/* sys_file.c */
+int	sys_read(uint32_t fd, uint32_t ubuf, uint32_t n);
+int	sys_write(uint32_t fd, uint32_t ubuf, uint32_t n);
+int	sys_open(uint32_t upath, uint32_t flags);
+int	sys_close(uint32_t fd);
+int	sys_lseek(uint32_t fd, uint32_t offset, uint32_t whence);
+int	sys_readdir(uint32_t fd, uint32_t udirent);
+int	sys_fstat(uint32_t fd, uint32_t ustat);
+int	sys_dup(uint32_t fd);
+
+#endif

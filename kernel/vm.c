@@ -1,0 +1,257 @@
+/*
+ * Paging (see vm.h).  The kernel half of every directory maps physical
+ * memory 0..PHYSTOP at KERNBASE with 4 MiB pages, so the kernel reaches
+ * any frame at P2V(pa) without temporary mappings.  User memory uses
+ * 4 KiB pages in page tables that belong to the process.
+ */
+#include "kernel.h"
+#include "mmu.h"
+#include "x86.h"
+#include "pmm.h"
+#include "vm.h"
+
+static pde_t kernel_pgdir_store[NPDENTRIES] __attribute__((aligned(PAGE_SIZE)));
+pde_t *kernel_pgdir = kernel_pgdir_store;
+
+void
+vm_init(void)
+{
+	uint32_t pa;
+
+	/* Supervisor-only, so user code can never reach kernel memory. */
+	for (pa = 0; pa < pmm_phys_top() || pa < 0x1000000; pa += 0x400000)
+		kernel_pgdir[PDX(KERNBASE + pa)] = pa | PTE_P | PTE_W | PTE_PS;
+	vm_switch(kernel_pgdir);
+}
+
+void
+vm_switch(pde_t *pgdir)
+{
+	write_cr3(V2P(pgdir));
+}
+
+pde_t *
+vm_create(void)
+{
+	uint32_t pa = frame_alloc_zeroed();
+	pde_t *pgdir;
+
+	if (!pa)
+		return NULL;
+	pgdir = P2V(pa);
+	memcpy(&pgdir[PDX(KERNBASE)], &kernel_pgdir[PDX(KERNBASE)],
+	    (NPDENTRIES - PDX(KERNBASE)) * sizeof(pde_t));
+	return pgdir;
+}
+
+/* Find the page-table entry for va, creating its table if asked. */
+static uint32_t *
+walk(pde_t *pgdir, uint32_t va, int create)
+{
+	pde_t *pde = &pgdir[PDX(va)];
+	uint32_t pt;
+
+	if (!(*pde & PTE_P)) {
+		if (!create || !(pt = frame_alloc_zeroed()))
+			return NULL;
+		/* Rights are decided per page; the directory entry allows all. */
+		*pde = pt | PTE_P | PTE_W | PTE_U;
+	}
+	return (uint32_t *)P2V(PTE_ADDR(*pde)) + PTX(va);
+}
+
+int
+vm_alloc_range(pde_t *pgdir, uint32_t start, uint32_t end, int writable)
+{
+	uint32_t va, pa, *pte;
+
+	if (start >= end)
+		return 0;
+	if (start < USER_MIN || end > USER_TOP)
+		return -EFAULT;
+	for (va = PAGE_ROUNDDOWN(start); va < end; va += PAGE_SIZE) {
+		pte = walk(pgdir, va, 1);
+		if (!pte)
+			return -ENOMEM;
+		if (*pte & PTE_P)
+			continue;
+		if (!(pa = frame_alloc_zeroed()))
+			return -ENOMEM;	/* caller frees what was mapped */
+		*pte = pa | PTE_P | PTE_U | (writable ? PTE_W : 0);
+	}
+	return 0;
+}
+
+void
+vm_free_range(pde_t *pgdir, uint32_t start, uint32_t end)
+{
+	uint32_t va, *pte;
+
+	for (va = PAGE_ROUNDUP(start); va < end && va < USER_TOP; va += PAGE_SIZE) {
+		if (!(pgdir[PDX(va)] & PTE_P)) {
+			va = (va & ~0x3FFFFFu) + 0x400000 - PAGE_SIZE;
+			continue;
+		}
+		pte = walk(pgdir, va, 0);
+		if (pte && (*pte & PTE_P)) {
+			frame_free(PTE_ADDR(*pte));
+			*pte = 0;
+		}
+	}
+	/* The range may be the live one; drop stale translations. */
+	if (read_cr3() == V2P(pgdir))
+		write_cr3(V2P(pgdir));
+}
+
+void
+vm_destroy(pde_t *pgdir)
+{
+	uint32_t i, j, *pt;
+
+	for (i = 0; i < PDX(USER_TOP); i++) {
+		if (!(pgdir[i] & PTE_P))
+			continue;
+		pt = P2V(PTE_ADDR(pgdir[i]));
+		for (j = 0; j < NPTENTRIES; j++)
+			if (pt[j] & PTE_P)
+				frame_free(PTE_ADDR(pt[j]));
+		frame_free(PTE_ADDR(pgdir[i]));
+	}
+	frame_free(V2P(pgdir));
+}
+
+void
+vm_set_writable(pde_t *pgdir, uint32_t va, int writable)
+{
+	uint32_t *pte = walk(pgdir, va, 0);
+
+	if (!pte || !(*pte & PTE_P))
+		return;
+	if (writable)
+		*pte |= PTE_W;
+	else
+		*pte &= ~PTE_W;
+	if (read_cr3() == V2P(pgdir))
+		__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+}
+
+int
+vm_copy(pde_t *dst, pde_t *src)
+{
+	uint32_t i, j, pa, *spt, *dpte;
+
+	for (i = 0; i < PDX(USER_TOP); i++) {
+		if (!(src[i] & PTE_P))
+			continue;
+		spt = P2V(PTE_ADDR(src[i]));
+		for (j = 0; j < NPTENTRIES; j++) {
+			if (!(spt[j] & PTE_P))
+				continue;
+			dpte = walk(dst, (i << 22) | (j << 12), 1);
+			if (!dpte || !(pa = frame_alloc()))
+				return -ENOMEM;
+			memcpy(P2V(pa), P2V(PTE_ADDR(spt[j])), PAGE_SIZE);
+			*dpte = pa | (spt[j] & 0xFFF);
+		}
+	}
+	return 0;
+}
+
+uint32_t
+vm_user_frames(pde_t *pgdir)
+{
+	uint32_t i, j, n = 0, *pt;
+
+	for (i = 0; i < PDX(USER_TOP); i++) {
+		if (!(pgdir[i] & PTE_P))
+			continue;
+		pt = P2V(PTE_ADDR(pgdir[i]));
+		for (j = 0; j < NPTENTRIES; j++)
+			if (pt[j] & PTE_P)
+				n++;
+	}
+	return n;
+}
+
+/* Kernel address of user byte uva, or NULL if that page is not there
+ * with the rights asked for. */
+static char *
+user_byte(pde_t *pgdir, uint32_t uva, int write)
+{
+	uint32_t *pte, need = PTE_P | PTE_U | (write ? PTE_W : 0);
+
+	if (uva < USER_MIN || uva >= USER_TOP)
+		return NULL;
+	pte = walk(pgdir, uva, 0);
+	if (!pte || (*pte & need) != need)
+		return NULL;
+	return (char *)P2V(PTE_ADDR(*pte)) + (uva & (PAGE_SIZE - 1));
+}
+
+int
+user_range_ok(pde_t *pgdir, uint32_t uaddr, size_t n, int write)
+{
+	uint32_t va;
+
+	if (n == 0)
+		return 1;
+	if (uaddr < USER_MIN || uaddr >= USER_TOP || n > USER_TOP - uaddr)
+		return 0;
+	for (va = PAGE_ROUNDDOWN(uaddr); va < uaddr + n; va += PAGE_SIZE)
+		if (!user_byte(pgdir, va, write))
+			return 0;
+	return 1;
+}
+
+/* Move n bytes between kernel buffer k and user address u, page by page,
+ * through the kernel's map of physical memory. */
+static int
+user_copy(pde_t *pgdir, uint32_t u, char *k, size_t n, int to_user)
+{
+	size_t chunk;
+	char *p;
+
+	if (!user_range_ok(pgdir, u, n, to_user))
+		return -EFAULT;
+	while (n > 0) {
+		p = user_byte(pgdir, u, to_user);
+		chunk = MIN(n, PAGE_SIZE - (u & (PAGE_SIZE - 1)));
+		if (to_user)
+			memcpy(p, k, chunk);
+		else
+			memcpy(k, p, chunk);
+		u += chunk;
+		k += chunk;
+		n -= chunk;
+	}
+	return 0;
+}
+
+int
+copy_from_user(pde_t *pgdir, void *dst, uint32_t usrc, size_t n)
+{
+	return user_copy(pgdir, usrc, dst, n, 0);
+}
+
+int
+copy_to_user(pde_t *pgdir, uint32_t udst, const void *src, size_t n)
+{
+	return user_copy(pgdir, udst, (char *)src, n, 1);
+}
+
+int
+copy_string_from_user(pde_t *pgdir, char *dst, uint32_t usrc, size_t max)
+{
+	size_t i;
+	char *p;
+
+	for (i = 0; i < max; i++) {
+		p = user_byte(pgdir, usrc + i, 0);
+		if (!p || usrc + i < usrc)
+			return -EFAULT;
+		dst[i] = *p;
+		if (*p == '\0')
+			return (int)i;
+	}
+	return -ENAMETOOLONG;
+}

@@ -1,0 +1,39 @@
+/*
+ * Virtual memory: the kernel's page directory and one page directory per
+ * process.  Every directory shares the kernel half (0xc0000000 and up);
+ * the user half is private.  Also the only safe way to touch user memory
+ * from the kernel: copy_from_user/copy_to_user check every page first.
+ */
+#ifndef VM_H
+#define VM_H
+
+#include <stdint.h>
+#include <stddef.h>
+
+typedef uint32_t pde_t;
+
+extern pde_t *kernel_pgdir;
+
+void	 vm_init(void);
+void	 vm_switch(pde_t *pgdir);		/* load into CR3 */
+
+pde_t	*vm_create(void);			/* new, empty user half */
+void	 vm_destroy(pde_t *pgdir);		/* frees user frames too */
+int	 vm_alloc_range(pde_t *pgdir, uint32_t start, uint32_t end, int writable);
+void	 vm_free_range(pde_t *pgdir, uint32_t start, uint32_t end);
+void	 vm_set_writable(pde_t *pgdir, uint32_t va, int writable);
+int	 vm_copy(pde_t *dst, pde_t *src);	/* for fork: copy every user page */
+uint32_t vm_user_frames(pde_t *pgdir);		/* how many user pages are mapped */
+
+/* Accessing user memory.  Each returns 0 or -EFAULT if any byte of the
+ * range is outside user space or not mapped with the needed rights.  They
+ * work on any directory, not just the one in CR3. */
+int	 copy_from_user(pde_t *pgdir, void *dst, uint32_t usrc, size_t n);
+int	 copy_to_user(pde_t *pgdir, uint32_t udst, const void *src, size_t n);
+/* Copy a NUL-terminated string of at most max bytes (NUL included).
+ * Returns its length, -EFAULT, or -ENAMETOOLONG when no NUL fits. */
+int	 copy_string_from_user(pde_t *pgdir, char *dst, uint32_t usrc, size_t max);
+/* Check a range without copying (write: also needs PTE_W). */
+int	 user_range_ok(pde_t *pgdir, uint32_t uaddr, size_t n, int write);
+
+#endif

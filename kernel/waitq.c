@@ -1,0 +1,61 @@
+/*
+ * Sleep and wakeup on wait queues (see waitq.h).  With interrupts off in
+ * the kernel there is no lost-wakeup race: nothing can run between a
+ * caller testing its condition and sleep_on() queueing it.
+ */
+#include "kernel.h"
+#include "proc.h"
+#include "sched.h"
+#include "signal.h"
+#include "waitq.h"
+
+void
+wait_queue_init(struct wait_queue *q, const char *name)
+{
+	list_init(&q->waiters);
+	q->name = name;
+}
+
+int
+sleep_on(struct wait_queue *q)
+{
+	struct proc *p = current;
+
+	if (signal_interrupts(p))
+		return -EINTR;
+	p->state = WAITING;
+	p->waiting_on = q;
+	list_push_back(&q->waiters, &p->queue_node);
+	schedule(q->name);
+	p->waiting_on = NULL;
+	return signal_interrupts(p) ? -EINTR : 0;
+}
+
+/* Move p from whatever queue it waits on to the ready queue. */
+void
+wake_process(struct proc *p)
+{
+	if (p->state != WAITING)
+		return;
+	list_remove(&p->queue_node);
+	p->waiting_on = NULL;
+	make_ready(p);
+}
+
+void
+wakeup(struct wait_queue *q)
+{
+	struct list_node *n;
+
+	while ((n = list_front(&q->waiters)))
+		wake_process(container_of(n, struct proc, queue_node));
+}
+
+void
+wakeup_one(struct wait_queue *q)
+{
+	struct list_node *n = list_front(&q->waiters);
+
+	if (n)
+		wake_process(container_of(n, struct proc, queue_node));
+}

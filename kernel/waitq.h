@@ -1,0 +1,30 @@
+/*
+ * Wait queues: the one way a process waits for anything.  A queue is a
+ * list of PCBs plus a name that `ps` shows ("console", "sleep", "child").
+ * The ready queue has the same shape (see sched.c).
+ */
+#ifndef WAITQ_H
+#define WAITQ_H
+
+#include "list.h"
+
+struct wait_queue {
+	struct list waiters;	/* struct proc, linked by queue_node */
+	const char *name;
+};
+
+void	wait_queue_init(struct wait_queue *q, const char *name);
+
+/* Put the current process to sleep on q until wakeup(q), or until a
+ * signal arrives.  Returns 0 when woken, -EINTR when a signal that will
+ * do something (not ignored) interrupted the wait.  Callers loop, testing
+ * their condition, because a wakeup is a hint, not a promise. */
+int	sleep_on(struct wait_queue *q);
+
+void	wakeup(struct wait_queue *q);		/* every waiter */
+void	wakeup_one(struct wait_queue *q);	/* the longest waiting */
+
+struct proc;
+void	wake_process(struct proc *p);		/* off its queue, onto ready */
+
+#endif
