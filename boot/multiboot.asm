@@ -12,7 +12,7 @@ CR0_WP		equ 0x00010000
 CR4_PSE		equ 0x00000010
 PDE_4M		equ 0x83		; present | writable | 4 MiB page
 
-section .multiboot
+section .multiboot		; first in the file: must be in its first 8 KiB
 align 4
 	dd MB_MAGIC
 	dd MB_FLAGS
@@ -45,7 +45,9 @@ boot_stack:
 	resb 16384
 boot_stack_top:
 
-section .text
+; Runs before paging, so it is linked at its physical address (section
+; .boot, see kernel/kernel.ld): GRUB and QEMU both jump to e_entry as is.
+section .boot
 global _start
 extern kmain
 _start:
@@ -61,10 +63,12 @@ _start:
 	mov cr0, ecx
 
 	; Still running at a low address through the identity map: jump to
-	; the same code's high alias.
-	lea ecx, [.high]
+	; the kernel proper, linked above KERNBASE.
+	mov ecx, higher_half
 	jmp ecx
-.high:
+
+section .text
+higher_half:
 	mov esp, boot_stack_top
 	xor ebp, ebp			; ends backtraces here
 	push ebx			; multiboot info (physical)

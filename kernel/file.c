@@ -26,6 +26,10 @@ file_open_kernel(const char *path, int flags, int *err)
 		*err = -EINVAL;
 		return NULL;
 	}
+	if (path[0] == '\0') {
+		*err = -ENOENT;
+		return NULL;
+	}
 	if (initrd_normalise(path, norm, sizeof(norm)) < 0) {
 		*err = -ENAMETOOLONG;
 		return NULL;
@@ -33,7 +37,7 @@ file_open_kernel(const char *path, int flags, int *err)
 	if (strcmp(norm, CONSOLE_PATH) == 0) {
 		type = FT_CONSOLE;
 	} else {
-		if (!(e = initrd_lookup(norm))) {
+		if (!(e = initrd_lookup(path))) {
 			*err = -ENOENT;
 			return NULL;
 		}

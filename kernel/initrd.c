@@ -90,7 +90,8 @@ initrd_lookup(const char *path)
 	char norm[sizeof(entries[0].path)];
 	int i;
 
-	if (initrd_normalise(path, norm, sizeof(norm)) < 0)
+	/* POSIX: the empty path names nothing (it is not "."). */
+	if (path[0] == '\0' || initrd_normalise(path, norm, sizeof(norm)) < 0)
 		return NULL;
 	for (i = 0; i < nentries; i++)
 		if (strcmp(entries[i].path, norm) == 0)

@@ -46,7 +46,7 @@ print_backtrace(uint32_t ebp)
 		if (ret < (uint32_t)kernel_start || ret >= (uint32_t)kernel_end)
 			break;
 		name = symbol_for(ret, &off);
-		kprintf("  %#010x %s+%#x\n", ret, name, off);
+		kprintf("  0x%08x %s+%#x\n", ret, name, off);
 		frame = (uint32_t *)frame[0];
 	}
 }

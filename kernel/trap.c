@@ -123,7 +123,7 @@ user_fault(struct trapframe *tf)
 	int sig = fault_signal(tf->trapno);
 
 	if (signal_is_fatal_default(p, sig))
-		kprintf("brinch: pid %d (%s) killed: %s at eip %#010x addr %#010x\n",
+		kprintf("brinch: pid %d (%s) killed: %s at eip 0x%08x addr 0x%08x\n",
 		    p->pid, p->name, trap_name(tf->trapno), tf->eip, addr);
 	signal_force(p, sig);
 }
@@ -133,7 +133,7 @@ kernel_fault(struct trapframe *tf)
 {
 	uint32_t addr = tf->trapno == T_PGFLT ? read_cr2() : 0;
 
-	kprintf("brinch: kernel %s at eip %#010x (%s) addr %#010x err %#x\n",
+	kprintf("brinch: kernel %s at eip 0x%08x (%s) addr 0x%08x err %#x\n",
 	    trap_name(tf->trapno), tf->eip, symbol_for(tf->eip, NULL), addr, tf->err);
 	kprintf("  eax %08x ebx %08x ecx %08x edx %08x\n",
 	    tf->eax, tf->ebx, tf->ecx, tf->edx);

@@ -1,0 +1,66 @@
+# conftest.py: pytest fixtures for brinch's integration tests, which boot the
+# real kernel under QEMU (tools/brinchvm.py) and talk to its shell over serial.
+# Used by `make integration` (part of `make test`).
+
+import os
+import re
+import sys
+
+import pytest
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+from brinchvm import Console, Node  # noqa: E402
+
+LOG_DIR = os.path.join(ROOT, "build", "test-logs")
+TAIL = 3000                             # characters of serial log added to a failure report
+
+NODES = pytest.StashKey()               # item.stash[NODES]: the consoles a test started
+
+
+def log_name(item, n):
+    """build/test-logs/<test name>.log, then <test name>-2.log, ... for more nodes."""
+    base = re.sub(r"[^A-Za-z0-9_.=-]+", "_", item.name)
+    return os.path.join(LOG_DIR, base + (".log" if n == 1 else "-%d.log" % n))
+
+
+@pytest.fixture
+def make_node(request):
+    """A factory: make_node(cmdline=..., boot=True, **Node arguments) starts a
+    node, boots it to the first prompt unless boot=False, and stops it when
+    the test ends.  make_node(console=[argv...], env=...) starts any program
+    instead (e.g. `make -s run`) as a brinchvm.Console."""
+    started = request.node.stash.setdefault(NODES, [])
+
+    def factory(boot=True, console=None, env=None, **kwargs):
+        log = log_name(request.node, len(started) + 1)
+        if console is not None:
+            c = Console(console, log_path=log, name=request.node.name, env=env)
+        else:
+            c = Node(log_path=log, name=request.node.name, **kwargs)
+        started.append(c)
+        c.start()
+        if boot and console is None:
+            c.wait_boot()
+        return c
+
+    yield factory
+    for c in started:
+        c.stop()
+
+
+@pytest.fixture
+def node(make_node):
+    """A freshly booted node, at its first shell prompt."""
+    return make_node()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """On failure, add the tail of each node's serial log to the report."""
+    outcome = yield
+    report = outcome.get_result()
+    if not report.failed:
+        return
+    for c in item.stash.get(NODES, []):
+        report.sections.append(("serial log tail: %s" % c.log_path, c.log_tail(TAIL)))

@@ -1,0 +1,31 @@
+/*
+ * free: physical memory, kernel heap and process table usage, from the
+ * meminfo() system call.  The exact wording is relied on by the tests.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <brinch.h>
+
+int
+main(void)
+{
+	struct meminfo mi;
+	unsigned kib_per_frame;
+
+	if (meminfo(&mi) < 0) {
+		dprintf(2, "free: %s\n", strerror(errno));
+		return 1;
+	}
+	kib_per_frame = mi.page_size / 1024;
+	printf("memory: %u KiB total, %u KiB free\n",
+	    (unsigned)(mi.total_frames * kib_per_frame),
+	    (unsigned)(mi.free_frames * kib_per_frame));
+	printf("frames: %u total, %u free (%u bytes each)\n",
+	    (unsigned)mi.total_frames, (unsigned)mi.free_frames,
+	    (unsigned)mi.page_size);
+	printf("heap: %u bytes in use\n", (unsigned)mi.heap_bytes);
+	printf("procs: %u of %u in use\n", (unsigned)mi.nproc,
+	    (unsigned)mi.nproc_max);
+	return 0;
+}

@@ -1,0 +1,54 @@
+/*
+ * ps: one line per process from the ps() system call: ids, scheduling
+ * state, CPU ticks used, memory, and what a waiting process waits on.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <brinch.h>
+
+#define MAX_SHOWN	128
+
+static const char *
+state_name(int32_t state)
+{
+	switch (state) {
+	case PSTATE_NEW:	return "NEW";
+	case PSTATE_READY:	return "READY";
+	case PSTATE_RUNNING:	return "RUNNING";
+	case PSTATE_WAITING:	return "WAITING";
+	case PSTATE_ZOMBIE:	return "ZOMBIE";
+	default:		return "?";
+	}
+}
+
+int
+main(void)
+{
+	static struct proc_info procs[MAX_SHOWN];
+	int n;
+
+	n = ps(procs, MAX_SHOWN);
+	if (n < 0) {
+		dprintf(2, "ps: %s\n", strerror(errno));
+		return 1;
+	}
+	printf("%5s %5s %-8s %4s %7s %7s %-16s %s\n",
+	    "PID", "PPID", "STATE", "PRI", "TICKS", "MEM", "NAME", "WAIT");
+	for (int i = 0; i < n; i++) {
+		struct proc_info *p = &procs[i];
+
+		/* The kernel fills the strings; make sure they end. */
+		p->name[PROC_NAME_LEN - 1] = '\0';
+		p->wait_on[WAIT_NAME_LEN - 1] = '\0';
+		printf("%5d %5d %-8s %4d %7u %6uK ",
+		    (int)p->pid, (int)p->ppid, state_name(p->state),
+		    (int)p->priority, (unsigned)(p->user_ticks + p->sys_ticks),
+		    (unsigned)(p->mem_bytes / 1024));
+		if (p->state == PSTATE_WAITING)
+			printf("%-16s %s\n", p->name, p->wait_on);
+		else
+			printf("%s\n", p->name);
+	}
+	return 0;
+}

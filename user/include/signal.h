@@ -1,0 +1,25 @@
+/*
+ * Signals for user programs.  The numbers are the ABI's; SIG_DFL and
+ * SIG_IGN are redefined as handler pointers, as in Unix, so that real
+ * handler functions can be passed to signal() once the kernel has them.
+ */
+#ifndef _SIGNAL_H
+#define _SIGNAL_H
+
+#include <sys/types.h>
+#include <brinch/signal.h>
+
+typedef void (*sighandler_t)(int);
+
+#undef SIG_DFL
+#undef SIG_IGN
+#define SIG_DFL		((sighandler_t)0)
+#define SIG_IGN		((sighandler_t)1)
+#define SIG_ERR		((sighandler_t)-1)
+
+/* Set what happens when sig arrives; returns the previous setting, or
+ * SIG_ERR.  Settings survive fork and exec. */
+sighandler_t	signal(int sig, sighandler_t handler);
+int		kill(pid_t pid, int sig);
+
+#endif
