@@ -20,8 +20,9 @@ OPT     ?= -O2
 # generation; frame pointers kept so a panic can print a backtrace.
 CFLAGS  := -m32 -march=i686 -std=gnu11 $(OPT) -g -ffreestanding -nostdinc \
 	-isystem $(shell $(CC) -print-file-name=include 2>/dev/null) \
-	-fno-pie -fno-pic -fno-stack-protector -fno-omit-frame-pointer \
+	-fno-pie -fno-pic -fno-stack-protector -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer \
 	-mno-sse -mno-sse2 -mno-mmx -mno-80387 -fno-builtin -fno-strict-aliasing \
+	-fno-delete-null-pointer-checks \
 	-Wall -Wextra -Wno-unused-parameter -Werror=implicit-function-declaration \
 	-Iinclude -I.
 NASMFLAGS := -f elf32 -g -F dwarf

@@ -20,10 +20,13 @@
 int	kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int	vkprintf(const char *fmt, va_list ap);
 
-/* panic.c: print a message and a symbolic backtrace, then stop. */
+/* panic.c: print a message and a symbolic backtrace, then stop.
+ * panic_at() starts the backtrace at a given eip/ebp (a trap frame's). */
 void	panic(const char *fmt, ...)
 	    __attribute__((noreturn, format(printf, 1, 2)));
-void	print_backtrace(uint32_t ebp);
+void	panic_at(uint32_t eip, uint32_t ebp, const char *fmt, ...)
+	    __attribute__((noreturn, format(printf, 3, 4)));
+void	print_backtrace(uint32_t eip, uint32_t ebp);
 const char *symbol_for(uint32_t addr, uint32_t *offset);
 
 #define assert(cond) do { \

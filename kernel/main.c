@@ -39,6 +39,17 @@ load_initrd(struct multiboot_info *mb)
 	kprintf("brinch: initrd: %u bytes, %d entries\n", mod->end - mod->start, n);
 }
 
+/* `make run CMDLINE=kfault` shows what a kernel bug looks like: a NULL
+ * write in ring 0 is a page fault the kernel cannot blame on anyone, so
+ * it panics with registers and a backtrace.  The tests check that too. */
+static void __attribute__((noinline))
+demo_kernel_fault(void)
+{
+	uint32_t *volatile null_pointer = NULL;	/* on the stack: keeps a frame */
+
+	*null_pointer = 0xdead;
+}
+
 void
 kmain(uint32_t magic, uint32_t mbinfo_pa)
 {
@@ -64,6 +75,8 @@ kmain(uint32_t magic, uint32_t mbinfo_pa)
 	pit_init(TIMER_HZ);
 	irq_register(IRQ_TIMER, NULL);
 
+	if (cmdline_get("kfault", (char[8]){0}, 8))
+		demo_kernel_fault();
 	load_initrd(mb);
 	proc_init();
 	proc_start_init("/bin/init");

@@ -30,14 +30,26 @@ symbol_for(uint32_t addr, uint32_t *offset)
 	return ksym_names + ksym_table[lo].name;
 }
 
-void
-print_backtrace(uint32_t ebp)
+static void
+print_frame(uint32_t addr)
 {
-	uint32_t *frame = (uint32_t *)ebp, ret, off = 0;
+	uint32_t off = 0;
+	const char *name = symbol_for(addr, &off);
+
+	kprintf("  0x%08x %s+%#x\n", addr, name, off);
+}
+
+/* eip (if not 0) is where execution was; then each saved frame's return
+ * address, innermost first. */
+void
+print_backtrace(uint32_t eip, uint32_t ebp)
+{
+	uint32_t *frame = (uint32_t *)ebp, ret;
 	int depth;
-	const char *name;
 
 	kprintf("backtrace:\n");
+	if (eip)
+		print_frame(eip);
 	for (depth = 0; depth < 32 && frame; depth++) {
 		/* Stop at anything that cannot be a kernel stack frame. */
 		if ((uint32_t)frame < (uint32_t)kernel_start || ((uint32_t)frame & 3))
@@ -45,25 +57,36 @@ print_backtrace(uint32_t ebp)
 		ret = frame[1];
 		if (ret < (uint32_t)kernel_start || ret >= (uint32_t)kernel_end)
 			break;
-		name = symbol_for(ret, &off);
-		kprintf("  0x%08x %s+%#x\n", ret, name, off);
+		print_frame(ret);
 		frame = (uint32_t *)frame[0];
 	}
+}
+
+static void __attribute__((noreturn))
+vpanic(uint32_t eip, uint32_t ebp, const char *fmt, va_list ap)
+{
+	cli();
+	kprintf("\nbrinch: panic: ");
+	vkprintf(fmt, ap);
+	kprintf("\n");
+	print_backtrace(eip, ebp);
+	machine_halt(3);	/* QEMU exits with status 7 */
+}
+
+void
+panic_at(uint32_t eip, uint32_t ebp, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vpanic(eip, ebp, fmt, ap);
 }
 
 void
 panic(const char *fmt, ...)
 {
 	va_list ap;
-	uint32_t ebp;
 
-	cli();
-	kprintf("\nbrinch: panic: ");
 	va_start(ap, fmt);
-	vkprintf(fmt, ap);
-	va_end(ap);
-	kprintf("\n");
-	__asm__ volatile("movl %%ebp, %0" : "=r"(ebp));
-	print_backtrace(ebp);
-	machine_halt(3);
+	vpanic(0, (uint32_t)__builtin_frame_address(0), fmt, ap);
 }

@@ -128,6 +128,7 @@ user_fault(struct trapframe *tf)
 	signal_force(p, sig);
 }
 
+/* An exception in ring 0 is a kernel bug: show everything and stop. */
 static void
 kernel_fault(struct trapframe *tf)
 {
@@ -139,10 +140,9 @@ kernel_fault(struct trapframe *tf)
 	    tf->eax, tf->ebx, tf->ecx, tf->edx);
 	kprintf("  esi %08x edi %08x ebp %08x esp %08x\n",
 	    tf->esi, tf->edi, tf->ebp, tf->kernel_esp);
-	kprintf("  in pid %d (%s)\n", current ? current->pid : -1,
-	    current ? current->name : "?");
-	print_backtrace(tf->ebp);
-	panic("unexpected %s in the kernel", trap_name(tf->trapno));
+	if (current)
+		kprintf("  current process: pid %d (%s)\n", current->pid, current->name);
+	panic_at(tf->eip, tf->ebp, "unexpected %s in the kernel", trap_name(tf->trapno));
 }
 
 void
