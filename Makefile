@@ -26,7 +26,7 @@ CFLAGS  := -m32 -march=i686 -std=gnu11 $(OPT) -g -ffreestanding -nostdinc \
 	-Wall -Wextra -Wno-unused-parameter -Werror=implicit-function-declaration \
 	-Iinclude -I.
 NASMFLAGS := -f elf32 -g -F dwarf
-LDFLAGS := -m elf_i386 -nostdlib
+LDFLAGS := -m elf_i386 -nostdlib -z noexecstack
 # libgcc supplies 64-bit division (__udivdi3) and nothing that needs an OS.
 LIBGCC  := $(shell $(CC) -m32 -print-libgcc-file-name 2>/dev/null)
 

@@ -34,6 +34,7 @@ proc_init(void)
 	strlcpy(idle->name, "idle", sizeof(idle->name));
 	idle->kstack = (uint8_t *)((uint32_t)boot_stack_top - KSTACK_SIZE);
 	list_node_init(&idle->queue_node);
+	list_node_init(&idle->timer_node);
 	wait_queue_init(&idle->child_exit, "child");
 	current = idle;
 	sched_init();
@@ -117,6 +118,7 @@ proc_alloc(int *err)
 	p->quantum = DEFAULT_QUANTUM;
 	p->start_tick = ticks;
 	list_node_init(&p->queue_node);
+	list_node_init(&p->timer_node);
 	wait_queue_init(&p->child_exit, "child");
 
 	sp = p->kstack + KSTACK_SIZE;
@@ -195,8 +197,7 @@ proc_fork(void)
 	child->quantum = parent->quantum;
 	child->image_end = parent->image_end;
 	child->brk = parent->brk;
-	child->sig_blocked = parent->sig_blocked;
-	memcpy(child->sig_action, parent->sig_action, sizeof(child->sig_action));
+	signal_fork(child, parent);
 	for (fd = 0; fd < NOFILE; fd++)
 		if (parent->files[fd])
 			child->files[fd] = file_dup(parent->files[fd]);
@@ -214,6 +215,7 @@ proc_exit(int status)
 
 	if (p == init_proc)
 		panic("init exited (status %#x)", status);
+	signal_exit(p);
 	for (fd = 0; fd < NOFILE; fd++) {
 		if (p->files[fd]) {
 			file_close(p->files[fd]);

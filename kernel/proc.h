@@ -64,12 +64,13 @@ struct proc {
 
 	/* I/O status */
 	struct file	*files[NOFILE];	/* open files, indexed by fd */
-	uint32_t	 wake_tick;	/* for sleep(): when to wake */
 
 	/* signals */
 	uint32_t	 sig_pending;	/* bit n: signal n posted */
 	uint32_t	 sig_blocked;	/* bit n: signal n held back */
-	uint32_t	 sig_action[NSIG];	/* SIG_DFL, SIG_IGN or a handler */
+	struct sigaction sig_actions[NSIG];	/* what each signal does */
+	uint32_t	 alarm_tick;	/* SIGALRM due at this tick; 0 = none */
+	int		 stopped;	/* SIGSTOP'd, waiting for SIGCONT */
 
 	/* ---- node-local state ---- */
 	struct proc	*parent;
@@ -78,6 +79,9 @@ struct proc {
 	struct trapframe *tf;		/* user registers at the last trap */
 	struct list_node queue_node;	/* on the ready queue or one wait queue */
 	struct wait_queue *waiting_on;	/* which queue, when WAITING */
+	struct list_node timer_node;	/* on the timer list during a timed wait */
+	uint32_t	 timeout_tick;	/* when that wait times out */
+	int		 timed_out;	/* the wait ended by timing out */
 	struct wait_queue child_exit;	/* where this process waits for children */
 };
 

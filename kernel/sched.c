@@ -12,6 +12,7 @@
 #include "proc.h"
 #include "sched.h"
 #include "pit.h"
+#include "signal.h"
 
 /* context_switch (switch.asm) */
 void	context_switch(struct context **save, struct context *load);
@@ -21,7 +22,8 @@ const char *last_switch_reason = "boot";
 uint32_t context_switches;
 
 static struct wait_queue ready_queue;
-static struct wait_queue sleep_queue;
+static struct wait_queue sleep_queue;	/* sleep(): nobody wakes it but time */
+static struct list timer_list;		/* processes in a timed wait */
 static struct proc *idle_proc;
 
 void
@@ -29,6 +31,7 @@ sched_init(void)
 {
 	wait_queue_init(&ready_queue, "ready");
 	wait_queue_init(&sleep_queue, "sleep");
+	list_init(&timer_list);
 	idle_proc = &proc_table[0];
 }
 
@@ -84,11 +87,42 @@ yield(const char *reason)
 }
 
 void
-sched_tick(int from_user)
+timer_arm(struct proc *p, uint32_t timeout)
+{
+	p->timeout_tick = ticks + timeout;
+	if (!list_node_linked(&p->timer_node))
+		list_push_back(&timer_list, &p->timer_node);
+}
+
+void
+timer_disarm(struct proc *p)
+{
+	if (list_node_linked(&p->timer_node))
+		list_remove(&p->timer_node);
+}
+
+/* Wake every timed wait that is due; post SIGALRM for alarms that are. */
+static void
+expire_timers(void)
 {
 	struct list_node *n, *tmp;
 	struct proc *p;
 
+	list_for_each_safe(n, tmp, &timer_list) {
+		p = container_of(n, struct proc, timer_node);
+		if ((int32_t)(ticks - p->timeout_tick) >= 0) {
+			timer_disarm(p);
+			p->timed_out = 1;
+			wake_process(p);
+		}
+	}
+	if (alarms_armed)
+		signal_expire_alarms();
+}
+
+void
+sched_tick(int from_user)
+{
 	ticks++;
 	if (current != idle_proc) {
 		if (from_user)
@@ -97,11 +131,7 @@ sched_tick(int from_user)
 			current->sys_ticks++;
 		current->slice_used++;
 	}
-	list_for_each_safe(n, tmp, &sleep_queue.waiters) {
-		p = container_of(n, struct proc, queue_node);
-		if ((int32_t)(ticks - p->wake_tick) >= 0)
-			wake_process(p);
-	}
+	expire_timers();
 }
 
 int
@@ -114,11 +144,18 @@ sched_should_preempt(void)
 int
 sleep_until(uint32_t wake_tick)
 {
-	current->wake_tick = wake_tick;
-	while ((int32_t)(ticks - wake_tick) < 0)
-		if (sleep_on(&sleep_queue) < 0)
+	int32_t left;
+
+	while ((left = (int32_t)(wake_tick - ticks)) > 0)
+		if (sleep_on_timeout(&sleep_queue, (uint32_t)left) == -EINTR)
 			return -EINTR;
 	return 0;
+}
+
+uint32_t
+ms_to_ticks(uint32_t ms)
+{
+	return (uint32_t)(((uint64_t)ms * TIMER_HZ + 999) / 1000);
 }
 
 uint64_t

@@ -28,7 +28,13 @@ uint64_t uptime_us(void);
 /* The last switch, for gdb's trace-switch and for teaching output. */
 extern const char *last_switch_reason;
 
-/* timer sleep: current waits until `ticks` reaches wake_tick */
+/* Timed waits: timer_arm puts p on the timer list; the tick wakes it
+ * with timed_out set once `timeout` ticks have passed. */
+void	timer_arm(struct proc *p, uint32_t timeout);
+void	timer_disarm(struct proc *p);
+
+/* sleep(): current waits until `ticks` reaches wake_tick */
 int	sleep_until(uint32_t wake_tick);
+uint32_t ms_to_ticks(uint32_t ms);	/* rounded up */
 
 #endif

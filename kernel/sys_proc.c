@@ -114,7 +114,7 @@ sys_sleep(uint32_t ms)
 		return -EINVAL;
 	if (ms == 0)
 		return sys_yield();
-	n = (uint32_t)(((uint64_t)ms * TIMER_HZ + 999) / 1000);
+	n = ms_to_ticks(ms);
 	return sleep_until(ticks + n);
 }
 
@@ -159,20 +159,6 @@ sys_uptime(uint32_t utv)
 }
 
 int
-sys_kill(uint32_t pid, uint32_t sig)
-{
-	struct proc *p = proc_find((int)pid);
-
-	if (sig != 0 && !signal_valid((int)sig))
-		return -EINVAL;
-	if (!p || p->state == ZOMBIE)
-		return -ESRCH;
-	if (p == init_proc)
-		return -EPERM;		/* init must outlive everything */
-	return sig == 0 ? 0 : signal_send(p, (int)sig);
-}
-
-int
 sys_ps(uint32_t ubuf, uint32_t max)
 {
 	struct proc_info info;
@@ -205,17 +191,6 @@ sys_meminfo(uint32_t uinfo)
 	mi.nproc = proc_count() - 1;	/* not counting idle */
 	mi.nproc_max = NPROC - 1;
 	return copy_to_user(current->pgdir, uinfo, &mi, sizeof(mi));
-}
-
-int
-sys_signal(uint32_t sig, uint32_t action)
-{
-	uint32_t old;
-	int err;
-
-	if ((err = signal_set_action(current, (int)sig, action, &old)) < 0)
-		return err;
-	return (int)old;
 }
 
 int

@@ -1,9 +1,9 @@
 /*
  * System call dispatch: `int 0x80` arrives in trap() and comes here.  The
- * number is in eax and up to five arguments in ebx, ecx, edx, esi, edi
- * (the Linux i386 convention); the result goes back in eax.
+ * number is in eax and up to six arguments in ebx, ecx, edx, esi, edi,
+ * ebp (the Linux i386 convention); the result goes back in eax.
  *
- * Every handler is called with all five words; a cdecl function simply
+ * Every handler is called with all six words; a cdecl function simply
  * ignores the ones it does not declare, so the table needs no wrappers.
  */
 #include "kernel.h"
@@ -12,7 +12,8 @@
 #include "syscall.h"
 #include "brinch/syscall.h"
 
-typedef int (*syscall_fn)(uint32_t, uint32_t, uint32_t, uint32_t, uint32_t);
+typedef int (*syscall_fn)(uint32_t, uint32_t, uint32_t, uint32_t, uint32_t,
+    uint32_t);
 
 struct syscall_entry {
 	const char *name;
@@ -28,6 +29,8 @@ static const struct syscall_entry syscall_table[NSYSCALL] = {
 	ENTRY(sbrk),	ENTRY(lseek),	ENTRY(uptime),	ENTRY(kill),
 	ENTRY(ps),	ENTRY(meminfo),	ENTRY(readdir),	ENTRY(fstat),
 	ENTRY(signal),	ENTRY(setfg),	ENTRY(halt),	ENTRY(dup),
+	ENTRY(sigaction), ENTRY(sigprocmask), ENTRY(sigreturn), ENTRY(alarm),
+	ENTRY(pause),	ENTRY(sigpending),
 };
 
 const char *
@@ -48,5 +51,5 @@ syscall(struct trapframe *tf)
 		return;
 	}
 	tf->eax = (uint32_t)syscall_table[num].fn(tf->ebx, tf->ecx, tf->edx,
-	    tf->esi, tf->edi);
+	    tf->esi, tf->edi, tf->ebp);
 }

@@ -19,12 +19,20 @@ int	sys_yield(void);
 int	sys_sleep(uint32_t ms);
 int	sys_sbrk(uint32_t increment);
 int	sys_uptime(uint32_t utv);
-int	sys_kill(uint32_t pid, uint32_t sig);
 int	sys_ps(uint32_t ubuf, uint32_t max);
 int	sys_meminfo(uint32_t uinfo);
-int	sys_signal(uint32_t sig, uint32_t action);
 int	sys_setfg(uint32_t pid);
 int	sys_halt(uint32_t status);
+
+/* sys_signal.c */
+int	sys_kill(uint32_t pid, uint32_t sig);
+int	sys_signal(uint32_t sig, uint32_t action);
+int	sys_sigaction(uint32_t sig, uint32_t uact, uint32_t uold);
+int	sys_sigprocmask(uint32_t how, uint32_t uset, uint32_t uold);
+int	sys_sigreturn(void);
+int	sys_alarm(uint32_t seconds);
+int	sys_pause(void);
+int	sys_sigpending(uint32_t uset);
 
 /* sys_file.c */
 int	sys_read(uint32_t fd, uint32_t ubuf, uint32_t n);

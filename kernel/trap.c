@@ -113,8 +113,8 @@ fault_signal(uint32_t trapno)
 }
 
 /* An exception in user mode: the process is at fault, not the kernel.
- * Report it in one line and post the signal; if the process has no
- * handler the signal kills it on the way out of trap(). */
+ * Post the signal; if the process has no handler for it, say so in one
+ * line: the signal kills it on the way out of trap(). */
 static void
 user_fault(struct trapframe *tf)
 {
@@ -122,10 +122,10 @@ user_fault(struct trapframe *tf)
 	uint32_t addr = tf->trapno == T_PGFLT ? read_cr2() : 0;
 	int sig = fault_signal(tf->trapno);
 
+	signal_force(p, sig);
 	if (signal_is_fatal_default(p, sig))
 		kprintf("brinch: pid %d (%s) killed: %s at eip 0x%08x addr 0x%08x\n",
 		    p->pid, p->name, trap_name(tf->trapno), tf->eip, addr);
-	signal_force(p, sig);
 }
 
 /* An exception in ring 0 is a kernel bug: show everything and stop. */

@@ -16,19 +16,46 @@ wait_queue_init(struct wait_queue *q, const char *name)
 	q->name = name;
 }
 
-int
-sleep_on(struct wait_queue *q)
+/* Queue current on q and run something else until it is woken. */
+static void
+wait_on(struct wait_queue *q)
 {
 	struct proc *p = current;
 
-	if (signal_interrupts(p))
-		return -EINTR;
 	p->state = WAITING;
 	p->waiting_on = q;
 	list_push_back(&q->waiters, &p->queue_node);
 	schedule(q->name);
 	p->waiting_on = NULL;
+}
+
+void
+sleep_on_uninterruptible(struct wait_queue *q)
+{
+	wait_on(q);
+}
+
+int
+sleep_on_timeout(struct wait_queue *q, uint32_t timeout)
+{
+	struct proc *p = current;
+
+	if (signal_interrupts(p))
+		return -EINTR;
+	p->timed_out = 0;
+	if (timeout)
+		timer_arm(p, timeout);
+	wait_on(q);
+	timer_disarm(p);
+	if (p->timed_out)
+		return -ETIMEDOUT;
 	return signal_interrupts(p) ? -EINTR : 0;
+}
+
+int
+sleep_on(struct wait_queue *q)
+{
+	return sleep_on_timeout(q, 0);
 }
 
 /* Move p from whatever queue it waits on to the ready queue. */

@@ -21,6 +21,13 @@ void	wait_queue_init(struct wait_queue *q, const char *name);
  * their condition, because a wakeup is a hint, not a promise. */
 int	sleep_on(struct wait_queue *q);
 
+/* The same with a limit: after `timeout` ticks (0 = no limit) give up
+ * and return -ETIMEDOUT. */
+int	sleep_on_timeout(struct wait_queue *q, uint32_t timeout);
+
+/* A wait only an explicit wake_process() ends (signals do not). */
+void	sleep_on_uninterruptible(struct wait_queue *q);
+
 void	wakeup(struct wait_queue *q);		/* every waiter */
 void	wakeup_one(struct wait_queue *q);	/* the longest waiting */
 

@@ -29,4 +29,27 @@
 #define SIG_DFL		0
 #define SIG_IGN		1
 
+#include <stdint.h>
+
+/* sigaction(): what to do with a signal.  sa_restorer is filled in by
+ * libc with its sigreturn trampoline (user/lib/sigtramp.asm): a handler
+ * returns there, and the trampoline asks the kernel to restore the
+ * registers the signal interrupted. */
+struct sigaction {
+	uint32_t sa_handler;	/* SIG_DFL, SIG_IGN or a function address */
+	uint32_t sa_mask;	/* extra signals blocked while it runs */
+	uint32_t sa_flags;	/* SA_* below */
+	uint32_t sa_restorer;	/* where the handler returns to */
+};
+
+#define SA_NODEFER	0x40000000	/* don't block the signal in its handler */
+#define SA_RESETHAND	0x80000000	/* back to SIG_DFL once delivered */
+
+/* sigprocmask() how */
+#define SIG_BLOCK	0
+#define SIG_UNBLOCK	1
+#define SIG_SETMASK	2
+
+#define sigmask(sig)	(1u << (sig))
+
 #endif

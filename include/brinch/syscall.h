@@ -1,7 +1,7 @@
 /*
  * System call numbers: the contract between user/lib/syscall.asm and
  * kernel/syscall.c.  A call is `int 0x80` with the number in eax and up to
- * five arguments in ebx, ecx, edx, esi, edi; the result comes back in eax,
+ * six arguments in ebx, ecx, edx, esi, edi, ebp; the result comes back in eax,
  * a negative errno on failure.  Numbers are never reused once assigned.
  */
 #ifndef BRINCH_SYSCALL_H
@@ -31,7 +31,13 @@
 #define SYS_setfg	22	/* setfg(pid): console's foreground pid  */
 #define SYS_halt	23	/* halt(status): power off the machine   */
 #define SYS_dup		24	/* dup(fd) -> lowest free fd             */
+#define SYS_sigaction	25	/* sigaction(sig, &new or 0, &old or 0)  */
+#define SYS_sigprocmask	26	/* sigprocmask(how, &set or 0, &old or 0)*/
+#define SYS_sigreturn	27	/* sigreturn(): only from the trampoline */
+#define SYS_alarm	28	/* alarm(seconds) -> seconds left        */
+#define SYS_pause	29	/* pause(): sleep until a signal         */
+#define SYS_sigpending	30	/* sigpending(&set)                      */
 
-#define NSYSCALL	25	/* one past the highest number           */
+#define NSYSCALL	31	/* one past the highest number           */
 
 #endif
