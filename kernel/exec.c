@@ -13,6 +13,7 @@
 #include "proc.h"
 #include "signal.h"
 #include "exec.h"
+#include "shm.h"
 
 /* Copy argv onto the new stack.  Layout, from the top down:
  *	the strings themselves
@@ -119,6 +120,7 @@ exec_image(struct proc *p, const char *path, char *const argv[], int argc)
 		goto fail;
 
 	/* Point of no return: commit the new image. */
+	shm_detach_all(p);
 	old = p->pgdir;
 	p->pgdir = pgdir;
 	p->image_end = PAGE_ROUNDUP(image_end);

@@ -34,6 +34,7 @@
 #define PTE_U		0x004	/* user may access */
 #define PTE_PS		0x080	/* 4 MiB page (in a directory entry) */
 #define PTE_G		0x100	/* global */
+#define PTE_SHARED	0x200	/* OS bit: frame belongs to a shm segment */
 #define PTE_ADDR(e)	((e) & ~0xFFFu)
 
 #define PDX(va)		(((uintptr_t)(va) >> 22) & 0x3FF)

@@ -14,6 +14,9 @@
 #include "sched.h"
 #include "signal.h"
 #include "exec.h"
+#include "mbox.h"
+#include "sem.h"
+#include "shm.h"
 
 extern char boot_stack_top[];		/* boot/multiboot.asm */
 extern void trapret(void);		/* trapentry.asm */
@@ -198,6 +201,7 @@ proc_fork(void)
 	child->image_end = parent->image_end;
 	child->brk = parent->brk;
 	signal_fork(child, parent);
+	shm_fork(child, parent);
 	for (fd = 0; fd < NOFILE; fd++)
 		if (parent->files[fd])
 			child->files[fd] = file_dup(parent->files[fd]);
@@ -216,6 +220,10 @@ proc_exit(int status)
 	if (p == init_proc)
 		panic("init exited (status %#x)", status);
 	signal_exit(p);
+	call_proc_exit(p);
+	mbox_proc_exit(p);
+	sem_proc_exit(p);
+	shm_proc_exit(p);
 	for (fd = 0; fd < NOFILE; fd++) {
 		if (p->files[fd]) {
 			file_close(p->files[fd]);

@@ -16,6 +16,7 @@
 #include "vm.h"
 #include "brinch/types.h"
 #include "brinch/signal.h"
+#include "brinch/ipc.h"
 
 #define NPROC		64		/* size of the process table */
 #define KSTACK_SIZE	(2 * 4096)
@@ -72,6 +73,10 @@ struct proc {
 	uint32_t	 alarm_tick;	/* SIGALRM due at this tick; 0 = none */
 	int		 stopped;	/* SIGSTOP'd, waiting for SIGCONT */
 
+	/* interprocess communication */
+	int		 port;		/* own mailbox id (direct send); 0 = none yet */
+	int		 shm_ids[SHM_SLOTS];	/* attached segments by slot; 0 = free */
+
 	/* ---- node-local state ---- */
 	struct proc	*parent;
 	uint8_t		*kstack;	/* bottom of the kernel stack */
@@ -82,6 +87,15 @@ struct proc {
 	struct list_node timer_node;	/* on the timer list during a timed wait */
 	uint32_t	 timeout_tick;	/* when that wait times out */
 	int		 timed_out;	/* the wait ended by timing out */
+	int		 ipc_done;	/* rendezvous send: message taken (or failed) */
+	int		 ipc_status;	/* ...with this result */
+	int		 call_state;	/* CALL_* in call.c */
+	int		 call_server;	/* pid that took our call */
+	int		 call_error;	/* why the call failed */
+	struct message	*call_msg;	/* our request while still queued */
+	int		 call_mbox;	/* ...and where */
+	struct message	*call_reply;	/* the answer, until call() copies it out */
+	struct wait_queue reply_queue;	/* where a caller waits for its answer */
 	struct wait_queue child_exit;	/* where this process waits for children */
 };
 

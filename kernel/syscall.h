@@ -34,6 +34,34 @@ int	sys_alarm(uint32_t seconds);
 int	sys_pause(void);
 int	sys_sigpending(uint32_t uset);
 
+/* sys_ipc.c */
+int	sys_mbox_create(uint32_t uname, uint32_t capacity);
+int	sys_mbox_open(uint32_t uname);
+int	sys_mbox_close(uint32_t id);
+int	sys_mbox_destroy(uint32_t id);
+int	sys_mbox_send(uint32_t id, uint32_t ubuf, uint32_t len, uint32_t flags,
+	    uint32_t timeout);
+int	sys_mbox_receive(uint32_t id, uint32_t ubuf, uint32_t max, uint32_t uinfo,
+	    uint32_t flags, uint32_t timeout);
+int	sys_send(uint32_t pid, uint32_t ubuf, uint32_t len, uint32_t flags,
+	    uint32_t timeout);
+int	sys_receive(uint32_t from, uint32_t ubuf, uint32_t max, uint32_t uinfo,
+	    uint32_t flags, uint32_t timeout);
+int	sys_call(uint32_t pid, uint32_t ureq, uint32_t len, uint32_t ureply,
+	    uint32_t max, uint32_t timeout);
+int	sys_mbox_call(uint32_t id, uint32_t ureq, uint32_t len, uint32_t ureply,
+	    uint32_t max, uint32_t timeout);
+int	sys_reply(uint32_t pid, uint32_t ubuf, uint32_t len);
+int	sys_mbox_list(uint32_t ubuf, uint32_t max);
+int	sys_sem_create(uint32_t value);
+int	sys_sem_wait(uint32_t id, uint32_t flags, uint32_t timeout);
+int	sys_sem_post(uint32_t id);
+int	sys_sem_destroy(uint32_t id);
+int	sys_shm_create(uint32_t size);
+int	sys_shm_attach(uint32_t id);
+int	sys_shm_detach(uint32_t addr);
+int	sys_shm_destroy(uint32_t id);
+
 /* sys_file.c */
 int	sys_read(uint32_t fd, uint32_t ubuf, uint32_t n);
 int	sys_write(uint32_t fd, uint32_t ubuf, uint32_t n);

@@ -94,7 +94,8 @@ vm_free_range(pde_t *pgdir, uint32_t start, uint32_t end)
 		}
 		pte = walk(pgdir, va, 0);
 		if (pte && (*pte & PTE_P)) {
-			frame_free(PTE_ADDR(*pte));
+			if (!(*pte & PTE_SHARED))
+				frame_free(PTE_ADDR(*pte));
 			*pte = 0;
 		}
 	}
@@ -113,7 +114,7 @@ vm_destroy(pde_t *pgdir)
 			continue;
 		pt = P2V(PTE_ADDR(pgdir[i]));
 		for (j = 0; j < NPTENTRIES; j++)
-			if (pt[j] & PTE_P)
+			if ((pt[j] & PTE_P) && !(pt[j] & PTE_SHARED))
 				frame_free(PTE_ADDR(pt[j]));
 		frame_free(PTE_ADDR(pgdir[i]));
 	}
@@ -148,7 +149,13 @@ vm_copy(pde_t *dst, pde_t *src)
 			if (!(spt[j] & PTE_P))
 				continue;
 			dpte = walk(dst, (i << 22) | (j << 12), 1);
-			if (!dpte || !(pa = frame_alloc()))
+			if (!dpte)
+				return -ENOMEM;
+			if (spt[j] & PTE_SHARED) {	/* same frame, not a copy */
+				*dpte = spt[j];
+				continue;
+			}
+			if (!(pa = frame_alloc()))
 				return -ENOMEM;
 			memcpy(P2V(pa), P2V(PTE_ADDR(spt[j])), PAGE_SIZE);
 			*dpte = pa | (spt[j] & 0xFFF);
@@ -171,6 +178,29 @@ vm_user_frames(pde_t *pgdir)
 				n++;
 	}
 	return n;
+}
+
+int
+vm_map_shared(pde_t *pgdir, uint32_t va, uint32_t pa)
+{
+	uint32_t *pte = walk(pgdir, va, 1);
+
+	if (!pte)
+		return -ENOMEM;
+	*pte = pa | PTE_P | PTE_W | PTE_U | PTE_SHARED;
+	return 0;
+}
+
+void
+vm_unmap_shared(pde_t *pgdir, uint32_t va, uint32_t npages)
+{
+	uint32_t *pte;
+
+	for (; npages > 0; npages--, va += PAGE_SIZE)
+		if ((pte = walk(pgdir, va, 0)) && (*pte & PTE_SHARED))
+			*pte = 0;
+	if (read_cr3() == V2P(pgdir))
+		write_cr3(V2P(pgdir));
 }
 
 /* Kernel address of user byte uva, or NULL if that page is not there

@@ -25,6 +25,11 @@ void	 vm_set_writable(pde_t *pgdir, uint32_t va, int writable);
 int	 vm_copy(pde_t *dst, pde_t *src);	/* for fork: copy every user page */
 uint32_t vm_user_frames(pde_t *pgdir);		/* how many user pages are mapped */
 
+/* Shared memory (shm.c): map frames someone else owns.  Shared pages are
+ * never copied by vm_copy nor freed by vm_destroy/vm_free_range. */
+int	 vm_map_shared(pde_t *pgdir, uint32_t va, uint32_t pa);
+void	 vm_unmap_shared(pde_t *pgdir, uint32_t va, uint32_t npages);
+
 /* Accessing user memory.  Each returns 0 or -EFAULT if any byte of the
  * range is outside user space or not mapped with the needed rights.  They
  * work on any directory, not just the one in CR3. */

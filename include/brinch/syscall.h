@@ -38,6 +38,28 @@
 #define SYS_pause	29	/* pause(): sleep until a signal         */
 #define SYS_sigpending	30	/* sigpending(&set)                      */
 
-#define NSYSCALL	31	/* one past the highest number           */
+/* Message passing (include/brinch/ipc.h).  flags: IPC_NOWAIT; timeout: ms. */
+#define SYS_mbox_create	31	/* mbox_create(name or 0, capacity) -> id   */
+#define SYS_mbox_open	32	/* mbox_open(name) -> id                    */
+#define SYS_mbox_close	33	/* mbox_close(id)                           */
+#define SYS_mbox_destroy 34	/* mbox_destroy(id): owner only             */
+#define SYS_mbox_send	35	/* mbox_send(id, buf, len, flags, timeout)  */
+#define SYS_mbox_receive 36	/* mbox_receive(id, buf, max, &info, flags, timeout) -> len */
+#define SYS_send	37	/* send(pid, buf, len, flags, timeout)      */
+#define SYS_receive	38	/* receive(pid or ANY, buf, max, &info, flags, timeout) */
+#define SYS_call	39	/* call(pid, req, len, reply, max, timeout) -> reply len */
+#define SYS_mbox_call	40	/* mbox_call(id, req, len, reply, max, timeout) */
+#define SYS_reply	41	/* reply(pid, buf, len)                     */
+#define SYS_mbox_list	42	/* mbox_list(struct mbox_info *, max) -> n  */
+#define SYS_sem_create	43	/* sem_create(initial value) -> id          */
+#define SYS_sem_wait	44	/* sem_wait(id, flags, timeout)             */
+#define SYS_sem_post	45	/* sem_post(id)                             */
+#define SYS_sem_destroy	46	/* sem_destroy(id)                          */
+#define SYS_shm_create	47	/* shm_create(size) -> id                   */
+#define SYS_shm_attach	48	/* shm_attach(id) -> address                */
+#define SYS_shm_detach	49	/* shm_detach(address)                      */
+#define SYS_shm_destroy	50	/* shm_destroy(id): freed after last detach */
+
+#define NSYSCALL	51	/* one past the highest number           */
 
 #endif

@@ -1,0 +1,151 @@
+/*
+ * Synchronous request/reply on top of mailboxes: call() sends a message
+ * marked MSG_CALL and sleeps until the process that receives it answers
+ * with reply().  A caller is always in one of these states:
+ *
+ *	CALL_NONE	not calling
+ *	CALL_QUEUED	request sent, not yet received (call_msg, call_mbox)
+ *	CALL_TAKEN	a server has it (call_server = its pid)
+ *	CALL_REPLIED	the answer is in call_reply
+ *	CALL_FAILED	the server died first (call_error)
+ *
+ * Only the process that took the request may reply, so replies cannot
+ * be forged, and a caller that gave up (timeout, signal) makes a late
+ * reply fail with ESRCH instead of landing in a later call.
+ */
+#include "kernel.h"
+#include "proc.h"
+#include "sched.h"
+#include "vm.h"
+#include "mbox.h"
+
+enum { CALL_NONE, CALL_QUEUED, CALL_TAKEN, CALL_REPLIED, CALL_FAILED };
+
+static void
+call_reset(struct proc *p)
+{
+	if (p->call_reply)
+		message_free(p->call_reply);
+	p->call_reply = NULL;
+	p->call_msg = NULL;
+	p->call_state = CALL_NONE;
+	p->call_server = 0;
+}
+
+int
+ipc_call(int mbox, uint32_t ureq, uint32_t len, uint32_t ureply,
+    uint32_t max, uint32_t timeout_ms)
+{
+	struct proc *p = current;
+	struct message *msg;
+	struct ipc_wait w;
+	int err;
+
+	if (!p->reply_queue.name)
+		wait_queue_init(&p->reply_queue, "reply");
+	if (!user_range_ok(p->pgdir, ureply, max, 1))
+		return -EFAULT;
+	if (!(msg = message_from_user(ureq, len, &err)))
+		return err;
+	msg->flags = MSG_CALL;
+	ipc_wait_init(&w, 0, timeout_ms);
+	call_reset(p);
+	p->call_state = CALL_QUEUED;
+	p->call_msg = msg;
+	p->call_mbox = mbox;
+	if ((err = mbox_send_message(mbox, msg, &w)) < 0) {
+		p->call_msg = NULL;	/* freed by the send */
+		p->call_state = CALL_NONE;
+		return err;
+	}
+	while (p->call_state == CALL_QUEUED || p->call_state == CALL_TAKEN) {
+		if ((err = ipc_sleep(&p->reply_queue, &w)) < 0 &&
+		    (p->call_state == CALL_QUEUED || p->call_state == CALL_TAKEN)) {
+			/* Giving up: withdraw the request if nobody has it. */
+			if (p->call_state == CALL_QUEUED &&
+			    mbox_withdraw(p->call_mbox, p->call_msg))
+				message_free(p->call_msg);
+			call_reset(p);
+			return err;
+		}
+	}
+	if (p->call_state == CALL_FAILED) {
+		err = p->call_error;
+		call_reset(p);
+		return err;
+	}
+	msg = p->call_reply;
+	if (msg->length > max)
+		err = -EMSGSIZE;
+	else if (copy_to_user(p->pgdir, ureply, msg->data, msg->length) < 0)
+		err = -EFAULT;
+	else
+		err = (int)msg->length;
+	call_reset(p);
+	return err;
+}
+
+/* mbox.c: a receiver just took a MSG_CALL message. */
+void
+call_taken(struct message *msg)
+{
+	struct proc *caller = proc_find(msg->sender);
+
+	if (caller && caller->call_state == CALL_QUEUED && caller->call_msg == msg) {
+		caller->call_state = CALL_TAKEN;
+		caller->call_server = current->pid;
+		caller->call_msg = NULL;
+	}
+}
+
+/* mbox.c: a mailbox died with our request still queued in it. */
+int
+call_undelivered(struct message *msg)
+{
+	struct proc *caller = proc_find(msg->sender);
+
+	if (!caller || caller->call_state != CALL_QUEUED || caller->call_msg != msg)
+		return 0;
+	caller->call_state = CALL_FAILED;
+	caller->call_error = -EPIPE;
+	caller->call_msg = NULL;
+	wake_process(caller);
+	return 1;
+}
+
+int
+ipc_reply(int pid, uint32_t ubuf, uint32_t len)
+{
+	struct proc *caller = proc_find(pid);
+	struct message *msg;
+	int err;
+
+	if (!caller || caller->call_state != CALL_TAKEN ||
+	    caller->call_server != current->pid)
+		return -ESRCH;		/* no call from pid is waiting on us */
+	if (!(msg = message_from_user(ubuf, len, &err)))
+		return err;
+	caller->call_reply = msg;
+	caller->call_state = CALL_REPLIED;
+	wake_process(caller);
+	return 0;
+}
+
+/* p is exiting: fail the calls it was serving, drop its own. */
+void
+call_proc_exit(struct proc *p)
+{
+	struct proc *c;
+
+	for (c = &proc_table[1]; c < &proc_table[NPROC]; c++) {
+		if (c->state != UNUSED && c->call_state == CALL_TAKEN &&
+		    c->call_server == p->pid) {
+			c->call_state = CALL_FAILED;
+			c->call_error = -EPIPE;
+			wake_process(c);
+		}
+	}
+	if (p->call_state == CALL_QUEUED && mbox_withdraw(p->call_mbox, p->call_msg))
+		message_free(p->call_msg);
+	call_reset(p);
+}

@@ -1,0 +1,432 @@
+/*
+ * Mailboxes (see mbox.h).  The table is fixed: NMBOX slots.  An id is
+ * slot + 1 + NMBOX * generation, so an id that outlives its mailbox never
+ * names the slot's next occupant.
+ *
+ * Message path: the sender's bytes are copied into a kmalloc'd struct
+ * message (message_from_user), queued on the mailbox, and copied out to
+ * the receiver's buffer when taken.  Who sleeps where:
+ *	receiver, nothing queued		mailbox->receivers
+ *	sender, bounded mailbox full		mailbox->senders
+ *	sender, capacity 0, until taken		mailbox->senders
+ */
+#include "kernel.h"
+#include "kheap.h"
+#include "proc.h"
+#include "sched.h"
+#include "vm.h"
+#include "mbox.h"
+
+#define NMBOX		64
+
+struct mailbox {
+	int		  id;		/* 0 = slot free */
+	int		  owner;	/* pid */
+	int		  capacity;	/* 0, N, or MBOX_UNBOUNDED */
+	int		  is_port;
+	char		  name[MBOX_NAME_LEN];
+	struct list	  messages;	/* struct message, FIFO */
+	uint32_t	  queued;
+	uint32_t	  sent, received;
+	struct wait_queue receivers;
+	struct wait_queue senders;
+	char		  receivers_name[WAIT_NAME_LEN];	/* "mbox 3" */
+	char		  senders_name[WAIT_NAME_LEN];	/* "mbox 3 send" */
+};
+
+static struct mailbox mailboxes[NMBOX];
+static uint32_t generation;
+
+static struct mailbox *
+lookup(int id)
+{
+	struct mailbox *mb;
+
+	if (id <= 0)
+		return NULL;
+	mb = &mailboxes[(id - 1) % NMBOX];
+	return mb->id == id ? mb : NULL;
+}
+
+/* ---- messages ---- */
+
+struct message *
+message_alloc(uint32_t length)
+{
+	struct message *msg;
+
+	if (length > MSG_MAX)
+		return NULL;
+	if (!(msg = kmalloc(sizeof(*msg) + length)))
+		return NULL;
+	list_node_init(&msg->node);
+	msg->sender = current ? current->pid : 0;
+	msg->flags = 0;
+	msg->length = length;
+	msg->blocked_sender = NULL;
+	return msg;
+}
+
+struct message *
+message_from_user(uint32_t ubuf, uint32_t length, int *err)
+{
+	struct message *msg;
+
+	if (length > MSG_MAX) {
+		*err = -EMSGSIZE;
+		return NULL;
+	}
+	if (!(msg = message_alloc(length))) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	if (copy_from_user(current->pgdir, msg->data, ubuf, length) < 0) {
+		message_free(msg);
+		*err = -EFAULT;
+		return NULL;
+	}
+	return msg;
+}
+
+void
+message_free(struct message *msg)
+{
+	kfree(msg);
+}
+
+void
+ipc_wait_init(struct ipc_wait *w, uint32_t flags, uint32_t timeout_ms)
+{
+	w->nowait = (flags & IPC_NOWAIT) != 0;
+	w->deadline = timeout_ms ? ticks + ms_to_ticks(timeout_ms) : 0;
+	if (w->deadline == 0 && timeout_ms)
+		w->deadline = 1;
+}
+
+/* Sleep on q within w's limits: 0 when woken, else -EAGAIN, -EINTR,
+ * -ETIMEDOUT. */
+int
+ipc_sleep(struct wait_queue *q, struct ipc_wait *w)
+{
+	int32_t left = 0;
+
+	if (w->nowait)
+		return -EAGAIN;
+	if (w->deadline) {
+		left = (int32_t)(w->deadline - ticks);
+		if (left <= 0)
+			return -ETIMEDOUT;
+	}
+	return sleep_on_timeout(q, (uint32_t)left);
+}
+
+/* ---- creating and destroying ---- */
+
+int
+mbox_create(const char *name, int capacity, int owner, int is_port)
+{
+	struct mailbox *mb, *free_slot = NULL;
+
+	if (capacity != MBOX_UNBOUNDED && (capacity < 0 || capacity > MBOX_MAX_CAPACITY))
+		return -EINVAL;
+	for (mb = mailboxes; mb < &mailboxes[NMBOX]; mb++) {
+		if (!mb->id) {
+			if (!free_slot)
+				free_slot = mb;
+		} else if (name && name[0] && strcmp(mb->name, name) == 0) {
+			return -EEXIST;
+		}
+	}
+	if (!(mb = free_slot))
+		return -ENOSPC;
+	memset(mb, 0, sizeof(*mb));
+	generation++;
+	mb->id = (int)(mb - mailboxes) + 1 + NMBOX * (int)(generation % 1000000);
+	mb->owner = owner;
+	mb->capacity = capacity;
+	mb->is_port = is_port;
+	if (name)
+		strlcpy(mb->name, name, sizeof(mb->name));
+	list_init(&mb->messages);
+	snprintf(mb->receivers_name, sizeof(mb->receivers_name), "mbox %d", mb->id);
+	snprintf(mb->senders_name, sizeof(mb->senders_name), "mbox %d send", mb->id);
+	wait_queue_init(&mb->receivers, mb->receivers_name);
+	wait_queue_init(&mb->senders, mb->senders_name);
+	return mb->id;
+}
+
+int
+mbox_open(const char *name)
+{
+	struct mailbox *mb;
+
+	if (!name[0])
+		return -ENOENT;
+	for (mb = mailboxes; mb < &mailboxes[NMBOX]; mb++)
+		if (mb->id && !mb->is_port && strcmp(mb->name, name) == 0)
+			return mb->id;
+	return -ENOENT;
+}
+
+/* Tell a message's sender that it will never be delivered. */
+static void
+notify_undelivered(struct message *msg, int mbox_id)
+{
+	struct mbox_notice notice = { NOTICE_UNDELIVERED, mbox_id, msg->length, 0 };
+	struct message *note;
+	struct mailbox *port;
+	struct proc *sender;
+
+	if (msg->blocked_sender) {		/* still waiting: just fail it */
+		msg->blocked_sender->ipc_done = 1;
+		msg->blocked_sender->ipc_status = -EPIPE;
+		wake_process(msg->blocked_sender);
+		return;
+	}
+	if ((msg->flags & MSG_CALL) && call_undelivered(msg))
+		return;				/* the caller's call() fails */
+	if (msg->sender <= 0 || !(sender = proc_find(msg->sender)) ||
+	    sender->state == ZOMBIE || sender->port < 0)
+		return;				/* nobody left to tell */
+	if (proc_port(sender) < 0 || !(port = lookup(sender->port)) ||
+	    !(note = message_alloc(sizeof(notice))))
+		return;
+	note->sender = 0;
+	note->flags = MSG_NOTICE;
+	memcpy(note->data, &notice, sizeof(notice));
+	/* Notices go in regardless of capacity: there are at most as many
+	 * as the sender had messages queued. */
+	list_push_back(&port->messages, &note->node);
+	port->queued++;
+	wakeup(&port->receivers);
+}
+
+static void
+destroy(struct mailbox *mb)
+{
+	struct list_node *n;
+	struct message *msg;
+	int id = mb->id;
+
+	mb->id = 0;		/* from now on lookups fail: waiters see EPIPE */
+	while ((n = list_pop_front(&mb->messages))) {
+		msg = container_of(n, struct message, node);
+		notify_undelivered(msg, id);
+		message_free(msg);
+	}
+	wakeup(&mb->receivers);
+	wakeup(&mb->senders);
+}
+
+int
+mbox_destroy(int id)
+{
+	struct mailbox *mb = lookup(id);
+
+	if (!mb)
+		return -ENOENT;
+	if (mb->owner != current->pid)
+		return -EPERM;
+	destroy(mb);
+	return 0;
+}
+
+/* Closing is "I am done with it": for the owner that ends the mailbox. */
+int
+mbox_close(int id)
+{
+	struct mailbox *mb = lookup(id);
+
+	if (!mb || mb->is_port)
+		return -ENOENT;
+	if (mb->owner == current->pid)
+		destroy(mb);
+	return 0;
+}
+
+int
+proc_port(struct proc *p)
+{
+	int id;
+
+	if (p->port > 0 && lookup(p->port))
+		return p->port;
+	if (p->port < 0)
+		return -EPIPE;		/* exiting */
+	if ((id = mbox_create(NULL, PORT_CAPACITY, p->pid, 1)) < 0)
+		return id;
+	p->port = id;
+	return id;
+}
+
+/* The owner's death ends its mailboxes and its port. */
+void
+mbox_proc_exit(struct proc *p)
+{
+	struct mailbox *mb;
+
+	p->port = -1;
+	for (mb = mailboxes; mb < &mailboxes[NMBOX]; mb++)
+		if (mb->id && mb->owner == p->pid)
+			destroy(mb);
+}
+
+/* ---- sending and receiving ---- */
+
+int
+mbox_send_message(int id, struct message *msg, struct ipc_wait *w)
+{
+	struct mailbox *mb = lookup(id);
+	int limit, err;
+
+	if (!mb) {
+		message_free(msg);
+		return -ENOENT;
+	}
+	limit = mb->capacity == MBOX_UNBOUNDED ? MBOX_UNBOUNDED_LIMIT : mb->capacity;
+
+	/* Rendezvous: the message waits in the queue with its sender
+	 * blocked beside it until a receiver takes it. */
+	if (limit == 0) {
+		if (w->nowait && list_empty(&mb->receivers.waiters)) {
+			message_free(msg);
+			return -EAGAIN;
+		}
+		msg->blocked_sender = current;
+		current->ipc_done = 0;
+		list_push_back(&mb->messages, &msg->node);
+		mb->queued++;
+		mb->sent++;
+		wakeup(&mb->receivers);
+		w->nowait = 0;		/* a receiver is there: wait for it */
+		while (!current->ipc_done) {
+			if ((err = ipc_sleep(&mb->senders, w)) < 0 && !current->ipc_done) {
+				/* Given up: take the message back. */
+				list_remove(&msg->node);
+				mb->queued--;
+				mb->sent--;
+				message_free(msg);
+				return err;
+			}
+		}
+		return current->ipc_status;
+	}
+
+	/* Bounded (or "unbounded" up to its limit): wait for room. */
+	while (mb->queued >= (uint32_t)limit) {
+		if ((err = ipc_sleep(&mb->senders, w)) < 0) {
+			message_free(msg);
+			return err;
+		}
+		if (!(mb = lookup(id))) {
+			message_free(msg);
+			return -EPIPE;
+		}
+	}
+	list_push_back(&mb->messages, &msg->node);
+	mb->queued++;
+	mb->sent++;
+	wakeup(&mb->receivers);
+	return 0;
+}
+
+static struct message *
+first_from(struct mailbox *mb, int from)
+{
+	struct list_node *n;
+	struct message *msg;
+
+	list_for_each(n, &mb->messages) {
+		msg = container_of(n, struct message, node);
+		if (from == ANY || msg->sender == from)
+			return msg;
+	}
+	return NULL;
+}
+
+int
+mbox_receive_user(int id, int from, uint32_t ubuf, uint32_t max,
+    struct msg_info *info, struct ipc_wait *w)
+{
+	struct mailbox *mb = lookup(id);
+	struct message *msg;
+	int err, len;
+
+	if (!mb)
+		return -ENOENT;
+	while (!(msg = first_from(mb, from))) {
+		if ((err = ipc_sleep(&mb->receivers, w)) < 0)
+			return err;
+		if (!(mb = lookup(id)))
+			return -EPIPE;
+	}
+	info->sender = msg->sender;
+	info->length = msg->length;
+	info->mbox = id;
+	info->flags = msg->flags;
+	if (msg->length > max)
+		return -EMSGSIZE;	/* stays queued: retry with a bigger buffer */
+	if (copy_to_user(current->pgdir, ubuf, msg->data, msg->length) < 0)
+		return -EFAULT;
+	list_remove(&msg->node);
+	mb->queued--;
+	mb->received++;
+	if (msg->blocked_sender) {
+		msg->blocked_sender->ipc_done = 1;
+		msg->blocked_sender->ipc_status = 0;
+		wake_process(msg->blocked_sender);
+	} else {
+		wakeup(&mb->senders);	/* there is room now */
+	}
+	if (msg->flags & MSG_CALL)
+		call_taken(msg);
+	len = (int)msg->length;
+	message_free(msg);
+	return len;
+}
+
+/* Withdraw a message that is still queued (a caller giving up). */
+int
+mbox_withdraw(int id, struct message *msg)
+{
+	struct mailbox *mb = lookup(id);
+	struct list_node *n;
+
+	if (!mb)
+		return 0;
+	list_for_each(n, &mb->messages) {
+		if (n == &msg->node) {
+			list_remove(n);
+			mb->queued--;
+			mb->sent--;
+			wakeup(&mb->senders);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int
+mbox_list(struct mbox_info *out, int max)
+{
+	struct mailbox *mb;
+	int n = 0;
+
+	for (mb = mailboxes; mb < &mailboxes[NMBOX] && n < max; mb++) {
+		if (!mb->id)
+			continue;
+		memset(&out[n], 0, sizeof(out[n]));
+		out[n].id = mb->id;
+		out[n].owner = mb->owner;
+		out[n].capacity = mb->capacity;
+		out[n].queued = mb->queued;
+		out[n].senders = (uint32_t)list_length(&mb->senders.waiters);
+		out[n].receivers = (uint32_t)list_length(&mb->receivers.waiters);
+		out[n].sent = mb->sent;
+		out[n].received = mb->received;
+		out[n].is_port = mb->is_port;
+		strlcpy(out[n].name, mb->name, sizeof(out[n].name));
+		n++;
+	}
+	return n;
+}

@@ -1,0 +1,236 @@
+/*
+ * System calls for message passing, semaphores and shared memory: copy
+ * arguments in, call mbox.c / call.c / sem.c / shm.c, copy results out.
+ */
+#include "kernel.h"
+#include "proc.h"
+#include "vm.h"
+#include "kheap.h"
+#include "mbox.h"
+#include "sem.h"
+#include "shm.h"
+#include "syscall.h"
+
+/* A mailbox name from user space: NULL or "" means anonymous. */
+static int
+copy_name(uint32_t uname, char *name)
+{
+	int len;
+
+	name[0] = '\0';
+	if (!uname)
+		return 0;
+	len = copy_string_from_user(current->pgdir, name, uname, MBOX_NAME_LEN);
+	return len < 0 ? len : 0;
+}
+
+int
+sys_mbox_create(uint32_t uname, uint32_t capacity)
+{
+	char name[MBOX_NAME_LEN];
+	int err;
+
+	if ((err = copy_name(uname, name)) < 0)
+		return err;
+	return mbox_create(name, (int)capacity, current->pid, 0);
+}
+
+int
+sys_mbox_open(uint32_t uname)
+{
+	char name[MBOX_NAME_LEN];
+	int err;
+
+	if (!uname)
+		return -EFAULT;
+	if ((err = copy_name(uname, name)) < 0)
+		return err;
+	return mbox_open(name);
+}
+
+int
+sys_mbox_close(uint32_t id)
+{
+	return mbox_close((int)id);
+}
+
+int
+sys_mbox_destroy(uint32_t id)
+{
+	return mbox_destroy((int)id);
+}
+
+static int
+send_to(int mbox, uint32_t ubuf, uint32_t len, uint32_t flags, uint32_t timeout)
+{
+	struct message *msg;
+	struct ipc_wait w;
+	int err;
+
+	if (mbox < 0)
+		return mbox;
+	if (!(msg = message_from_user(ubuf, len, &err)))
+		return err;
+	ipc_wait_init(&w, flags, timeout);
+	return mbox_send_message(mbox, msg, &w);
+}
+
+static int
+receive_from(int mbox, int from, uint32_t ubuf, uint32_t max, uint32_t uinfo,
+    uint32_t flags, uint32_t timeout)
+{
+	struct msg_info info;
+	struct ipc_wait w;
+	int r;
+
+	if (mbox < 0)
+		return mbox;
+	if (!user_range_ok(current->pgdir, ubuf, max, 1) ||
+	    (uinfo && !user_range_ok(current->pgdir, uinfo, sizeof(info), 1)))
+		return -EFAULT;
+	ipc_wait_init(&w, flags, timeout);
+	memset(&info, 0, sizeof(info));
+	r = mbox_receive_user(mbox, from, ubuf, max, &info, &w);
+	if (uinfo && (r >= 0 || r == -EMSGSIZE))
+		copy_to_user(current->pgdir, uinfo, &info, sizeof(info));
+	return r;
+}
+
+int
+sys_mbox_send(uint32_t id, uint32_t ubuf, uint32_t len, uint32_t flags, uint32_t timeout)
+{
+	return send_to((int)id, ubuf, len, flags, timeout);
+}
+
+int
+sys_mbox_receive(uint32_t id, uint32_t ubuf, uint32_t max, uint32_t uinfo,
+    uint32_t flags, uint32_t timeout)
+{
+	return receive_from((int)id, ANY, ubuf, max, uinfo, flags, timeout);
+}
+
+/* The port of process pid, or a negative errno. */
+static int
+port_of(int pid)
+{
+	struct proc *p = proc_find(pid);
+
+	if (!p || p->state == ZOMBIE || pid == 0)
+		return -ESRCH;
+	return proc_port(p);
+}
+
+int
+sys_send(uint32_t pid, uint32_t ubuf, uint32_t len, uint32_t flags, uint32_t timeout)
+{
+	return send_to(port_of((int)pid), ubuf, len, flags, timeout);
+}
+
+int
+sys_receive(uint32_t from, uint32_t ubuf, uint32_t max, uint32_t uinfo,
+    uint32_t flags, uint32_t timeout)
+{
+	if ((int)from != ANY && (int)from < 0)
+		return -EINVAL;
+	return receive_from(proc_port(current), (int)from, ubuf, max, uinfo, flags, timeout);
+}
+
+int
+sys_call(uint32_t pid, uint32_t ureq, uint32_t len, uint32_t ureply, uint32_t max,
+    uint32_t timeout)
+{
+	int port = port_of((int)pid);
+
+	if (port < 0)
+		return port;
+	if ((int)pid == current->pid)
+		return -EINVAL;		/* it would wait for itself forever */
+	return ipc_call(port, ureq, len, ureply, max, timeout);
+}
+
+int
+sys_mbox_call(uint32_t id, uint32_t ureq, uint32_t len, uint32_t ureply, uint32_t max,
+    uint32_t timeout)
+{
+	return ipc_call((int)id, ureq, len, ureply, max, timeout);
+}
+
+int
+sys_reply(uint32_t pid, uint32_t ubuf, uint32_t len)
+{
+	return ipc_reply((int)pid, ubuf, len);
+}
+
+int
+sys_mbox_list(uint32_t ubuf, uint32_t max)
+{
+	struct mbox_info *rows;
+	int n;
+
+	if (max > 64)
+		max = 64;
+	if (!user_range_ok(current->pgdir, ubuf, max * sizeof(*rows), 1))
+		return -EFAULT;
+	if (!(rows = kmalloc(64 * sizeof(*rows))))
+		return -ENOMEM;
+	n = mbox_list(rows, (int)max);
+	copy_to_user(current->pgdir, ubuf, rows, n * sizeof(*rows));
+	kfree(rows);
+	return n;
+}
+
+int
+sys_sem_create(uint32_t value)
+{
+	return sem_create((int)value);
+}
+
+int
+sys_sem_wait(uint32_t id, uint32_t flags, uint32_t timeout)
+{
+	struct ipc_wait w;
+
+	ipc_wait_init(&w, flags, timeout);
+	return sem_wait((int)id, &w);
+}
+
+int
+sys_sem_post(uint32_t id)
+{
+	return sem_post((int)id);
+}
+
+int
+sys_sem_destroy(uint32_t id)
+{
+	return sem_destroy((int)id);
+}
+
+int
+sys_shm_create(uint32_t size)
+{
+	return shm_create(size);
+}
+
+int
+sys_shm_attach(uint32_t id)
+{
+	uint32_t addr;
+	int err;
+
+	if ((err = shm_attach(current, (int)id, &addr)) < 0)
+		return err;
+	return (int)addr;
+}
+
+int
+sys_shm_detach(uint32_t addr)
+{
+	return shm_detach(current, addr);
+}
+
+int
+sys_shm_destroy(uint32_t id)
+{
+	return shm_destroy((int)id);
+}
