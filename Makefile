@@ -68,7 +68,10 @@ ULIB_ASM := $(wildcard user/lib/*.asm)
 ULIB_OBJ := $(patsubst %.asm,$(BUILD)/%.o,$(ULIB_ASM)) \
 	$(patsubst lib/%.c,$(BUILD)/user/shared/%.o,$(filter lib/%,$(ULIB_C))) \
 	$(patsubst %.c,$(BUILD)/%.o,$(filter user/%,$(ULIB_C)))
-UPROGS   := $(patsubst user/bin/%.c,$(BUILD)/user/bin/%,$(wildcard user/bin/*.c))
+# A program is user/bin/NAME.c, or a directory user/bin/NAME/ of .c files.
+UPROG_DIRS := $(patsubst user/bin/%/,%,$(sort $(dir $(wildcard user/bin/*/*.c))))
+UPROGS   := $(patsubst user/bin/%.c,$(BUILD)/user/bin/%,$(wildcard user/bin/*.c)) \
+	$(patsubst %,$(BUILD)/user/bin/%,$(UPROG_DIRS))
 
 # Shared lib/ sources are compiled a second time, with user flags.
 $(BUILD)/user/shared/%.o: lib/%.c
@@ -80,6 +83,12 @@ $(BUILD)/user/libc.a: $(ULIB_OBJ)
 
 $(BUILD)/user/bin/%: $(BUILD)/user/bin/%.o $(BUILD)/user/libc.a user/user.ld
 	$(LD) $(LDFLAGS) -T user/user.ld -o $@ $(BUILD)/user/lib/crt0.o $< $(BUILD)/user/libc.a $(LIBGCC)
+
+define multi_file_program
+$(BUILD)/user/bin/$(1): $(patsubst %.c,$(BUILD)/%.o,$(wildcard user/bin/$(1)/*.c)) $(BUILD)/user/libc.a user/user.ld
+	$$(LD) $$(LDFLAGS) -T user/user.ld -o $$@ $(BUILD)/user/lib/crt0.o $$(filter %.o,$$^) $(BUILD)/user/libc.a $$(LIBGCC)
+endef
+$(foreach p,$(UPROG_DIRS),$(eval $(call multi_file_program,$(p))))
 
 $(BUILD)/initrd.cpio: $(UPROGS) tools/mkinitrd.py $(wildcard user/files/*)
 	$(PYTHON) tools/mkinitrd.py $@ --dir bin $(UPROGS) --dir etc $(wildcard user/files/*)

@@ -67,12 +67,16 @@ console_input(char c)
 
 	switch (c) {
 	case CTRL('C'):
-		/* Drop the half-typed line, interrupt the foreground job and
-		 * hand the reader an empty line, so a shell prompts afresh. */
+		/* Drop the half-typed line and interrupt the foreground job.
+		 * A reader waiting right now (a shell at its prompt) gets an
+		 * empty line, so it prompts afresh; nobody else should find
+		 * a stray newline later. */
 		console_write("^C\n", 3);
 		edit_pos = commit_pos;
-		append('\n');
-		commit_line();
+		if (!list_empty(&console_queue.waiters)) {
+			append('\n');
+			commit_line();
+		}
 		if ((fg = proc_find(foreground_pid)))
 			signal_send(fg, SIGINT);
 		break;

@@ -885,6 +885,155 @@ test_signal_ignore(void)
 	return 0;
 }
 
+/* ---- signal handlers ---------------------------------------------------- */
+
+static volatile int caught_count, caught_signo;
+
+static void
+catch(int sig)
+{
+	caught_signo = sig;
+	caught_count++;
+}
+
+static int
+test_handler_runs(void)
+{
+	caught_count = 0;
+	EXPECT(signal(SIGUSR1, catch) == SIG_DFL);
+	/* Delivered on the way back from kill, whose result (eax) must
+	 * survive the handler. */
+	EXPECT(kill(getpid(), SIGUSR1) == 0);
+	EXPECT(caught_count == 1 && caught_signo == SIGUSR1);
+	EXPECT(kill(getpid(), SIGUSR1) == 0);	/* still installed */
+	EXPECT(caught_count == 2);
+	EXPECT(signal(SIGUSR1, SIG_DFL) == catch);
+	return 0;
+}
+
+static int
+test_sigaction(void)
+{
+	struct sigaction act = { 0 }, old;
+
+	caught_count = 0;
+	act.sa_handler = (uintptr_t)catch;
+	act.sa_flags = SA_RESETHAND;
+	EXPECT_OK(sigaction(SIGUSR2, &act, NULL));
+	EXPECT_OK(sigaction(SIGUSR2, NULL, &old));
+	EXPECT(old.sa_handler == (uintptr_t)catch);
+	EXPECT(old.sa_flags == SA_RESETHAND);
+	EXPECT(kill(getpid(), SIGUSR2) == 0);
+	EXPECT(caught_count == 1);
+	EXPECT_OK(sigaction(SIGUSR2, NULL, &old));	/* one-shot: reset */
+	EXPECT(old.sa_handler == (uintptr_t)SIG_DFL);
+
+	EXPECT_ERR(sigaction(SIGKILL, &act, NULL), EINVAL);
+	EXPECT_ERR(sigaction(SIGSTOP, &act, NULL), EINVAL);
+	EXPECT_ERR(sigaction(0, &act, NULL), EINVAL);
+	EXPECT_ERR(sigaction(NSIG, &act, NULL), EINVAL);
+	act.sa_handler = (uintptr_t)KERNEL_SPACE;	/* not a user function */
+	EXPECT_ERR(sigaction(SIGUSR1, &act, NULL), EFAULT);
+	EXPECT_ERR(sigaction(SIGUSR1, NULL, KERNEL_SPACE), EFAULT);
+	/* The raw call, since libc would read a bad act itself. */
+	EXPECT(syscall5(SYS_sigaction, SIGUSR1, (int)(uintptr_t)UNMAPPED, 0,
+	    0, 0) == -EFAULT);
+	return 0;
+}
+
+static int
+test_sigprocmask(void)
+{
+	sigset_t usr1 = sigmask(SIGUSR1), all = ~(sigset_t)0, old, pending;
+
+	caught_count = 0;
+	EXPECT(signal(SIGUSR1, catch) != SIG_ERR);
+	EXPECT_OK(sigprocmask(SIG_BLOCK, &usr1, &old));
+	EXPECT((old & usr1) == 0);
+	EXPECT(kill(getpid(), SIGUSR1) == 0);
+	EXPECT(caught_count == 0);			/* held back */
+	EXPECT_OK(sigpending(&pending));
+	EXPECT(pending & usr1);
+	EXPECT_OK(sigprocmask(SIG_UNBLOCK, &usr1, NULL));
+	EXPECT(caught_count == 1);			/* ran on unblock */
+	EXPECT_OK(sigpending(&pending));
+	EXPECT((pending & usr1) == 0);
+
+	/* SIGKILL and SIGSTOP cannot be blocked: asking is not an error,
+	 * but the mask leaves them out. */
+	EXPECT_OK(sigprocmask(SIG_SETMASK, &all, NULL));
+	EXPECT_OK(sigprocmask(SIG_SETMASK, NULL, &old));
+	EXPECT((old & (sigmask(SIGKILL) | sigmask(SIGSTOP))) == 0);
+	EXPECT(old & usr1);
+	old = 0;
+	EXPECT_OK(sigprocmask(SIG_SETMASK, &old, NULL));
+
+	EXPECT_ERR(sigprocmask(99, &usr1, NULL), EINVAL);
+	EXPECT_ERR(sigprocmask(SIG_BLOCK, KERNEL_SPACE, NULL), EFAULT);
+	EXPECT_ERR(sigprocmask(SIG_BLOCK, NULL, KERNEL_SPACE), EFAULT);
+	EXPECT_ERR(sigpending(KERNEL_SPACE), EFAULT);
+	return 0;
+}
+
+static int
+test_alarm_pause(void)
+{
+	uint64_t start, elapsed;
+	unsigned left;
+
+	caught_count = 0;
+	EXPECT(signal(SIGALRM, catch) != SIG_ERR);
+	start = uptime_us();
+	EXPECT(alarm(1) == 0);
+	EXPECT_ERR(pause(), EINTR);
+	elapsed = uptime_us() - start;
+	EXPECT(caught_count == 1 && caught_signo == SIGALRM);
+	if (elapsed < 900000 || elapsed > 3000000)
+		return fail("alarm(1) fired after %llu us",
+		    (unsigned long long)elapsed);
+	EXPECT(alarm(10) == 0);
+	left = alarm(0);			/* cancel: returns what was left */
+	EXPECT(left >= 9 && left <= 10);
+	return 0;
+}
+
+/* A handled signal cuts a sleep short: the call fails with EINTR. */
+static int
+test_eintr(void)
+{
+	uint64_t start = uptime_us();
+	int status;
+	pid_t pid;
+
+	caught_count = 0;
+	EXPECT(signal(SIGUSR1, catch) != SIG_ERR);	/* inherited */
+	pid = fork();
+	if (pid == 0) {
+		int r = msleep(20000);
+
+		_exit(r == -1 && errno == EINTR && caught_count == 1 ? 0 : 1);
+	}
+	EXPECT(pid > 0);
+	msleep(50);
+	EXPECT_OK(kill(pid, SIGUSR1));
+	EXPECT(waitpid(pid, &status, 0) == pid);
+	EXPECT(EXITED_WITH(status, 0));
+	EXPECT(uptime_us() - start < 10000000);
+	return 0;
+}
+
+/* exec keeps SIG_IGN but resets handlers: their code is gone. */
+static int
+test_exec_resets_handlers(void)
+{
+	char *argv[] = { "usertests", "--check-exec-signals", NULL };
+
+	EXPECT(signal(SIGUSR1, catch) != SIG_ERR);
+	EXPECT(signal(SIGUSR2, SIG_IGN) != SIG_ERR);
+	EXPECT(EXITED_WITH(status_of_exec("/bin/usertests", argv), 0));
+	return 0;
+}
+
 /* ---- faults become signals ---------------------------------------------- */
 
 static int
@@ -1256,6 +1405,12 @@ static const struct test {
 	{ "kill_child",			test_kill_child },
 	{ "kill_self",			test_kill_self },
 	{ "signal_ignore",		test_signal_ignore },
+	{ "handler_runs",		test_handler_runs },
+	{ "sigaction",			test_sigaction },
+	{ "sigprocmask",		test_sigprocmask },
+	{ "alarm_pause",		test_alarm_pause },
+	{ "eintr",			test_eintr },
+	{ "exec_resets_handlers",	test_exec_resets_handlers },
 	{ "faults",			test_faults },
 	{ "stack_overflow",		test_stack_overflow },
 	{ "sbrk",			test_sbrk },
@@ -1334,6 +1489,15 @@ helper_mode(int argc, char *argv[])
 		    strcmp(argv[MAXARG - 1], "arg") == 0);
 	if (strcmp(argv[1], "--check-sigint-ignored") == 0)
 		return signal(SIGINT, SIG_DFL) == SIG_IGN ? 0 : 1;
+	if (strcmp(argv[1], "--check-exec-signals") == 0) {
+		struct sigaction usr1, usr2;
+
+		if (sigaction(SIGUSR1, NULL, &usr1) < 0 ||
+		    sigaction(SIGUSR2, NULL, &usr2) < 0)
+			return 1;
+		return !(usr1.sa_handler == (uintptr_t)SIG_DFL &&
+		    usr2.sa_handler == (uintptr_t)SIG_IGN);
+	}
 	return -1;
 }
 

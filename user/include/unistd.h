@@ -35,6 +35,13 @@ unsigned int sleep(unsigned int seconds);
  * or (void *)-1 on failure. */
 void	*sbrk(intptr_t increment);
 
+/* Send SIGALRM after `seconds` (0 cancels); returns the seconds that
+ * were left on the previous alarm. */
+unsigned int alarm(unsigned int seconds);
+
+/* Sleep until a signal is handled; always -1 with errno EINTR. */
+int	 pause(void);
+
 void	 _exit(int status) __attribute__((noreturn));
 
 #endif

@@ -78,13 +78,20 @@ static int
 grow_heap(size_t need)
 {
 	size_t amount = round_up(need < MIN_GROW ? MIN_GROW : need, 4096);
+	uintptr_t brk = (uintptr_t)sbrk(0);
+	size_t pad;
+	char *start;
 	struct block *blk;
 
-	if (amount > INTPTR_MAX)
+	/* The first break, just past .bss, need not be aligned. */
+	pad = round_up(brk, ALIGN) - brk;
+
+	if (amount > INTPTR_MAX - pad)
 		return -1;
-	blk = sbrk(amount);
-	if (blk == (void *)-1)
+	start = sbrk(amount + pad);
+	if (start == (void *)-1)
 		return -1;
+	blk = (struct block *)(start + pad);
 	blk->size = amount;
 	insert_free(blk);
 	return 0;

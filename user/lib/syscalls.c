@@ -201,12 +201,70 @@ fstat(int fd, struct stat *st)
 	return call2(SYS_fstat, fd, ARG(st));
 }
 
+/* In user/lib/sigtramp.asm: handlers return there to call sigreturn. */
+extern void sigreturn_trampoline(void);
+
+int
+sigaction(int sig, const struct sigaction *act, struct sigaction *old)
+{
+	struct sigaction with_restorer;
+
+	/* A handler needs a way back; fill in ours unless the caller
+	 * brought their own. */
+	if (act != NULL && act->sa_handler != (uintptr_t)SIG_DFL &&
+	    act->sa_handler != (uintptr_t)SIG_IGN && act->sa_restorer == 0) {
+		with_restorer = *act;
+		with_restorer.sa_restorer = (uintptr_t)sigreturn_trampoline;
+		act = &with_restorer;
+	}
+	return call3(SYS_sigaction, sig, ARG(act), ARG(old));
+}
+
+/*
+ * SIG_DFL and SIG_IGN go through the simple signal system call; a
+ * handler function needs sigaction() and its trampoline.  Handlers stay
+ * installed and block their own signal while they run (BSD semantics).
+ */
 sighandler_t
 signal(int sig, sighandler_t handler)
 {
-	int r = call2(SYS_signal, sig, ARG(handler));
+	struct sigaction act = { 0 }, old;
+	int r;
 
-	return r == -1 ? SIG_ERR : (sighandler_t)(uintptr_t)r;
+	if (handler == SIG_DFL || handler == SIG_IGN) {
+		r = call2(SYS_signal, sig, ARG(handler));
+		return r == -1 ? SIG_ERR : (sighandler_t)(uintptr_t)r;
+	}
+	act.sa_handler = (uintptr_t)handler;
+	if (sigaction(sig, &act, &old) < 0)
+		return SIG_ERR;
+	return (sighandler_t)(uintptr_t)old.sa_handler;
+}
+
+int
+sigprocmask(int how, const sigset_t *set, sigset_t *old)
+{
+	return call3(SYS_sigprocmask, how, ARG(set), ARG(old));
+}
+
+int
+sigpending(sigset_t *set)
+{
+	return call1(SYS_sigpending, ARG(set));
+}
+
+unsigned int
+alarm(unsigned int seconds)
+{
+	int r = call1(SYS_alarm, seconds);
+
+	return r < 0 ? 0 : (unsigned int)r;
+}
+
+int
+pause(void)
+{
+	return call0(SYS_pause);	/* -1 with EINTR once a signal came */
 }
 
 int
