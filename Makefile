@@ -70,8 +70,9 @@ ULIB_OBJ := $(patsubst %.asm,$(BUILD)/%.o,$(ULIB_ASM)) \
 	$(patsubst %.c,$(BUILD)/%.o,$(filter user/%,$(ULIB_C)))
 # A program is user/bin/NAME.c, or a directory user/bin/NAME/ of .c files.
 UPROG_DIRS := $(patsubst user/bin/%/,%,$(sort $(dir $(wildcard user/bin/*/*.c))))
-UPROGS   := $(patsubst user/bin/%.c,$(BUILD)/user/bin/%,$(wildcard user/bin/*.c)) \
-	$(patsubst %,$(BUILD)/user/bin/%,$(UPROG_DIRS))
+# Linked programs go to build/bin/ (objects stay under build/user/).
+UPROGS   := $(patsubst user/bin/%.c,$(BUILD)/bin/%,$(wildcard user/bin/*.c)) \
+	$(patsubst %,$(BUILD)/bin/%,$(UPROG_DIRS))
 
 # Shared lib/ sources are compiled a second time, with user flags.
 $(BUILD)/user/shared/%.o: lib/%.c
@@ -81,11 +82,13 @@ $(BUILD)/user/shared/%.o: lib/%.c
 $(BUILD)/user/libc.a: $(ULIB_OBJ)
 	rm -f $@; $(AR) rcs $@ $^
 
-$(BUILD)/user/bin/%: $(BUILD)/user/bin/%.o $(BUILD)/user/libc.a user/user.ld
+$(BUILD)/bin/%: $(BUILD)/user/bin/%.o $(BUILD)/user/libc.a user/user.ld
+	@mkdir -p $(dir $@)
 	$(LD) $(LDFLAGS) -T user/user.ld -o $@ $(BUILD)/user/lib/crt0.o $< $(BUILD)/user/libc.a $(LIBGCC)
 
 define multi_file_program
-$(BUILD)/user/bin/$(1): $(patsubst %.c,$(BUILD)/%.o,$(wildcard user/bin/$(1)/*.c)) $(BUILD)/user/libc.a user/user.ld
+$(BUILD)/bin/$(1): $(patsubst %.c,$(BUILD)/%.o,$(wildcard user/bin/$(1)/*.c)) $(BUILD)/user/libc.a user/user.ld
+	@mkdir -p $$(dir $$@)
 	$$(LD) $$(LDFLAGS) -T user/user.ld -o $$@ $(BUILD)/user/lib/crt0.o $$(filter %.o,$$^) $(BUILD)/user/libc.a $$(LIBGCC)
 endef
 $(foreach p,$(UPROG_DIRS),$(eval $(call multi_file_program,$(p))))
