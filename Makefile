@@ -33,7 +33,7 @@ LIBGCC  := $(shell $(CC) -m32 -print-libgcc-file-name 2>/dev/null)
 BUILD   := build
 
 # ---- kernel --------------------------------------------------------------
-KERNEL_C   := $(wildcard kernel/*.c drivers/*.c lib/*.c)
+KERNEL_C   := $(wildcard kernel/*.c kernel/net/*.c drivers/*.c lib/*.c)
 KERNEL_ASM := $(wildcard boot/*.asm kernel/*.asm)
 KERNEL_OBJ := $(patsubst %.asm,$(BUILD)/%.o,$(filter boot/%,$(KERNEL_ASM))) \
 	$(patsubst %.asm,$(BUILD)/%.o,$(filter-out boot/%,$(KERNEL_ASM))) \

@@ -60,6 +60,8 @@
 #define SYS_shm_detach	49	/* shm_detach(address)                      */
 #define SYS_shm_destroy	50	/* shm_destroy(id): freed after last detach */
 
+/* 51-59: scheduling (kernel/sys_sched.c); 60-79: networking (kernel/net/). */
+
 #define NSYSCALL	51	/* one past the highest number           */
 
 #endif
