@@ -19,6 +19,8 @@
 #include "pic.h"
 #include "pit.h"
 #include "keyboard.h"
+#include "sched_policy.h"
+#include "sched_admit.h"
 
 /* Find the initrd module and keep its frames away from the allocator. */
 static void
@@ -50,6 +52,25 @@ demo_kernel_fault(void)
 	*null_pointer = 0xdead;
 }
 
+/* sched=rr|prio|mlfq, quantum=TICKS, maxrun=N on the command line. */
+static void
+configure_scheduler(void)
+{
+	char name[16];
+	int policy = SCHED_RR, quantum = cmdline_get_int("quantum", 0);
+
+	if (cmdline_get("sched", name, sizeof(name)) && (policy = policy_parse(name)) < 0) {
+		kprintf("brinch: unknown sched=%s, using rr\n", name);
+		policy = SCHED_RR;
+	}
+	if (quantum < 0 || policy_set(policy, (uint32_t)quantum) < 0)
+		policy_set(policy, 0);
+	if (admit_set_maxrun((uint32_t)cmdline_get_int("maxrun", 0)) < 0)
+		kprintf("brinch: maxrun= must be 0..%d; no limit\n", NPROC);
+	kprintf("brinch: scheduler: %s, quantum %u ticks, maxrun %u\n",
+	    policy_name(sched_policy), sched_quantum, admit_maxrun);
+}
+
 void
 kmain(uint32_t magic, uint32_t mbinfo_pa)
 {
@@ -79,6 +100,7 @@ kmain(uint32_t magic, uint32_t mbinfo_pa)
 		demo_kernel_fault();
 	load_initrd(mb);
 	proc_init();
+	configure_scheduler();
 	proc_start_init("/bin/init");
 	serial_enable_interrupts();
 	keyboard_init();

@@ -17,9 +17,10 @@
 #include "mbox.h"
 #include "sem.h"
 #include "shm.h"
+#include "sched_admit.h"
 
 extern char boot_stack_top[];		/* boot/multiboot.asm */
-extern void trapret(void);		/* trapentry.asm */
+extern void fork_return(void);		/* trapentry.asm */
 
 struct proc proc_table[NPROC];
 struct proc *current;
@@ -86,13 +87,13 @@ alloc_pid(void)
 
 /*
  * A fresh PCB in state NEW with a kernel stack laid out so that the first
- * context_switch to it "returns" into trapret, which pops the trap frame
- * and enters user mode:
+ * context_switch to it "returns" into fork_return (trapentry.asm), which
+ * delivers early signals and pops the trap frame into user mode:
  *
  *	kstack + KSTACK_SIZE ->	+-------------------+
  *				| struct trapframe  |  user registers
  *				+-------------------+
- *				| struct context    |  eip = trapret
+ *				| struct context    |  eip = fork_return
  *	p->context ------->	+-------------------+
  */
 static struct proc *
@@ -117,8 +118,6 @@ proc_alloc(int *err)
 	p->kstack = P2V(pa);
 	p->pid = alloc_pid();
 	p->state = NEW;
-	p->priority = 0;
-	p->quantum = DEFAULT_QUANTUM;
 	p->start_tick = ticks;
 	list_node_init(&p->queue_node);
 	list_node_init(&p->timer_node);
@@ -131,7 +130,7 @@ proc_alloc(int *err)
 	sp -= sizeof(struct context);
 	p->context = (struct context *)sp;
 	memset(p->context, 0, sizeof(*p->context));
-	p->context->eip = (uint32_t)trapret;
+	p->context->eip = (uint32_t)fork_return;
 	return p;
 }
 
@@ -178,7 +177,7 @@ proc_start_init(const char *path)
 	if ((err = exec_image(p, path, argv, 1)) < 0)
 		panic("cannot run %s: error %d", path, err);
 	init_proc = p;
-	make_ready(p);
+	admit(p);
 }
 
 int
@@ -196,8 +195,7 @@ proc_fork(void)
 	*child->tf = *parent->tf;
 	child->tf->eax = 0;		/* fork() returns 0 in the child */
 	strlcpy(child->name, parent->name, sizeof(child->name));
-	child->priority = parent->priority;
-	child->quantum = parent->quantum;
+	child->nice = parent->nice;
 	child->image_end = parent->image_end;
 	child->brk = parent->brk;
 	signal_fork(child, parent);
@@ -207,7 +205,7 @@ proc_fork(void)
 			child->files[fd] = file_dup(parent->files[fd]);
 	child->parent = parent;
 	child->ppid = parent->pid;
-	make_ready(child);
+	admit(child);			/* long-term scheduler: ready or job queue */
 	return child->pid;
 }
 
@@ -247,6 +245,7 @@ proc_exit(int status)
 	}
 	p->exit_status = status;
 	p->state = ZOMBIE;
+	admit_leave(p);			/* room for a process on the job queue */
 	signal_send(p->parent, SIGCHLD);
 	wakeup(&p->parent->child_exit);
 	schedule("exit");
@@ -290,7 +289,9 @@ proc_snapshot(struct proc *p, struct proc_info *out)
 	out->pid = p->pid;
 	out->ppid = p->ppid;
 	out->state = p->state;
-	out->priority = p->priority;
+	out->priority = p->nice;
+	out->level = p->level;
+	out->ready_us = p->ready_ticks * (1000000 / TIMER_HZ);
 	out->user_ticks = p->user_ticks;
 	out->sys_ticks = p->sys_ticks;
 	out->start_tick = p->start_tick;
@@ -298,6 +299,6 @@ proc_snapshot(struct proc *p, struct proc_info *out)
 	out->sig_pending = p->sig_pending;
 	out->sig_blocked = p->sig_blocked;
 	strlcpy(out->name, p->name, sizeof(out->name));
-	if (p->state == WAITING && p->waiting_on)
+	if (p->waiting_on)	/* a wait queue, or the job queue when NEW */
 		strlcpy(out->wait_on, p->waiting_on->name, sizeof(out->wait_on));
 }

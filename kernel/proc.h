@@ -29,6 +29,7 @@ enum proc_state {
 	RUNNING = PSTATE_RUNNING,	/* current */
 	WAITING = PSTATE_WAITING,	/* on a wait queue */
 	ZOMBIE = PSTATE_ZOMBIE,		/* exited; parent has not waited */
+	SUSPENDED = PSTATE_SUSPENDED,	/* swapped out (medium-term) */
 };
 
 /* Callee-saved registers, as context_switch (switch.asm) pushes them. */
@@ -49,9 +50,12 @@ struct proc {
 	int		 exit_status;	/* wait() encoding, valid when ZOMBIE */
 
 	/* scheduling information */
-	int		 priority;	/* larger = more important */
-	uint32_t	 quantum;	/* ticks per time slice */
+	int		 nice;		/* static priority: -20 (first) .. 19 */
+	int		 level;		/* MLFQ level, 0 = top */
 	uint32_t	 slice_used;	/* ticks used of the current slice */
+	uint32_t	 ready_since;	/* tick it last became READY */
+	uint32_t	 ready_ticks;	/* total ticks spent READY (waiting time) */
+	int		 suspend_pending;	/* suspend when it next becomes READY */
 
 	/* memory-management information */
 	pde_t		*pgdir;		/* page directory (user half private) */

@@ -1,10 +1,10 @@
 /*
- * Short-term scheduler (see sched.h).  The ready queue is a FIFO of PCBs:
- * make_ready() appends, schedule() takes the head.  When it is empty the
- * idle process (pid 0, the boot thread) runs and halts the CPU until the
- * next interrupt.  Preemption: the timer counts ticks against the running
- * process's quantum, and trap() calls yield() on the way back to user mode
- * once the quantum is used up.
+ * The scheduling mechanism (see sched.h): make_ready() hands a process to
+ * the ready queue(s), schedule() switches to the one the policy picks
+ * (sched_policy.c), or to the idle process (pid 0, the boot thread), which
+ * halts the CPU until the next interrupt.  Preemption: the timer counts
+ * ticks against the running process's slice, and trap() calls preempt()
+ * on the way back to user mode when the policy says so.
  */
 #include "kernel.h"
 #include "x86.h"
@@ -13,6 +13,8 @@
 #include "sched.h"
 #include "pit.h"
 #include "signal.h"
+#include "sched_policy.h"
+#include "sched_admit.h"
 
 /* context_switch (switch.asm) */
 void	context_switch(struct context **save, struct context *load);
@@ -21,7 +23,6 @@ volatile uint32_t ticks;
 const char *last_switch_reason = "boot";
 uint32_t context_switches;
 
-static struct wait_queue ready_queue;
 static struct wait_queue sleep_queue;	/* sleep(): nobody wakes it but time */
 static struct list timer_list;		/* processes in a timed wait */
 static struct proc *idle_proc;
@@ -29,7 +30,8 @@ static struct proc *idle_proc;
 void
 sched_init(void)
 {
-	wait_queue_init(&ready_queue, "ready");
+	policy_init();
+	admit_init();
 	wait_queue_init(&sleep_queue, "sleep");
 	list_init(&timer_list);
 	idle_proc = &proc_table[0];
@@ -38,14 +40,18 @@ sched_init(void)
 void
 make_ready(struct proc *p)
 {
+	if (p->suspend_pending) {	/* medium-term: it stays out */
+		p->state = SUSPENDED;
+		return;
+	}
 	p->state = READY;
-	list_push_back(&ready_queue.waiters, &p->queue_node);
+	policy_enqueue(p);
 }
 
 uint32_t
 ready_queue_length(void)
 {
-	return list_length(&ready_queue.waiters);
+	return policy_ready_count();
 }
 
 /*
@@ -58,10 +64,12 @@ void
 schedule(const char *reason)
 {
 	struct proc *prev = current, *next;
-	struct list_node *n;
 
-	n = list_pop_front(&ready_queue.waiters);
-	next = n ? container_of(n, struct proc, queue_node) : idle_proc;
+	next = policy_pick();
+	if (!next)
+		next = idle_proc;
+	else
+		next->ready_ticks += ticks - next->ready_since;
 	if (prev == idle_proc && prev != next)
 		prev->state = READY;
 	next->state = RUNNING;
@@ -84,6 +92,15 @@ yield(const char *reason)
 {
 	make_ready(current);
 	schedule(reason);
+}
+
+/* The timer ended the slice (trap.c): the policy may demote first. */
+void
+preempt(void)
+{
+	if (current->slice_used >= policy_quantum(current))
+		policy_used_full_slice(current);
+	yield("preempted");
 }
 
 void
@@ -132,13 +149,13 @@ sched_tick(int from_user)
 		current->slice_used++;
 	}
 	expire_timers();
+	policy_tick();
 }
 
 int
 sched_should_preempt(void)
 {
-	return current != idle_proc && current->slice_used >= current->quantum &&
-	    !list_empty(&ready_queue.waiters);
+	return current != idle_proc && policy_should_preempt(current);
 }
 
 int
@@ -170,7 +187,7 @@ void
 idle_loop(void)
 {
 	for (;;) {
-		if (!list_empty(&ready_queue.waiters))
+		if (policy_ready_count())
 			schedule("idle");
 		else
 			__asm__ volatile("sti; hlt; cli");

@@ -19,6 +19,7 @@ void	sched_init(void);
 void	make_ready(struct proc *p);	/* append to the ready queue */
 void	schedule(const char *reason);	/* give the CPU to the next process */
 void	yield(const char *reason);	/* current goes to the back of the queue */
+void	preempt(void);			/* yield at the end of a time slice */
 void	sched_tick(int from_user);	/* called by the timer interrupt */
 int	sched_should_preempt(void);
 void	idle_loop(void) __attribute__((noreturn));

@@ -17,6 +17,7 @@
 #include "sched.h"
 #include "vm.h"
 #include "signal.h"
+#include "sched_admit.h"
 
 enum default_action { TERMINATE, IGNORE, STOP, CONTINUE };
 
@@ -126,6 +127,8 @@ signal_send(struct proc *p, int sig)
 	if (!signal_acts(p, sig))
 		return 0;		/* ignored: discarded now, as in Unix */
 	p->sig_pending |= SIGBIT(sig);
+	if (sig == SIGKILL && (p->state == SUSPENDED || p->suspend_pending))
+		proc_resume(p);		/* it must run to die */
 	if (p->state == WAITING && (p->stopped ? sig == SIGKILL : signal_interrupts(p)))
 		wake_process(p);
 	return 0;
@@ -325,6 +328,14 @@ signal_deliver(struct trapframe *tf)
 		 * when this one's sigreturn comes back through trap(). */
 		return;
 	}
+}
+
+/* fork_return (trapentry.asm): a process about to run for the first time
+ * may already have been sent a signal. */
+void
+signal_deliver_first(void)
+{
+	signal_deliver(current->tf);
 }
 
 int

@@ -31,6 +31,7 @@ int	signal_set_action(struct proc *p, int sig, const struct sigaction *act,
 int	signal_interrupts(struct proc *p);	/* would a pending signal act? */
 int	signal_is_fatal_default(struct proc *p, int sig);
 void	signal_deliver(struct trapframe *tf);
+void	signal_deliver_first(void);		/* fork_return, trapentry.asm */
 int	signal_return(struct trapframe *tf);	/* sigreturn */
 void	signal_fork(struct proc *child, struct proc *parent);
 void	signal_reset_on_exec(struct proc *p);

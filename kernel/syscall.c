@@ -36,6 +36,8 @@ static const struct syscall_entry syscall_table[NSYSCALL] = {
 	ENTRY(call),	ENTRY(mbox_call), ENTRY(reply), ENTRY(mbox_list),
 	ENTRY(sem_create), ENTRY(sem_wait), ENTRY(sem_post), ENTRY(sem_destroy),
 	ENTRY(shm_create), ENTRY(shm_attach), ENTRY(shm_detach), ENTRY(shm_destroy),
+	ENTRY(sched_set), ENTRY(sched_get), ENTRY(nice), ENTRY(suspend),
+	ENTRY(resume),	ENTRY(procinfo),
 };
 
 const char *

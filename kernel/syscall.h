@@ -62,6 +62,14 @@ int	sys_shm_attach(uint32_t id);
 int	sys_shm_detach(uint32_t addr);
 int	sys_shm_destroy(uint32_t id);
 
+/* sys_sched.c */
+int	sys_sched_set(uint32_t policy, uint32_t quantum, uint32_t maxrun);
+int	sys_sched_get(uint32_t uinfo);
+int	sys_nice(uint32_t pid, uint32_t value);
+int	sys_suspend(uint32_t pid);
+int	sys_resume(uint32_t pid);
+int	sys_procinfo(uint32_t pid, uint32_t uinfo);
+
 /* sys_file.c */
 int	sys_read(uint32_t fd, uint32_t ubuf, uint32_t n);
 int	sys_write(uint32_t fd, uint32_t ubuf, uint32_t n);

@@ -175,7 +175,7 @@ trap(struct trapframe *tf)
 	 * at the end of its time slice and where signals take effect. */
 	if (from_user) {
 		if (sched_should_preempt())
-			yield("preempted");
+			preempt();
 		signal_deliver(tf);
 	}
 }

@@ -48,8 +48,16 @@ trap_common:
 	add esp, 4
 	; fall through
 
-; A new process starts here too: fork_return "returns" to trapret with
-; the child's trap frame on the stack (see proc.c).
+; A new process starts in fork_return (its first context_switch
+; "returns" here, see proc_alloc in proc.c) with its trap frame on the
+; stack: deliver any signal posted before it ever ran, then leave as any
+; trap does.
+global fork_return
+extern signal_deliver_first
+fork_return:
+	call signal_deliver_first
+	; fall through
+
 global trapret
 trapret:
 	popa

@@ -60,8 +60,14 @@
 #define SYS_shm_detach	49	/* shm_detach(address)                      */
 #define SYS_shm_destroy	50	/* shm_destroy(id): freed after last detach */
 
-/* 51-59: scheduling (kernel/sys_sched.c); 60-79: networking (kernel/net/). */
+/* Scheduling (kernel/sys_sched.c).  60-79 are kept for networking. */
+#define SYS_sched_set	51	/* sched_set(policy, quantum, maxrun)      */
+#define SYS_sched_get	52	/* sched_get(struct sched_info *)          */
+#define SYS_nice	53	/* nice(pid or 0, value) -> old value      */
+#define SYS_suspend	54	/* suspend(pid): medium-term swap out      */
+#define SYS_resume	55	/* resume(pid)                             */
+#define SYS_procinfo	56	/* procinfo(pid or 0, struct proc_info *)  */
 
-#define NSYSCALL	51	/* one past the highest number           */
+#define NSYSCALL	57	/* one past the highest number           */
 
 #endif

@@ -15,6 +15,7 @@
 #define PSTATE_RUNNING	3	/* on the CPU */
 #define PSTATE_WAITING	4	/* on a wait (device) queue */
 #define PSTATE_ZOMBIE	5	/* exited, parent has not waited yet */
+#define PSTATE_SUSPENDED 6	/* swapped out by the medium-term scheduler */
 
 #define PROC_NAME_LEN	16
 #define WAIT_NAME_LEN	16
@@ -24,7 +25,7 @@ struct proc_info {
 	int32_t  pid;
 	int32_t  ppid;
 	int32_t  state;			/* PSTATE_* */
-	int32_t  priority;		/* larger runs first (policy-dependent) */
+	int32_t  priority;		/* nice value: -20 (first) .. 19 (last) */
 	uint32_t user_ticks;		/* timer ticks spent in user mode */
 	uint32_t sys_ticks;		/* timer ticks spent in the kernel */
 	uint32_t start_tick;		/* uptime tick at creation */
@@ -33,6 +34,8 @@ struct proc_info {
 	uint32_t sig_blocked;		/* bit n set: signal n blocked */
 	char     name[PROC_NAME_LEN];
 	char     wait_on[WAIT_NAME_LEN];	/* queue name when WAITING */
+	uint32_t ready_us;		/* time spent on the ready queue */
+	int32_t  level;			/* MLFQ level (0 = top), else 0 */
 };
 
 /* `free`: physical memory in frames of page_size bytes. */
@@ -43,6 +46,23 @@ struct meminfo {
 	uint32_t heap_bytes;		/* kernel heap in use */
 	uint32_t nproc;			/* processes in use */
 	uint32_t nproc_max;		/* size of the process table */
+};
+
+/* Scheduling policies (sched_set / `sched` command / sched= at boot). */
+#define SCHED_RR	0	/* round robin */
+#define SCHED_PRIO	1	/* static priority (nice), preemptive */
+#define SCHED_MLFQ	2	/* multi-level feedback queue with aging */
+#define MLFQ_LEVELS	3
+
+struct sched_info {
+	int32_t  policy;		/* SCHED_* */
+	uint32_t quantum;		/* ticks (RR, PRIO; MLFQ level 0) */
+	uint32_t maxrun;		/* admission limit, 0 = none */
+	uint32_t hz;			/* timer ticks per second */
+	uint32_t admitted;		/* processes past admission */
+	uint32_t job_queue;		/* processes waiting in NEW */
+	uint32_t switches;		/* context switches since boot */
+	uint32_t reserved;
 };
 
 /* Uptime with sub-tick resolution. */
