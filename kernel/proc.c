@@ -269,7 +269,8 @@ proc_wait(int pid, int *status, int options)
 			if (c->state == ZOMBIE) {
 				found = c->pid;
 				*status = c->exit_status;
-				proc_free(c);
+				if (!(options & WNOWAIT))
+					proc_free(c);
 				return found;
 			}
 		}
@@ -289,6 +290,10 @@ proc_snapshot(struct proc *p, struct proc_info *out)
 	out->pid = p->pid;
 	out->ppid = p->ppid;
 	out->state = p->state;
+	/* Suspended while blocked (or not yet admitted): the textbook's
+	 * "suspended blocked"; wait_on still names what it waits for. */
+	if (p->suspend_pending && (p->state == WAITING || p->state == NEW))
+		out->state = SUSPENDED;
 	out->priority = p->nice;
 	out->level = p->level;
 	out->ready_us = p->ready_ticks * (1000000 / TIMER_HZ);

@@ -32,7 +32,7 @@ sys_waitpid(uint32_t pid, uint32_t ustatus, uint32_t options)
 {
 	int status = 0, r;
 
-	if (options & ~WNOHANG)
+	if (options & ~(WNOHANG | WNOWAIT))
 		return -EINVAL;
 	/* Check before waiting: a child reaped into a bad pointer would be
 	 * a child lost. */

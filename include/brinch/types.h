@@ -100,6 +100,7 @@ struct stat {
 
 /* waitpid() options and status decoding (Unix encoding). */
 #define WNOHANG		1
+#define WNOWAIT		2		/* report a zombie but leave it unreaped */
 #define WIFEXITED(s)	(((s) & 0x7f) == 0)
 #define WEXITSTATUS(s)	(((s) >> 8) & 0xff)
 #define WIFSIGNALED(s)	(((s) & 0x7f) != 0)

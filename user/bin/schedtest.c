@@ -1,0 +1,144 @@
+/*
+ * schedtest: the textbook's scheduling experiment.  Starts CPU-bound
+ * children (pure computation) and I/O-bound children (short bursts
+ * between sleeps) at the same moment and reports, for each, turnaround
+ * time (fork to exit) and waiting time (time spent READY, from the
+ * kernel's PCB), then averages per kind.  Compare `sched rr`, `sched prio`
+ * and `sched mlfq`.  `schedtest -j` prints JSON lines for make bench.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/wait.h>
+#include <brinch.h>
+#include <sched.h>
+
+#define NCPU		3
+#define NIO		2
+#define CPU_WORK	200000000	/* loop iterations per CPU-bound child */
+#define IO_ROUNDS	10		/* bursts per I/O-bound child */
+#define IO_SLEEP_MS	20
+
+struct child {
+	int      pid;
+	int      io_bound;
+	uint64_t started_us;
+	uint64_t turnaround_us;
+	uint32_t waiting_us;
+	uint32_t cpu_ticks;
+};
+
+static volatile uint32_t sink;
+
+static void
+burn(uint32_t iterations)
+{
+	uint32_t i;
+
+	for (i = 0; i < iterations; i++)
+		sink += i;
+}
+
+static void
+run_child(int io_bound)
+{
+	int round;
+
+	if (!io_bound) {
+		burn(CPU_WORK);
+		exit(0);
+	}
+	for (round = 0; round < IO_ROUNDS; round++) {
+		burn(CPU_WORK / 100);
+		msleep(IO_SLEEP_MS);
+	}
+	exit(0);
+}
+
+static const char *
+policy_name(int policy)
+{
+	static const char *const names[] = { "rr", "prio", "mlfq" };
+
+	return policy >= 0 && policy <= SCHED_MLFQ ? names[policy] : "?";
+}
+
+/* Averages of one kind, in milliseconds. */
+static void
+report_kind(struct child *c, int n, int io_bound, int json, const char *policy)
+{
+	uint64_t turnaround = 0, waiting = 0;
+	int i, count = 0;
+
+	for (i = 0; i < n; i++) {
+		if (c[i].io_bound != io_bound)
+			continue;
+		turnaround += c[i].turnaround_us;
+		waiting += c[i].waiting_us;
+		count++;
+	}
+	turnaround /= (uint64_t)count * 1000;
+	waiting /= (uint64_t)count * 1000;
+	if (json)
+		printf("{\"bench\": \"sched_%s_%s\", \"turnaround_ms\": %u, "
+		    "\"waiting_ms\": %u, \"children\": %d, \"unit\": \"ms\"}\n",
+		    policy, io_bound ? "io" : "cpu", (unsigned)turnaround,
+		    (unsigned)waiting, count);
+	else
+		printf("schedtest: %s-bound: average turnaround %u ms, "
+		    "average waiting %u ms\n", io_bound ? "io" : "cpu",
+		    (unsigned)turnaround, (unsigned)waiting);
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct child children[NCPU + NIO];
+	struct sched_info info;
+	struct proc_info pi;
+	int i, n = NCPU + NIO, json = argc > 1 && strcmp(argv[1], "-j") == 0;
+	int pid, status, done;
+
+	if (sched_get(&info) < 0)
+		return 1;
+	for (i = 0; i < n; i++) {
+		children[i].io_bound = i >= NCPU;
+		children[i].started_us = uptime_us();
+		if ((pid = fork()) < 0) {
+			dprintf(2, "schedtest: fork failed\n");
+			return 1;
+		}
+		if (pid == 0)
+			run_child(children[i].io_bound);
+		children[i].pid = pid;
+	}
+	for (done = 0; done < n; done++) {
+		/* WNOWAIT: the zombie's PCB still holds its statistics. */
+		if ((pid = waitpid(-1, &status, WNOWAIT)) < 0)
+			return 1;
+		for (i = 0; i < n && children[i].pid != pid; i++)
+			;
+		if (i == n)
+			return 1;
+		children[i].turnaround_us = uptime_us() - children[i].started_us;
+		if (procinfo(pid, &pi) == 0) {
+			children[i].waiting_us = pi.ready_us;
+			children[i].cpu_ticks = pi.user_ticks + pi.sys_ticks;
+		}
+		waitpid(pid, &status, 0);
+	}
+	if (!json) {
+		printf("schedtest: policy %s, quantum %u ticks\n",
+		    policy_name(info.policy), info.quantum);
+		printf("  PID KIND  TURNAROUND(ms) WAITING(ms) CPU(ticks)\n");
+		for (i = 0; i < n; i++)
+			printf("%5d %-4s %15u %11u %10u\n", children[i].pid,
+			    children[i].io_bound ? "io" : "cpu",
+			    (unsigned)(children[i].turnaround_us / 1000),
+			    children[i].waiting_us / 1000, children[i].cpu_ticks);
+	}
+	report_kind(children, n, 0, json, policy_name(info.policy));
+	report_kind(children, n, 1, json, policy_name(info.policy));
+	return 0;
+}
