@@ -114,8 +114,10 @@ QEMUFLAGS := -machine pc -accel $(ACCEL) -m $(MEM) -no-reboot -nic none \
 	-device isa-debug-exit,iobase=0x501,iosize=1 $(if $(ICOUNT),-icount shift=0$(,)align=off$(,)sleep=off)
 , := ,
 
+# gdb is needed by `make test` (tests/integration/test_gdb.py) and the gdb
+# targets, not by `make run`.
 deps:
-	@sh tools/ensure-deps.sh
+	@sh tools/ensure-deps.sh $(DEPS_EXTRA)
 
 # -nographic puts the serial console on this terminal; Ctrl-A X quits.
 run: deps all
@@ -126,6 +128,23 @@ run: deps all
 run-iso: deps all
 	@echo "brinch: booting the ISO through GRUB. Type 'halt' or press Ctrl-A then X to quit."
 	$(QEMU) $(QEMUFLAGS) -nographic -cdrom $(BUILD)/brinch.iso; true
+
+# ---- debugging (docs/gdb.md) ---------------------------------------------
+# `make gdb`: QEMU paused in the background, gdb in the foreground.
+# `make qemu-gdb` here and `make gdb-attach` in a second terminal: the same
+# with brinch's console on the first terminal.  The port is per user.
+GDB     ?= gdb
+GDBPORT ?= $(shell expr 26000 + `id -u` % 5000)
+GDBENV   = QEMU='$(QEMU)' QEMUFLAGS='$(QEMUFLAGS)' CMDLINE='$(CMDLINE)' GDB='$(GDB)' \
+	GDBPORT='$(GDBPORT)' BUILD='$(BUILD)'
+gdb qemu-gdb gdb-attach test: DEPS_EXTRA := gdb
+
+gdb: deps all
+	@$(GDBENV) sh tools/gdb/session.sh gdb
+qemu-gdb: deps all
+	@$(GDBENV) sh tools/gdb/session.sh qemu
+gdb-attach: deps
+	@$(GDBENV) sh tools/gdb/session.sh attach
 
 # ---- tests ---------------------------------------------------------------
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/host/%,$(wildcard tests/unit/test_*.c))
@@ -162,5 +181,5 @@ bench: deps all
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps run run-iso unit tools-test integration test bench clean
+.PHONY: all deps run run-iso unit tools-test integration test bench clean gdb qemu-gdb gdb-attach
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -6,6 +6,8 @@
 # Usage: sh tools/ensure-deps.sh [COMMAND[:PACKAGE]]...
 #   Each extra argument is one more command to require (its package defaults
 #   to the command's name), e.g. `sh tools/ensure-deps.sh make cpio`.
+#   `make test` and the gdb targets (make gdb, qemu-gdb, gdb-attach) add
+#   `gdb`: tests/integration/test_gdb.py needs it; `make run` does not.
 
 set -u
 
@@ -73,8 +75,8 @@ $run apt-get update -q >&2 || exit 1
 # shellcheck disable=SC2086  # $missing is a word list on purpose
 $run env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing >&2 || exit 1
 
-# Gdb is optional (for debugging only): mention it, never install it.
-have gdb || echo "ensure-deps: note: gdb is not installed (optional: apt-get install gdb)" >&2
+# Unless asked for (see Usage), gdb is optional: mention it, do not install it.
+have gdb || echo "ensure-deps: note: gdb is not installed (needed by make test and make gdb)" >&2
 
 check_all "$@"
 if [ -n "$missing" ]; then
