@@ -15,6 +15,7 @@ cmdline_init(const char *text)
 {
 	const char *p = text ? text : "", *end;
 	int slash = 0, equals = 0;
+	size_t n;
 
 	while (*p == ' ')
 		p++;
@@ -27,6 +28,8 @@ cmdline_init(const char *text)
 	while (*p == ' ')
 		p++;
 	strlcpy(cmdline, p, sizeof(cmdline));
+	for (n = strlen(cmdline); n > 0 && cmdline[n - 1] == ' '; n--)
+		cmdline[n - 1] = '\0';
 }
 
 const char *

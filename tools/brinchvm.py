@@ -166,6 +166,11 @@ class Console:
         return self.text[-size:]
 
     def _failure(self, what):
+        if self._eof:                   # output closed: the exit status is near
+            try:
+                self.proc.wait(timeout=2)
+            except subprocess.TimeoutExpired:
+                pass
         status = "running" if self.alive else "exited with status %s" % self.proc.poll()
         return ("%s: %s (%s, %.1fs after start)\n--- last %d bytes of output (log: %s) ---\n%s"
                 "\n--- end of output ---" % (self.name, what, status, self.elapsed, TAIL,

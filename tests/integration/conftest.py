@@ -20,7 +20,7 @@ NODES = pytest.StashKey()               # item.stash[NODES]: the consoles a test
 
 def log_name(item, n):
     """build/test-logs/<test name>.log, then <test name>-2.log, ... for more nodes."""
-    base = re.sub(r"[^A-Za-z0-9_.=-]+", "_", item.name)
+    base = re.sub(r"[^A-Za-z0-9_.=-]+", "-", item.name).strip("-")   # test_crash[gp] -> test_crash-gp
     return os.path.join(LOG_DIR, base + (".log" if n == 1 else "-%d.log" % n))
 
 

@@ -13,7 +13,7 @@ def test_ls_bin(node):
     names = {w.rstrip("*/@") for w in node.run("ls /bin").split()}
     assert {"sh", "cat", "ls"} <= names, names
     # Every program built into the initrd is listed.
-    built = set(os.listdir(os.path.join(ROOT, "build", "user", "bin")))
+    built = set(os.listdir(os.path.join(ROOT, "build", "bin")))
     progs = {n for n in built if "." not in n}
     assert progs <= names, "missing from ls /bin: %s" % sorted(progs - names)
 

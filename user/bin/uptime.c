@@ -12,7 +12,6 @@ int
 main(void)
 {
 	struct timeval64 tv;
-	uint64_t centiseconds;
 	int ticks;
 
 	ticks = uptime(&tv);
@@ -20,9 +19,9 @@ main(void)
 		dprintf(2, "uptime: %s\n", strerror(errno));
 		return 1;
 	}
-	centiseconds = tv.usec / 10000;
-	printf("up %llu.%02u s, %d ticks\n",
-	    (unsigned long long)(centiseconds / 100),
-	    (unsigned)(centiseconds % 100), ticks);
+	/* Microseconds: boot itself takes only a few milliseconds. */
+	printf("up %llu.%06u s, %d ticks\n",
+	    (unsigned long long)(tv.usec / 1000000),
+	    (unsigned)(tv.usec % 1000000), ticks);
 	return 0;
 }
