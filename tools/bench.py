@@ -86,9 +86,9 @@ def boot_once(args, n):
     return host_ms, float(m.group(1)) * 1e6, node
 
 
-def run_guest_bench(node, args):
-    """Run /bin/bench in the guest and relay each JSON line it prints."""
-    node.sendline("bench")
+def run_guest_bench(node, args, command="bench"):
+    """Run a guest program and relay each JSON line it prints."""
+    node.sendline(command)
     out = node.wait_prompt(timeout=args.timeout)
     count = 0
     for line in out.splitlines():
@@ -111,7 +111,7 @@ def run_guest_bench(node, args):
         emit(obj)
         count += 1
     if count == 0:
-        raise SystemExit("bench: /bin/bench printed no JSON results:\n" + out[-2000:])
+        raise SystemExit("bench: `%s` printed no JSON results:\n%s" % (command, out[-2000:]))
 
 
 def main():
@@ -141,6 +141,11 @@ def main():
 
     try:
         run_guest_bench(node, args)
+        # Turnaround and waiting times of the same CPU- and I/O-bound mix
+        # under each short-term policy (docs/scheduling.md).
+        for policy in ("rr", "prio", "mlfq"):
+            node.run("sched " + policy)
+            run_guest_bench(node, args, "schedtest -j")
     finally:
         node.stop()
 

@@ -1,6 +1,7 @@
 /*
  * ps: one line per process from the ps() system call: ids, scheduling
- * state, CPU ticks used, memory, and what a waiting process waits on.
+ * state, CPU ticks used, memory, pending and blocked signals (masks in
+ * hex, bit n for signal n), and what a waiting process waits on.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@ state_name(int32_t state)
 	case PSTATE_RUNNING:	return "RUNNING";
 	case PSTATE_WAITING:	return "WAITING";
 	case PSTATE_ZOMBIE:	return "ZOMBIE";
+	case PSTATE_SUSPENDED:	return "SUSPENDED";
 	default:		return "?";
 	}
 }
@@ -33,19 +35,22 @@ main(void)
 		dprintf(2, "ps: %s\n", strerror(errno));
 		return 1;
 	}
-	printf("%5s %5s %-8s %4s %7s %7s %-16s %s\n",
-	    "PID", "PPID", "STATE", "PRI", "TICKS", "MEM", "NAME", "WAIT");
+	printf("%5s %5s %-9s %4s %7s %7s %8s %8s %-16s %s\n",
+	    "PID", "PPID", "STATE", "PRI", "TICKS", "MEM", "PEND", "BLOCK",
+	    "NAME", "WAIT");
 	for (int i = 0; i < n; i++) {
 		struct proc_info *p = &procs[i];
 
 		/* The kernel fills the strings; make sure they end. */
 		p->name[PROC_NAME_LEN - 1] = '\0';
 		p->wait_on[WAIT_NAME_LEN - 1] = '\0';
-		printf("%5d %5d %-8s %4d %7u %6uK ",
+		printf("%5d %5d %-9s %4d %7u %6uK %08x %08x ",
 		    (int)p->pid, (int)p->ppid, state_name(p->state),
 		    (int)p->priority, (unsigned)(p->user_ticks + p->sys_ticks),
-		    (unsigned)(p->mem_bytes / 1024));
-		if (p->state == PSTATE_WAITING)
+		    (unsigned)(p->mem_bytes / 1024),
+		    (unsigned)p->sig_pending, (unsigned)p->sig_blocked);
+		/* Waiting, on the job queue, or suspended while blocked. */
+		if (p->wait_on[0])
 			printf("%-16s %s\n", p->name, p->wait_on);
 		else
 			printf("%s\n", p->name);

@@ -5,6 +5,9 @@
  * time (fork to exit) and waiting time (time spent READY, from the
  * kernel's PCB), then averages per kind.  Compare `sched rr`, `sched prio`
  * and `sched mlfq`.  `schedtest -j` prints JSON lines for make bench.
+ * `schedtest -a` shows the long-term scheduler instead: with room for
+ * two more processes, four children are forked; two run, two wait in
+ * NEW on the job queue until the first two exit.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,6 +94,58 @@ report_kind(struct child *c, int n, int io_bound, int json, const char *policy)
 		    (unsigned)turnaround, (unsigned)waiting);
 }
 
+/* How many of our children are in `state`, and (for NEW) on the job queue. */
+static int
+count_children(int state)
+{
+	static struct proc_info procs[64];
+	int i, n, count = 0, me = getpid();
+
+	n = ps(procs, 64);
+	for (i = 0; i < n; i++) {
+		if (procs[i].ppid != me || procs[i].state != state)
+			continue;
+		if (state == PSTATE_NEW && strcmp(procs[i].wait_on, "job queue") != 0)
+			continue;
+		count++;
+	}
+	return count;
+}
+
+static int
+admission_demo(void)
+{
+	struct sched_info info;
+	int i, pid, status, ok = 1, queued, running;
+
+	if (sched_get(&info) < 0 || info.maxrun != 0) {
+		dprintf(2, "schedtest: -a needs maxrun unset (sched maxrun 0)\n");
+		return 1;
+	}
+	/* We are admitted ourselves: leave room for exactly two more. */
+	if (sched_set(-1, 0, (int)info.admitted + 2) < 0)
+		return 1;
+	for (i = 0; i < 4; i++) {
+		if ((pid = fork()) < 0)
+			ok = 0;
+		else if (pid == 0) {
+			burn(CPU_WORK / 10);
+			exit(0);
+		}
+	}
+	queued = count_children(PSTATE_NEW);
+	running = count_children(PSTATE_READY) + count_children(PSTATE_RUNNING);
+	printf("schedtest: admitted %d, job queue %d\n", running, queued);
+	if (queued != 2 || running != 2)
+		ok = 0;
+	for (i = 0; i < 4; i++)
+		if (waitpid(-1, &status, 0) < 0 || status != 0)
+			ok = 0;
+	sched_set(-1, 0, 0);
+	printf("schedtest: admission %s\n", ok ? "ok" : "FAILED");
+	return ok ? 0 : 1;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -100,6 +155,8 @@ main(int argc, char *argv[])
 	int i, n = NCPU + NIO, json = argc > 1 && strcmp(argv[1], "-j") == 0;
 	int pid, status, done;
 
+	if (argc > 1 && strcmp(argv[1], "-a") == 0)
+		return admission_demo();
 	if (sched_get(&info) < 0)
 		return 1;
 	for (i = 0; i < n; i++) {
