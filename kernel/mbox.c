@@ -133,7 +133,7 @@ mbox_create(const char *name, int capacity, int owner, int is_port)
 		if (!mb->id) {
 			if (!free_slot)
 				free_slot = mb;
-		} else if (name && name[0] && strcmp(mb->name, name) == 0) {
+		} else if (mb->id > 0 && name && name[0] && strcmp(mb->name, name) == 0) {
 			return -EEXIST;
 		}
 	}
@@ -163,7 +163,7 @@ mbox_open(const char *name)
 	if (!name[0])
 		return -ENOENT;
 	for (mb = mailboxes; mb < &mailboxes[NMBOX]; mb++)
-		if (mb->id && !mb->is_port && strcmp(mb->name, name) == 0)
+		if (mb->id > 0 && !mb->is_port && strcmp(mb->name, name) == 0)
 			return mb->id;
 	return -ENOENT;
 }
@@ -208,7 +208,10 @@ destroy(struct mailbox *mb)
 	struct message *msg;
 	int id = mb->id;
 
-	mb->id = 0;		/* from now on lookups fail: waiters see EPIPE */
+	/* From now on lookups fail (waiters see EPIPE), but the slot stays
+	 * taken until we are done: a notice below may create a port, and it
+	 * must not land in this very slot. */
+	mb->id = -1;
 	while ((n = list_pop_front(&mb->messages))) {
 		msg = container_of(n, struct message, node);
 		notify_undelivered(msg, id);
@@ -216,6 +219,7 @@ destroy(struct mailbox *mb)
 	}
 	wakeup(&mb->receivers);
 	wakeup(&mb->senders);
+	mb->id = 0;
 }
 
 int
@@ -267,7 +271,7 @@ mbox_proc_exit(struct proc *p)
 
 	p->port = -1;
 	for (mb = mailboxes; mb < &mailboxes[NMBOX]; mb++)
-		if (mb->id && mb->owner == p->pid)
+		if (mb->id > 0 && mb->owner == p->pid)
 			destroy(mb);
 }
 
@@ -313,6 +317,7 @@ mbox_send_message(int id, struct message *msg, struct ipc_wait *w)
 	}
 
 	/* Bounded (or "unbounded" up to its limit): wait for room. */
+	/* LAB mbox: BEGIN */
 	while (mb->queued >= (uint32_t)limit) {
 		if ((err = ipc_sleep(&mb->senders, w)) < 0) {
 			message_free(msg);
@@ -323,6 +328,16 @@ mbox_send_message(int id, struct message *msg, struct ipc_wait *w)
 			return -EPIPE;
 		}
 	}
+	/* LAB mbox: STUB
+	// TODO(lab mbox): a full mailbox makes the sender wait for room
+	// (ipc_sleep on mb->senders, which also handles IPC_NOWAIT, the
+	// timeout and signals), and the mailbox may be gone when it wakes.
+	// Until then a full mailbox refuses the message.
+	if (mb->queued >= (uint32_t)limit) {
+		message_free(msg);
+		return -EAGAIN;
+	}
+	LAB mbox: END */
 	list_push_back(&mb->messages, &msg->node);
 	mb->queued++;
 	mb->sent++;
@@ -376,7 +391,11 @@ mbox_receive_user(int id, int from, uint32_t ubuf, uint32_t max,
 		msg->blocked_sender->ipc_status = 0;
 		wake_process(msg->blocked_sender);
 	} else {
+		/* LAB mbox: BEGIN */
 		wakeup(&mb->senders);	/* there is room now */
+		/* LAB mbox: STUB
+		// TODO(lab mbox): is anyone waiting for the room just made?
+		LAB mbox: END */
 	}
 	if (msg->flags & MSG_CALL)
 		call_taken(msg);
@@ -413,7 +432,7 @@ mbox_list(struct mbox_info *out, int max)
 	int n = 0;
 
 	for (mb = mailboxes; mb < &mailboxes[NMBOX] && n < max; mb++) {
-		if (!mb->id)
+		if (mb->id <= 0)
 			continue;
 		memset(&out[n], 0, sizeof(out[n]));
 		out[n].id = mb->id;

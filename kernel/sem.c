@@ -64,8 +64,13 @@ sem_wait(int id, struct ipc_wait *w)
 	if (!s)
 		return -ENOENT;
 	while (s->value == 0) {
-		if ((err = ipc_sleep(&s->waiters, w)) < 0)
+		if ((err = ipc_sleep(&s->waiters, w)) < 0) {
+			/* A post may have woken us just before the signal or
+			 * timeout did: pass the unit's wakeup on, or it is lost. */
+			if ((s = lookup(id)) && s->value > 0)
+				wakeup_one(&s->waiters);
 			return err;
+		}
 		if (!(s = lookup(id)))
 			return -EPIPE;		/* destroyed while we waited */
 	}

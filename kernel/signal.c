@@ -94,6 +94,40 @@ deliverable(struct proc *p)
 	return p->sig_pending & ~(p->sig_blocked & ~SIG_UNCATCHABLE);
 }
 
+/* Is every signal that would act on p a stop?  Then a sleeper can stop
+ * where it is, instead of failing its call with EINTR (POSIX: stopping
+ * and continuing is invisible to the process). */
+static int
+only_stops_pending(struct proc *p)
+{
+	uint32_t live = deliverable(p);
+	int sig;
+
+	for (sig = 1; sig < NSIG; sig++) {
+		if (!(live & SIGBIT(sig)) || !signal_acts(p, sig))
+			continue;
+		if (sig != SIGSTOP && !(p->sig_actions[sig].sa_handler == SIG_DFL &&
+		    default_action(sig) == STOP))
+			return 0;
+	}
+	return 1;
+}
+
+static void stop_current(void);
+
+/* Called by a sleeper that a signal woke: 1 if the signal was a stop and
+ * the process has already been stopped and continued; the caller then
+ * treats it as a spurious wakeup and re-checks its condition. */
+int
+signal_stop_sleeper(struct proc *p)
+{
+	if (!signal_interrupts(p) || !only_stops_pending(p))
+		return 0;
+	p->sig_pending &= ~SIGBIT(SIGSTOP);
+	stop_current();
+	return !signal_interrupts(p);
+}
+
 int
 signal_interrupts(struct proc *p)
 {
@@ -258,6 +292,7 @@ stop_current(void)
 static int
 push_handler_frame(struct proc *p, struct trapframe *tf, int sig)
 {
+	/* LAB signals: BEGIN */
 	struct sigaction *act = &p->sig_actions[sig];
 	struct sigframe f;
 	uint32_t sp;
@@ -288,6 +323,14 @@ push_handler_frame(struct proc *p, struct trapframe *tf, int sig)
 	if (act->sa_flags & SA_RESETHAND)
 		memset(act, 0, sizeof(*act));
 	return 0;
+	/* LAB signals: STUB
+	// TODO(lab signals): fill in a struct sigframe from the trap frame,
+	// copy it to the user stack below tf->esp (copy_to_user), point
+	// tf->esp at it and tf->eip at the handler, and block sa_mask and
+	// the signal itself while the handler runs (docs/signals.md).
+	// Until then every process that has a handler is killed.
+	return -EFAULT;
+	LAB signals: END */
 }
 
 void
@@ -341,6 +384,7 @@ signal_deliver_first(void)
 int
 signal_return(struct trapframe *tf)
 {
+	/* LAB signals: BEGIN */
 	struct proc *p = current;
 	struct sigframe f;
 
@@ -361,4 +405,14 @@ signal_return(struct trapframe *tf)
 	tf->eflags = (tf->eflags & ~USER_EFLAGS) | (f.eflags & USER_EFLAGS);
 	p->sig_blocked = f.saved_blocked & ~SIG_UNCATCHABLE;
 	return (int)f.eax;	/* syscall() puts this back in eax */
+	/* LAB signals: STUB
+	// TODO(lab signals): read back the struct sigframe that
+	// push_handler_frame() wrote (where is it now?), restore the
+	// registers and the signal mask from it, and return the eax it
+	// saved.  A frame that cannot be read kills with SIGSEGV; a frame
+	// must not be able to change privileged eflags bits (USER_EFLAGS).
+	kprintf("brinch: pid %d (%s) killed: sigreturn is not written yet\n",
+	    current->pid, current->name);
+	proc_exit(KILLED_STATUS(SIGSEGV));
+	LAB signals: END */
 }

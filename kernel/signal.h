@@ -29,6 +29,7 @@ void	signal_force(struct proc *p, int sig);	/* for faults: cannot be ignored */
 int	signal_set_action(struct proc *p, int sig, const struct sigaction *act,
 	    struct sigaction *old);
 int	signal_interrupts(struct proc *p);	/* would a pending signal act? */
+int	signal_stop_sleeper(struct proc *p);	/* stop in place; 1 = resumed */
 int	signal_is_fatal_default(struct proc *p, int sig);
 void	signal_deliver(struct trapframe *tf);
 void	signal_deliver_first(void);		/* fork_return, trapentry.asm */

@@ -99,6 +99,8 @@ receive_from(int mbox, int from, uint32_t ubuf, uint32_t max, uint32_t uinfo,
 int
 sys_mbox_send(uint32_t id, uint32_t ubuf, uint32_t len, uint32_t flags, uint32_t timeout)
 {
+	if ((int)id <= 0)
+		return -ENOENT;		/* not to be mistaken for an errno below */
 	return send_to((int)id, ubuf, len, flags, timeout);
 }
 
@@ -106,6 +108,8 @@ int
 sys_mbox_receive(uint32_t id, uint32_t ubuf, uint32_t max, uint32_t uinfo,
     uint32_t flags, uint32_t timeout)
 {
+	if ((int)id <= 0)
+		return -ENOENT;
 	return receive_from((int)id, ANY, ubuf, max, uinfo, flags, timeout);
 }
 

@@ -17,9 +17,11 @@ sys_kill(uint32_t pid, uint32_t sig)
 		return -EINVAL;
 	if (!p || p->state == ZOMBIE)
 		return -ESRCH;
+	if (sig == 0)
+		return 0;		/* only asks whether pid exists */
 	if (p == init_proc)
 		return -EPERM;		/* init must outlive everything */
-	return sig == 0 ? 0 : signal_send(p, (int)sig);
+	return signal_send(p, (int)sig);
 }
 
 /* The classic call: only SIG_DFL and SIG_IGN (a handler needs libc's

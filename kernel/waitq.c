@@ -41,7 +41,7 @@ sleep_on_timeout(struct wait_queue *q, uint32_t timeout)
 	struct proc *p = current;
 
 	if (signal_interrupts(p))
-		return -EINTR;
+		return signal_stop_sleeper(p) ? 0 : -EINTR;
 	p->timed_out = 0;
 	if (timeout)
 		timer_arm(p, timeout);
@@ -49,7 +49,9 @@ sleep_on_timeout(struct wait_queue *q, uint32_t timeout)
 	timer_disarm(p);
 	if (p->timed_out)
 		return -ETIMEDOUT;
-	return signal_interrupts(p) ? -EINTR : 0;
+	if (signal_interrupts(p))
+		return signal_stop_sleeper(p) ? 0 : -EINTR;
+	return 0;
 }
 
 int

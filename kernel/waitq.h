@@ -17,8 +17,10 @@ void	wait_queue_init(struct wait_queue *q, const char *name);
 
 /* Put the current process to sleep on q until wakeup(q), or until a
  * signal arrives.  Returns 0 when woken, -EINTR when a signal that will
- * do something (not ignored) interrupted the wait.  Callers loop, testing
- * their condition, because a wakeup is a hint, not a promise. */
+ * do something (not ignored) interrupted the wait.  A stop signal stops
+ * the process right here and, once continued, counts as a wakeup.
+ * Callers loop, testing their condition, because a wakeup is a hint,
+ * not a promise. */
 int	sleep_on(struct wait_queue *q);
 
 /* The same with a limit: after `timeout` ticks (0 = no limit) give up

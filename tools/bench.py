@@ -35,6 +35,7 @@ XV6 = [  # (words that must all appear in the bench name, xv6 figure in us, what
     (("getpid",), 7.4, "getpid()"),
     (("fork", "exec"), 4980, "fork + exec(tiny program) + wait"),
     (("fork",), 1950, "fork + exit + wait"),
+    (("mbox", "roundtrip"), 171, "pipe ping-pong round trip"),
     (("yield",), 171, "pipe ping-pong round trip"),
     (("pingpong",), 171, "pipe ping-pong round trip"),
     (("ping", "pong"), 171, "pipe ping-pong round trip"),

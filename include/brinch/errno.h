@@ -31,7 +31,17 @@
 #define ERANGE		34	/* result out of range */
 #define ENAMETOOLONG	36	/* path too long */
 #define ENOSYS		38	/* no such system call */
+#define ENOTSOCK	88	/* not a socket */
+#define EDESTADDRREQ	89	/* no destination address */
 #define EMSGSIZE	90	/* message too long */
+#define ENOPROTOOPT	92	/* unknown socket option */
+#define EPROTONOSUPPORT	93	/* protocol not supported */
+#define EAFNOSUPPORT	97	/* address family not supported */
+#define EADDRINUSE	98	/* port already bound */
+#define EADDRNOTAVAIL	99	/* not one of our addresses */
+#define ENETDOWN	100	/* no network device, or link down */
+#define ENETUNREACH	101	/* no route to that network */
+#define ENOBUFS		105	/* out of packet buffers */
 #define ETIMEDOUT	110	/* timed out */
 #define EHOSTUNREACH	113	/* node unreachable */
 

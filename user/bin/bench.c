@@ -1,9 +1,11 @@
 /*
- * bench: micro-benchmarks of system calls and process operations, run
- * by tools/bench.py.  `bench [NAME [ITERATIONS]]`; prints one JSON
- * object per benchmark, timed with the microsecond uptime clock.
+ * bench: micro-benchmarks of system calls, process operations, message
+ * passing and signals, run by tools/bench.py.  `bench [NAME
+ * [ITERATIONS]]`; prints one JSON object per benchmark, timed with the
+ * microsecond uptime clock.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,7 @@ struct benchmark {
 	const char	*name;
 	int		(*run)(int iterations);
 	int		 iterations;	/* default: well under a second, TCG */
+	const char	*rate;		/* if set, also print ops/s as this */
 };
 
 static int
@@ -97,11 +100,129 @@ bench_yield_pingpong(int iterations)
 	return waitpid(pid, &status, 0) == pid && status == 0 ? 0 : -1;
 }
 
+/* ---- message passing and signals ---------------------------------------- */
+
+/* A child that answers `iterations` calls on its port, then exits. */
+static pid_t
+start_echo_server(int iterations)
+{
+	struct msg_info info;
+	char buf[64];
+	pid_t pid = fork();
+	int n;
+
+	if (pid != 0)
+		return pid;
+	for (int i = 0; i < iterations; i++) {
+		if ((n = receive(ANY, buf, sizeof(buf), &info, 0, 0)) < 0 ||
+		    reply(info.sender, buf, n) < 0)
+			_exit(1);
+	}
+	_exit(0);
+}
+
+/*
+ * call/reply between two processes: one round trip is two messages
+ * (each copied in and out of the kernel) and two context switches.
+ * The counterpart of xv6's pipe ping-pong.
+ */
+static int
+bench_mbox_roundtrip(int iterations)
+{
+	char out[4] = "png", in[4];
+	int status;
+	pid_t pid;
+
+	if ((pid = start_echo_server(iterations)) < 0)
+		return -1;
+	for (int i = 0; i < iterations; i++) {
+		if (call(pid, out, sizeof(out), in, sizeof(in), 0) != sizeof(in)) {
+			dprintf(2, "bench: call: %s\n", strerror(errno));
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			return -1;
+		}
+	}
+	return waitpid(pid, &status, 0) == pid && status == 0 ? 0 : -1;
+}
+
+/*
+ * One way: a producer sends `iterations` messages of `size` bytes into
+ * a mailbox of capacity 64, a consumer takes them.  Timed until the
+ * consumer has the last one.
+ */
+static int
+mbox_one_way(int iterations, size_t size)
+{
+	static char msg[4096];
+	int box, status, result;
+	pid_t pid;
+
+	if ((box = mbox_create(NULL, 64)) < 0)
+		return -1;
+	if ((pid = fork()) < 0)
+		return -1;
+	if (pid == 0) {
+		for (int i = 0; i < iterations; i++)
+			if (mbox_receive(box, msg, sizeof(msg), NULL, 0, 0) !=
+			    (int)size)
+				_exit(1);
+		_exit(0);
+	}
+	for (int i = 0; i < iterations; i++) {
+		if (mbox_send(box, msg, size, 0, 0) < 0) {
+			dprintf(2, "bench: mbox_send: %s\n", strerror(errno));
+			kill(pid, SIGKILL);
+			break;
+		}
+	}
+	result = waitpid(pid, &status, 0) == pid && status == 0 ? 0 : -1;
+	mbox_destroy(box);	/* not before: messages may still be queued */
+	return result;
+}
+
+static int
+bench_mbox_throughput_64(int iterations)
+{
+	return mbox_one_way(iterations, 64);
+}
+
+static int
+bench_mbox_throughput_4096(int iterations)
+{
+	return mbox_one_way(iterations, 4096);
+}
+
+static volatile int signals_caught;
+
+static void
+count_signal(int sig)
+{
+	signals_caught++;
+}
+
+/* kill(self) + handler + sigreturn: delivery and return, no switch. */
+static int
+bench_signal_roundtrip(int iterations)
+{
+	signals_caught = 0;
+	if (signal(SIGUSR1, count_signal) == SIG_ERR)
+		return -1;
+	for (int i = 0; i < iterations; i++)
+		kill(getpid(), SIGUSR1);
+	signal(SIGUSR1, SIG_DFL);
+	return signals_caught == iterations ? 0 : -1;
+}
+
 static const struct benchmark benchmarks[] = {
-	{ "getpid",		bench_getpid,		300000 },
-	{ "fork_wait",		bench_fork_wait,	1000 },
-	{ "fork_exec_wait",	bench_fork_exec_wait,	500 },
-	{ "yield_pingpong",	bench_yield_pingpong,	50000 },
+	{ "getpid",		bench_getpid,		300000,	NULL },
+	{ "fork_wait",		bench_fork_wait,	1000,	NULL },
+	{ "fork_exec_wait",	bench_fork_exec_wait,	500,	NULL },
+	{ "yield_pingpong",	bench_yield_pingpong,	50000,	NULL },
+	{ "mbox_roundtrip",	bench_mbox_roundtrip,	10000,	NULL },
+	{ "mbox_throughput_64",	bench_mbox_throughput_64, 20000, "msgs_per_s" },
+	{ "mbox_throughput_4096", bench_mbox_throughput_4096, 5000, "msgs_per_s" },
+	{ "signal_roundtrip",	bench_signal_roundtrip,	20000,	NULL },
 };
 
 #define NBENCH	(sizeof(benchmarks) / sizeof(benchmarks[0]))
@@ -119,12 +240,18 @@ run(const struct benchmark *b, int iterations)
 		return -1;
 	}
 	total_us = uptime_us() - start;
+	if (total_us == 0)
+		total_us = 1;
 	per_op_ns = (total_us * 1000 + iterations / 2) / iterations;
 	printf("{\"bench\": \"%s\", \"iterations\": %d, \"total_us\": %llu, "
-	    "\"per_op_us\": %llu.%03llu}\n", b->name, iterations,
+	    "\"per_op_us\": %llu.%03llu", b->name, iterations,
 	    (unsigned long long)total_us,
 	    (unsigned long long)(per_op_ns / 1000),
 	    (unsigned long long)(per_op_ns % 1000));
+	if (b->rate)
+		printf(", \"%s\": %llu", b->rate,
+		    (unsigned long long)iterations * 1000000 / total_us);
+	printf("}\n");
 	return 0;
 }
 

@@ -1,7 +1,10 @@
 /*
  * sleep: pause for a number of seconds, which may have a fraction
  * ("sleep 0.5").  Parsed by hand into milliseconds: no floating point.
+ * Stopped and continued (kill -STOP, kill -CONT), it sleeps on for the
+ * time that is left, as Unix sleep does.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <brinch.h>
 
@@ -34,12 +37,18 @@ parse_ms(const char *s)
 int
 main(int argc, char *argv[])
 {
+	uint64_t deadline, now;
 	long ms;
 
 	if (argc != 2 || (ms = parse_ms(argv[1])) < 0) {
 		dprintf(2, "usage: sleep SECONDS\n");
 		return 2;
 	}
-	msleep(ms);
+	/* A stop interrupts the kernel's sleep (EINTR) even though no
+	 * handler runs; after the continue, sleep for the rest. */
+	deadline = uptime_us() + (uint64_t)ms * 1000;
+	while (msleep(ms) < 0 && errno == EINTR &&
+	    (now = uptime_us()) < deadline)
+		ms = (long)((deadline - now + 999) / 1000);
 	return 0;
 }

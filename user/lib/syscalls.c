@@ -1,7 +1,7 @@
 /*
- * C wrappers for every brinch system call, used by all user programs.
- * The kernel returns -errno on failure; these turn that into the Unix
- * convention: set errno, return -1.
+ * C wrappers for the brinch system calls, used by all user programs (the
+ * message-passing ones are in ipc.c).  The kernel returns -errno on
+ * failure; these turn that into the Unix convention: set errno, return -1.
  */
 #include <errno.h>
 #include <unistd.h>
@@ -11,24 +11,6 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include "user/lib/syscall.h"
-
-/*
- * Errors are -1..-4095, as on Linux.  Checking the range rather than
- * just "< 0" keeps a large result, such as a heap address at or above
- * 2 GiB from sbrk, from being mistaken for an error.
- */
-static int
-unix_result(int r)
-{
-	if (r < 0 && r >= -4095) {
-		errno = -r;
-		return -1;
-	}
-	return r;
-}
-
-/* Pointers travel in 32-bit registers. */
-#define ARG(p)	((int)(uintptr_t)(p))
 
 static int
 call0(int num)
