@@ -55,6 +55,27 @@ def node(make_node):
     return make_node()
 
 
+@pytest.fixture(scope="module")
+def module_node(request):
+    """One node booted once for a whole test file, for tests that leave
+    nothing behind; its log is build/test-logs/<file>.log."""
+    name = request.module.__name__.rsplit(".", 1)[-1]
+    node = Node(log_path=os.path.join(LOG_DIR, name + ".log"), name=name)
+    node.start()
+    try:
+        node.wait_boot()
+        yield node
+    finally:
+        node.stop()
+
+
+@pytest.fixture
+def guest(module_node, request):
+    """The file's shared node, registered so that a failure shows its log."""
+    request.node.stash.setdefault(NODES, []).append(module_node)
+    return module_node
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item, call):
     """On failure, add the tail of each node's serial log to the report."""

@@ -3,34 +3,13 @@
 # print: their own verdict line, and the numbers behind each property.
 # One boot for the whole file.  Part of `make integration`.
 
-import os
 import re
 
 import pytest
 
-import conftest
-from brinchvm import Node
 from guest import free_frames
 
 TIMEOUT = 60
-
-
-@pytest.fixture(scope="module")
-def vm():
-    node = Node(log_path=os.path.join(conftest.LOG_DIR, "test_dp.log"), name="test_dp")
-    node.start()
-    try:
-        node.wait_boot()
-        yield node
-    finally:
-        node.stop()
-
-
-@pytest.fixture
-def guest(vm, request):
-    """The module's node, listed so that a failure shows its serial log."""
-    request.node.stash.setdefault(conftest.NODES, []).append(vm)
-    return vm
 
 
 def run_ok(node, command, verdict):

@@ -5,13 +5,11 @@
 # Part of `make integration`; the node fixture comes from conftest.py.
 
 import json
-import os
 import re
 
 import pytest
 
 import conftest
-from brinchvm import Node
 from guest import free_frames, ps_rows
 
 USERTESTS_TIMEOUT = 60
@@ -21,24 +19,6 @@ IPC_TESTS = ("mbox_errors", "mbox_rendezvous", "mbox_bounded", "mbox_unbounded",
              "call_timeout", "sem", "shm", "ipc_no_frame_leak")
 MBOX_ROW = re.compile(r"^\s*(\d+) (\S+)\s+(\d+) (0 \(rendezvous\)|unbounded|\d+)\s+"
                       r"(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*$")
-
-
-@pytest.fixture(scope="module")
-def vm():
-    node = Node(log_path=os.path.join(conftest.LOG_DIR, "test_ipc.log"), name="test_ipc")
-    node.start()
-    try:
-        node.wait_boot()
-        yield node
-    finally:
-        node.stop()
-
-
-@pytest.fixture
-def guest(vm, request):
-    """The module's node, listed so that a failure shows its serial log."""
-    request.node.stash.setdefault(conftest.NODES, []).append(vm)
-    return vm
 
 
 def mbox_rows(node):

@@ -4,36 +4,14 @@
 # and the signal topics of usertests.  One boot for the whole file.
 # Part of `make integration`; see docs/signals.md.
 
-import os
 import re
 
 import pytest
 
-import conftest
-from brinchvm import Node
 from guest import ps_rows
 
 CTRL_C = "\x03"
 SIGTERM_BIT = 1 << 15
-
-
-@pytest.fixture(scope="module")
-def vm():
-    node = Node(log_path=os.path.join(conftest.LOG_DIR, "test_signals.log"),
-                name="test_signals")
-    node.start()
-    try:
-        node.wait_boot()
-        yield node
-    finally:
-        node.stop()
-
-
-@pytest.fixture
-def guest(vm, request):
-    """The module's node, listed so that a failure shows its serial log."""
-    request.node.stash.setdefault(conftest.NODES, []).append(vm)
-    return vm
 
 
 def ps_row(node, pid):
