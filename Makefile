@@ -119,10 +119,19 @@ QEMUFLAGS := -machine pc -accel $(ACCEL) -m $(MEM) -no-reboot -nic none \
 deps:
 	@sh tools/ensure-deps.sh $(DEPS_EXTRA)
 
+# A network card for `make run` (docs/network.md): NET is a QEMU -netdev
+# backend without id=, e.g. NET=tap,ifname=tap0,script=no,downscript=no or
+# NET=vde,sock=build/cluster/switch.  NODE gives node= and the MAC's last
+# byte.  brinch drives virtio-net's legacy interface: disable-modern=on.
+NET     ?=
+NODE    ?= 1
+NETFLAGS = $(if $(NET),-netdev $(NET)$(,)id=n0 -device virtio-net-pci$(,)netdev=n0$(,)mac=52:54:00:12:34:$(shell printf %02x $(NODE))$(,)disable-modern=on)
+NETCMDLINE = $(if $(NET),$(if $(findstring node=,$(CMDLINE)),,node=$(NODE)))
+
 # -nographic puts the serial console on this terminal; Ctrl-A X quits.
 run: deps all
 	@echo "brinch: serial console on this terminal. Type 'halt' or press Ctrl-A then X to quit."
-	$(QEMU) $(QEMUFLAGS) -nographic -kernel $(BUILD)/kernel.elf -initrd $(BUILD)/initrd.cpio -append "$(CMDLINE)"; \
+	$(QEMU) $(QEMUFLAGS) $(NETFLAGS) -nographic -kernel $(BUILD)/kernel.elf -initrd $(BUILD)/initrd.cpio -append "$(strip $(CMDLINE) $(NETCMDLINE))"; \
 	 s=$$?; [ $$s -eq 0 ] || [ $$s -eq 1 ] || echo "qemu exited with status $$s"
 
 run-iso: deps all
@@ -177,9 +186,19 @@ test: deps
 
 bench: deps all
 	$(PYTHON) tools/bench.py $(if $(ICOUNT),--icount)
+	$(PYTHON) tools/netbench.py
+
+# ---- a cluster on one host (docs/network.md) -----------------------------
+# `make cluster N=3`: a vde_switch and N nodes in the background, consoles in
+# tmux (or `python3 tools/cluster.py console K`); `make cluster-stop` ends it.
+N ?= 3
+cluster: deps all
+	$(PYTHON) tools/cluster.py start -n $(N)
+cluster-stop:
+	$(PYTHON) tools/cluster.py stop
 
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps run run-iso unit tools-test integration test bench clean gdb qemu-gdb gdb-attach
+.PHONY: all deps run run-iso unit tools-test integration test bench clean cluster cluster-stop gdb qemu-gdb gdb-attach
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

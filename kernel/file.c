@@ -9,6 +9,7 @@
 #include "initrd.h"
 #include "console.h"
 #include "file.h"
+#include "net/socket.h"
 
 static struct file file_table[NFILE];
 
@@ -63,6 +64,27 @@ file_open_kernel(const char *path, int flags, int *err)
 	return f;
 }
 
+/* ---- sockets: the socket layer does the work (kernel/net/socket.c) ---- */
+
+struct file *
+file_open_socket(struct socket *s, int *err)
+{
+	struct file *f;
+
+	for (f = file_table; f < &file_table[NFILE]; f++) {
+		if (f->type == 0) {
+			memset(f, 0, sizeof(*f));
+			f->type = FT_SOCKET;
+			f->refs = 1;
+			f->readable = f->writable = 1;
+			f->socket = s;
+			return f;
+		}
+	}
+	*err = -ENFILE;
+	return NULL;
+}
+
 struct file *
 file_dup(struct file *f)
 {
@@ -74,8 +96,11 @@ void
 file_close(struct file *f)
 {
 	assert(f->refs > 0);
-	if (--f->refs == 0)
-		memset(f, 0, sizeof(*f));
+	if (--f->refs > 0)
+		return;
+	if (f->type == FT_SOCKET)
+		socket_close(f->socket);
+	memset(f, 0, sizeof(*f));
 }
 
 /* Console reads go through a small kernel buffer: the line discipline
@@ -122,6 +147,8 @@ file_read(struct file *f, uint32_t uaddr, uint32_t n)
 	switch (f->type) {
 	case FT_CONSOLE:
 		return console_read_user(uaddr, n);
+	case FT_SOCKET:		/* recv(): one datagram, source not reported */
+		return socket_recvfrom(f->socket, uaddr, n, 0, 0, 0);
 	case FT_DIR:
 		return -EISDIR;
 	case FT_FILE:
@@ -143,6 +170,8 @@ file_write(struct file *f, uint32_t uaddr, uint32_t n)
 		return -EBADF;
 	if (f->type == FT_CONSOLE)
 		return console_write_user(uaddr, n);
+	if (f->type == FT_SOCKET)
+		return -EDESTADDRREQ;	/* no connect(): use sendto */
 	return -EROFS;
 }
 

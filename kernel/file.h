@@ -13,18 +13,22 @@
 #define NFILE	128			/* open files, system-wide */
 
 struct initrd_entry;
+struct socket;
 
 struct file {
-	int       type;			/* FT_FILE, FT_DIR, FT_CONSOLE; 0 = free */
+	int       type;			/* FT_FILE, FT_DIR, FT_CONSOLE, FT_SOCKET; 0 = free */
 	int       refs;			/* descriptors pointing here */
 	int       readable, writable;
 	uint32_t  offset;		/* byte offset, or entry index for a dir */
 	const struct initrd_entry *entry;	/* FT_FILE and FT_DIR */
+	struct socket *socket;		/* FT_SOCKET (kernel/net/socket.c) */
 };
 
 /* path is a kernel string.  Returns NULL and sets *err on failure. */
 struct file *file_open_kernel(const char *path, int flags, int *err);
 struct file *file_dup(struct file *f);
+/* A new open file for a socket; the file owns it from now on. */
+struct file *file_open_socket(struct socket *s, int *err);
 void	file_close(struct file *f);
 
 /* Reads and writes move data straight to/from user address uaddr. */

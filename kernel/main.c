@@ -19,6 +19,8 @@
 #include "pic.h"
 #include "pit.h"
 #include "keyboard.h"
+#include "pci.h"
+#include "net/net.h"
 #include "sched_policy.h"
 #include "sched_admit.h"
 
@@ -104,6 +106,9 @@ kmain(uint32_t magic, uint32_t mbinfo_pa)
 	proc_start_init("/bin/init");
 	serial_enable_interrupts();
 	keyboard_init();
+	pci_init();
+	net_init();				/* docs/network.md */
+	irq_register(IRQ_TIMER, net_timer);	/* ARP retries and expiry */
 
 	kprintf("brinch: starting init\n");
 	idle_loop();

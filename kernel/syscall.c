@@ -38,6 +38,9 @@ static const struct syscall_entry syscall_table[NSYSCALL] = {
 	ENTRY(shm_create), ENTRY(shm_attach), ENTRY(shm_detach), ENTRY(shm_destroy),
 	ENTRY(sched_set), ENTRY(sched_get), ENTRY(nice), ENTRY(suspend),
 	ENTRY(resume),	ENTRY(procinfo),
+	ENTRY(socket),	ENTRY(bind),	ENTRY(sendto),	ENTRY(recvfrom),
+	ENTRY(setsockopt), ENTRY(getsockname), ENTRY(net_info), ENTRY(net_counters),
+	ENTRY(arp_list), ENTRY(sock_list), ENTRY(pci_list),
 };
 
 const char *

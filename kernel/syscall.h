@@ -70,6 +70,22 @@ int	sys_suspend(uint32_t pid);
 int	sys_resume(uint32_t pid);
 int	sys_procinfo(uint32_t pid, uint32_t uinfo);
 
+/* sys_net.c */
+int	sys_socket(uint32_t domain, uint32_t type, uint32_t protocol);
+int	sys_bind(uint32_t fd, uint32_t uaddr, uint32_t addrlen);
+int	sys_sendto(uint32_t fd, uint32_t ubuf, uint32_t len, uint32_t flags,
+	    uint32_t uaddr, uint32_t addrlen);
+int	sys_recvfrom(uint32_t fd, uint32_t ubuf, uint32_t len, uint32_t flags,
+	    uint32_t uaddr, uint32_t ualen);
+int	sys_setsockopt(uint32_t fd, uint32_t level, uint32_t name, uint32_t uval,
+	    uint32_t len);
+int	sys_getsockname(uint32_t fd, uint32_t uaddr, uint32_t ualen);
+int	sys_net_info(uint32_t uinfo);
+int	sys_net_counters(uint32_t ubuf, uint32_t max);
+int	sys_arp_list(uint32_t ubuf, uint32_t max);
+int	sys_sock_list(uint32_t ubuf, uint32_t max);
+int	sys_pci_list(uint32_t ubuf, uint32_t max);
+
 /* sys_file.c */
 int	sys_read(uint32_t fd, uint32_t ubuf, uint32_t n);
 int	sys_write(uint32_t fd, uint32_t ubuf, uint32_t n);

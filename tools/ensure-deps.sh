@@ -48,6 +48,14 @@ check_all() {
 	if ! /usr/bin/python3 -c 'import pytest' >/dev/null 2>&1; then
 		need python3-pytest python3-pytest
 	fi
+	# The network (docs/network.md): a virtual switch and lossy cable,
+	# namespaces and a ping for the Linux interoperability test, and
+	# tshark to decode the captures.
+	have vde_switch || need vde2 vde_switch
+	have wirefilter || need vde2 wirefilter
+	have ip || need iproute2 ip
+	have ping || need iputils-ping ping
+	have tshark || need tshark tshark
 	for extra in "$@"; do
 		cmd=${extra%%:*}
 		pkg=${extra#*:}
@@ -72,6 +80,12 @@ fi
 
 echo "ensure-deps: installing:$missing" >&2
 $run apt-get update -q >&2 || exit 1
+# tshark asks whether to let non-root users capture; say no, unattended.
+case " $missing " in
+*" tshark "*)
+	echo "wireshark-common wireshark-common/install-setuid boolean false" |
+	    $run debconf-set-selections ;;
+esac
 # shellcheck disable=SC2086  # $missing is a word list on purpose
 $run env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing >&2 || exit 1
 

@@ -68,6 +68,19 @@
 #define SYS_resume	55	/* resume(pid)                             */
 #define SYS_procinfo	56	/* procinfo(pid or 0, struct proc_info *)  */
 
-#define NSYSCALL	57	/* one past the highest number           */
+/* Networking (kernel/sys_net.c; structures in brinch/net.h). */
+#define SYS_socket	60	/* socket(domain, type, protocol) -> fd    */
+#define SYS_bind	61	/* bind(fd, &sockaddr, len)                */
+#define SYS_sendto	62	/* sendto(fd, buf, len, flags, &addr, len) */
+#define SYS_recvfrom	63	/* recvfrom(fd, buf, len, flags, &addr, &len) */
+#define SYS_setsockopt	64	/* setsockopt(fd, level, name, &val, len)  */
+#define SYS_getsockname	65	/* getsockname(fd, &addr, &len)            */
+#define SYS_net_info	66	/* net_info(struct net_info *)             */
+#define SYS_net_counters 67	/* net_counters(struct net_counter *, max) */
+#define SYS_arp_list	68	/* arp_list(struct arp_info *, max)        */
+#define SYS_sock_list	69	/* sock_list(struct sock_info *, max)      */
+#define SYS_pci_list	70	/* pci_list(struct pci_info *, max)        */
+
+#define NSYSCALL	71	/* one past the highest number           */
 
 #endif

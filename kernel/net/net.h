@@ -1,0 +1,236 @@
+/*
+ * Inside brinch's IPv4 stack (kernel/net/): packet buffers, byte order,
+ * checksums, counters, the interface's addresses, and the entry points
+ * each layer offers the one above.  The layers, bottom up:
+ *
+ *   netdev.h   the driver boundary (frames in through one callback)
+ *   ether.c    Ethernet II: demultiplex by EtherType, prepend headers
+ *   arp.c      IPv4 address -> MAC, with a cache and a queue per lookup
+ *   ip.c       IPv4 header checks, routing on one subnet, loopback
+ *   icmp.c     echo reply, port unreachable, echo listeners (ping)
+ *   udp.c      ports: a table of bindings, each with a callback
+ *   socket.c   user sockets, built on the bindings above
+ *
+ * Inside the stack the protocol modules call each other directly, as
+ * the packet's headers say.  What lies above the stack (sockets, kernel
+ * services) is reached only through tables of callbacks registered from
+ * above, at each demultiplexing point: EtherType, UDP port, ICMP echo
+ * identifier.  The driver below reaches the stack through one callback.  Addresses are uint32_t in network byte order
+ * (as they sit in a packet); ports are host order inside the kernel.
+ */
+#ifndef NET_NET_H
+#define NET_NET_H
+
+#include <stdint.h>
+#include "list.h"
+#include "netdev.h"
+#include "brinch/net.h"
+
+/* ---- byte order (the wire is big-endian, x86 little-endian) ---- */
+
+static inline uint16_t htons(uint16_t v) { return __builtin_bswap16(v); }
+static inline uint16_t ntohs(uint16_t v) { return __builtin_bswap16(v); }
+static inline uint32_t htonl(uint32_t v) { return __builtin_bswap32(v); }
+static inline uint32_t ntohl(uint32_t v) { return __builtin_bswap32(v); }
+
+/* Header fields are read through these so that no frame offset ever
+ * needs alignment. */
+static inline uint16_t
+get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t
+get32_raw(const uint8_t *p)		/* network order kept */
+{
+	uint32_t v;
+
+	__builtin_memcpy(&v, p, 4);
+	return v;
+}
+
+static inline void
+put16(uint8_t *p, uint16_t v)
+{
+	p[0] = v >> 8;
+	p[1] = v & 0xFF;
+}
+
+static inline void
+put32_raw(uint8_t *p, uint32_t v)	/* v already in network order */
+{
+	__builtin_memcpy(p, &v, 4);
+}
+
+/* ---- packet buffers (pkbuf.c) ---- */
+
+/*
+ * One packet, in a fixed pool allocated at boot: nothing on the network
+ * path calls kmalloc, and a flood can exhaust the pool (drops, counted)
+ * but never the kernel heap.  Data lives in buf[off, off + len); headers
+ * are prepended by moving off down into the headroom.
+ */
+#define PKB_SIZE	2048
+#define PKB_HEADROOM	64		/* Ethernet + IPv4 + UDP/ICMP, rounded up */
+#define PKB_POOL	256
+
+struct pkbuf {
+	struct list_node node;		/* on an ARP queue or a socket's queue */
+	uint16_t off, len;
+	/* where it came from, for a socket's queue */
+	uint32_t src_ip;
+	uint16_t src_port;
+	uint8_t  src_mac[ETH_ALEN];
+	uint8_t  buf[PKB_SIZE - 24];
+};
+
+void	 pkbuf_init(void);
+struct pkbuf *pkbuf_alloc(void);	/* NULL (and counted) when exhausted */
+void	 pkbuf_free(struct pkbuf *p);
+uint32_t pkbuf_in_use(void);
+
+static inline uint8_t *
+pkb_data(struct pkbuf *p)
+{
+	return p->buf + p->off;
+}
+
+/* Make room for an n-byte header in front of the data. */
+static inline uint8_t *
+pkb_push(struct pkbuf *p, uint16_t n)
+{
+	p->off -= n;
+	p->len += n;
+	return p->buf + p->off;
+}
+
+/* ---- checksums (ip.c): RFC 1071's 16-bit one's complement sum ---- */
+
+uint32_t csum_partial(const void *data, uint32_t len, uint32_t sum);
+uint16_t csum_fold(uint32_t sum);	/* final complemented checksum */
+
+/* ---- counters (netif.c) ---- */
+
+/* Every counter the `net` command shows, by name.  Malformed input is
+ * always counted where it is dropped. */
+#define NET_COUNTERS(X) \
+	X(eth_in) X(eth_runt) X(eth_not_for_us) X(eth_unknown_type) \
+	X(eth_out) X(eth_tx_failed) \
+	X(arp_in) X(arp_bad) X(arp_requests_in) X(arp_replies_in) \
+	X(arp_requests_out) X(arp_replies_out) X(arp_queued) \
+	X(arp_queue_drops) X(arp_unresolved) \
+	X(ip_in) X(ip_out) X(ip_bad_header) X(ip_bad_checksum) \
+	X(ip_bad_length) X(ip_fragments) X(ip_not_for_us) \
+	X(ip_unknown_proto) X(ip_no_route) X(ip_loopback) \
+	X(icmp_in) X(icmp_out) X(icmp_bad) X(icmp_echo_requests_in) \
+	X(icmp_echo_replies_out) X(icmp_unreach_in) X(icmp_unreach_out) \
+	X(icmp_no_listener) \
+	X(udp_in) X(udp_out) X(udp_bad_length) X(udp_bad_checksum) \
+	X(udp_no_port) X(udp_queue_drops) \
+	X(raw_in) X(raw_out) X(raw_queue_drops) X(pkbuf_exhausted)
+
+struct net_stats {
+#define NET_COUNTER_FIELD(name) uint32_t name;
+	NET_COUNTERS(NET_COUNTER_FIELD)
+#undef NET_COUNTER_FIELD
+};
+
+extern struct net_stats netstat;
+
+/* ---- the interface and its addresses (netif.c) ---- */
+
+struct net_config {
+	struct netdev *dev;		/* NULL: no network */
+	int      node;
+	uint32_t ip, netmask, gateway;	/* network order; gateway 0 = none */
+	uint32_t arp_ttl_ticks;		/* how long an ARP answer is trusted */
+};
+
+extern struct net_config netcfg;
+
+void	net_init(void);			/* kmain */
+void	net_timer(void);		/* every timer tick (kmain registers it) */
+/* fn runs every tick from net_timer, as interrupt work (must not sleep):
+ * the hook a service above the stack is given (kmsg.c).  One hook. */
+void	net_tick_hook(void (*fn)(void));
+int	net_may_sleep(void);		/* 0 in interrupt context */
+void	net_info_fill(struct net_info *out);
+int	net_counters_fill(struct net_counter *out, int max);
+int	ip_is_mine(uint32_t ip);	/* our address, or 127.0.0.0/8 */
+int	ip_is_broadcast(uint32_t ip);	/* 255.255.255.255 or the subnet's */
+
+/* ---- Ethernet (ether.c) ---- */
+
+extern const uint8_t eth_broadcast[ETH_ALEN];
+
+void	ether_input(struct netdev *dev, const uint8_t *frame, uint32_t len);
+/* Prepend an Ethernet header to p and transmit it.  Consumes p. */
+int	ether_output(const uint8_t dst[ETH_ALEN], uint16_t type, struct pkbuf *p);
+
+/* Frames of an EtherType other than IPv4/ARP go to at most one listener
+ * (an AF_PACKET socket).  The callback must not sleep. */
+typedef void (*ether_receive_fn)(void *ctx, const uint8_t src[ETH_ALEN],
+    const uint8_t *payload, uint32_t len);
+int	ether_bind(uint16_t type, ether_receive_fn fn, void *ctx);
+void	ether_unbind(uint16_t type);
+
+/* ---- ARP (arp.c) ---- */
+
+void	arp_init(void);
+void	arp_input(const uint8_t *pkt, uint32_t len);
+/* Send the IPv4 packet in p to next_hop on the local link: at once if
+ * its MAC is known, else after an ARP request is answered.  Consumes p.
+ * -EHOSTUNREACH if next_hop did not answer recently. */
+int	arp_output(uint32_t next_hop, struct pkbuf *p);
+void	arp_timer(void);		/* retries and expiry, every 100 ms */
+void	arp_announce(void);		/* gratuitous ARP (RFC 5227 2.3) */
+int	arp_list(struct arp_info *out, int max);
+
+/* ---- IPv4 (ip.c) ---- */
+
+#define IP_HLEN		20
+#define IP_PROTO_ICMP	1
+#define IP_PROTO_UDP	17
+#define IP_DEFAULT_TTL	64
+
+void	ip_input(const uint8_t *pkt, uint32_t len);
+/* Prepend an IPv4 header (src = our address) to the payload in p and
+ * route it.  Consumes p. */
+int	ip_output(uint32_t dst, uint8_t proto, struct pkbuf *p);
+uint32_t ip_source_for(uint32_t dst);	/* ours, or dst itself for 127/8 */
+
+/* ---- ICMP (icmp.c) ---- */
+
+#define ICMP_HLEN		8
+#define ICMP_ECHO_REPLY		0
+#define ICMP_DEST_UNREACH	3
+#define ICMP_ECHO_REQUEST	8
+#define ICMP_PORT_UNREACH	3	/* code, with ICMP_DEST_UNREACH */
+
+void	icmp_input(uint32_t src, const uint8_t *ip_pkt, uint32_t ip_len,
+	    const uint8_t *msg, uint32_t len);
+/* Tell src its datagram (ip_pkt) reached no one: port unreachable. */
+void	icmp_port_unreachable(const uint8_t *ip_pkt, uint32_t ip_len);
+
+/* Echo replies carrying identifier `id` go to one listener.  id 0 picks
+ * a free one; returns the id or a negative errno. */
+typedef void (*icmp_echo_fn)(void *ctx, uint32_t src, const uint8_t *msg,
+    uint32_t len);
+int	icmp_echo_bind(uint16_t id, icmp_echo_fn fn, void *ctx);
+void	icmp_echo_unbind(uint16_t id);
+/* Send the echo request in p (ICMP header + data): sets the id and the
+ * checksum.  Consumes p. */
+int	icmp_echo_send(uint32_t dst, uint16_t id, struct pkbuf *p);
+
+/* ---- UDP (udp.c; the in-kernel API is in udp.h) ---- */
+
+#define UDP_HLEN	8
+
+void	udp_input(uint32_t src, uint32_t dst, const uint8_t *ip_pkt,
+	    uint32_t ip_len, const uint8_t *dgram, uint32_t len);
+/* Prepend a UDP header to the payload in p and send it.  Consumes p. */
+int	udp_output(uint32_t dst, uint16_t dst_port, uint16_t src_port,
+	    struct pkbuf *p);
+
+#endif

@@ -1,0 +1,400 @@
+/*
+ * Sockets: what a user process holds to send and receive through the
+ * stack.  Three kinds, each a client of one demultiplexing table below:
+ *
+ *   AF_INET   SOCK_DGRAM  IPPROTO_UDP    a UDP port (udp.c)
+ *   AF_INET   SOCK_DGRAM  IPPROTO_ICMP   an echo identifier ("ping", icmp.c)
+ *   AF_PACKET SOCK_RAW    htons(type)    an EtherType (ether.c)
+ *
+ * Arriving datagrams are copied, in the interrupt, into a packet buffer
+ * on the socket's bounded queue (SO_RCVBUF datagrams; beyond that they
+ * are dropped and counted) and the readers are woken.  recvfrom waits
+ * with the IPC rules: MSG_DONTWAIT fails with EAGAIN, SO_RCVTIMEO with
+ * ETIMEDOUT, a signal with EINTR.  Sockets are file descriptors
+ * (file.c, FT_SOCKET), so fork shares them and exit closes them.
+ */
+#include "kernel.h"
+#include "proc.h"
+#include "vm.h"
+#include "mbox.h"
+#include "net.h"
+#include "udp.h"
+#include "socket.h"
+
+#define NSOCKET			32
+#define SOCK_QUEUE_DEFAULT	32
+#define SOCK_QUEUE_MAX		128
+
+struct socket {
+	int		 in_use;
+	int		 domain, type, protocol;
+	int		 owner;
+	int		 bound;
+	uint16_t	 port;		/* UDP port, echo id or EtherType */
+	struct list	 queue;		/* struct pkbuf, oldest first */
+	uint32_t	 queued, limit;
+	uint32_t	 received, dropped, sent;
+	uint32_t	 rcvtimeo_ms;
+	struct wait_queue readers;
+	char		 wait_name[16];	/* what ps shows a blocked reader on */
+};
+
+static struct socket sockets[NSOCKET];
+
+/* ---- arrivals (interrupt context: no sleeping, no user memory) ---- */
+
+static void
+enqueue(struct socket *s, const uint8_t *data, uint32_t len, uint32_t src_ip,
+    uint16_t src_port, const uint8_t *src_mac, uint32_t *drop_counter)
+{
+	struct pkbuf *p;
+
+	if (s->queued >= s->limit || len > sizeof(p->buf) || !(p = pkbuf_alloc())) {
+		s->dropped++;
+		(*drop_counter)++;
+		return;
+	}
+	p->off = 0;			/* no headers will be added */
+	memcpy(p->buf, data, len);
+	p->len = (uint16_t)len;
+	p->src_ip = src_ip;
+	p->src_port = src_port;
+	if (src_mac)
+		memcpy(p->src_mac, src_mac, ETH_ALEN);
+	list_push_back(&s->queue, &p->node);
+	s->queued++;
+	s->received++;
+	wakeup(&s->readers);
+}
+
+static void
+udp_arrived(void *ctx, uint32_t src_ip, uint16_t src_port, const uint8_t *data,
+    uint32_t len)
+{
+	enqueue(ctx, data, len, src_ip, src_port, NULL, &netstat.udp_queue_drops);
+}
+
+static void
+echo_arrived(void *ctx, uint32_t src, const uint8_t *msg, uint32_t len)
+{
+	enqueue(ctx, msg, len, src, 0, NULL, &netstat.udp_queue_drops);
+}
+
+static void
+frame_arrived(void *ctx, const uint8_t src[ETH_ALEN], const uint8_t *payload,
+    uint32_t len)
+{
+	enqueue(ctx, payload, len, 0, 0, src, &netstat.raw_queue_drops);
+}
+
+/* ---- creating, binding, closing ---- */
+
+struct socket *
+socket_create(int domain, int type, int protocol, int *err)
+{
+	struct socket *s;
+	int r = 0;
+
+	if (!netcfg.dev) {
+		*err = -ENETDOWN;
+		return NULL;
+	}
+	if (domain == AF_INET) {
+		if (type != SOCK_DGRAM) {
+			*err = -EPROTONOSUPPORT;
+			return NULL;
+		}
+		if (protocol == 0)
+			protocol = IPPROTO_UDP;
+		if (protocol != IPPROTO_UDP && protocol != IPPROTO_ICMP) {
+			*err = -EPROTONOSUPPORT;
+			return NULL;
+		}
+	} else if (domain == AF_PACKET) {
+		if (type != SOCK_RAW || protocol <= 0 || protocol > 0xFFFF) {
+			*err = -EPROTONOSUPPORT;
+			return NULL;
+		}
+	} else {
+		*err = -EAFNOSUPPORT;
+		return NULL;
+	}
+	for (s = sockets; s < &sockets[NSOCKET] && s->in_use; s++)
+		;
+	if (s == &sockets[NSOCKET]) {
+		*err = -ENFILE;
+		return NULL;
+	}
+	memset(s, 0, sizeof(*s));
+	s->domain = domain;
+	s->type = type;
+	s->protocol = protocol;
+	s->owner = current->pid;
+	s->limit = SOCK_QUEUE_DEFAULT;
+	list_init(&s->queue);
+	strlcpy(s->wait_name, "socket", sizeof(s->wait_name));
+	wait_queue_init(&s->readers, s->wait_name);
+	if (domain == AF_PACKET) {
+		/* A packet socket is bound to its EtherType from birth. */
+		s->port = ntohs((uint16_t)protocol);
+		if ((r = ether_bind(s->port, frame_arrived, s)) < 0) {
+			*err = r;
+			return NULL;
+		}
+		s->bound = 1;
+		snprintf(s->wait_name, sizeof(s->wait_name), "eth %04x", s->port);
+	}
+	s->in_use = 1;
+	return s;
+}
+
+/* Bind to port (0 = any free one). */
+static int
+bind_port(struct socket *s, uint16_t port)
+{
+	int r;
+
+	if (s->protocol == IPPROTO_UDP)
+		r = udp_bind_kernel(port, udp_arrived, s);
+	else
+		r = icmp_echo_bind(port, echo_arrived, s);
+	if (r < 0)
+		return r;
+	s->port = (uint16_t)r;
+	s->bound = 1;
+	snprintf(s->wait_name, sizeof(s->wait_name), "%s %u",
+	    s->protocol == IPPROTO_UDP ? "udp" : "ping", s->port);
+	return 0;
+}
+
+static int
+copy_sockaddr_in(uint32_t uaddr, uint32_t addrlen, struct sockaddr_in *sin)
+{
+	if (!uaddr)
+		return -EDESTADDRREQ;
+	if (addrlen < sizeof(*sin))
+		return -EINVAL;
+	if (copy_from_user(current->pgdir, sin, uaddr, sizeof(*sin)) < 0)
+		return -EFAULT;
+	if (sin->sin_family != AF_INET)
+		return -EAFNOSUPPORT;
+	return 0;
+}
+
+int
+socket_bind(struct socket *s, uint32_t uaddr, uint32_t addrlen)
+{
+	struct sockaddr_in sin;
+	int r;
+
+	if (s->domain != AF_INET)
+		return -EINVAL;		/* packet sockets are bound already */
+	if (!uaddr)
+		return -EFAULT;
+	if ((r = copy_sockaddr_in(uaddr, addrlen, &sin)) < 0)
+		return r;
+	if (s->bound)
+		return -EINVAL;
+	if (sin.sin_addr != INADDR_ANY && !ip_is_mine(sin.sin_addr))
+		return -EADDRNOTAVAIL;
+	return bind_port(s, ntohs(sin.sin_port));
+}
+
+void
+socket_close(struct socket *s)
+{
+	struct list_node *n;
+
+	if (s->bound) {
+		if (s->domain == AF_PACKET)
+			ether_unbind(s->port);
+		else if (s->protocol == IPPROTO_UDP)
+			udp_unbind_kernel(s->port);
+		else
+			icmp_echo_unbind(s->port);
+	}
+	while ((n = list_pop_front(&s->queue)))
+		pkbuf_free(container_of(n, struct pkbuf, node));
+	wakeup(&s->readers);
+	s->in_use = 0;
+}
+
+/* ---- sending ---- */
+
+int
+socket_sendto(struct socket *s, uint32_t ubuf, uint32_t len, uint32_t flags,
+    uint32_t uaddr, uint32_t addrlen)
+{
+	struct sockaddr_in sin;
+	struct sockaddr_eth se;
+	struct pkbuf *p;
+	uint32_t max;
+	int r;
+
+	if (s->domain == AF_PACKET) {
+		if (!uaddr)
+			return -EDESTADDRREQ;
+		if (addrlen < sizeof(se))
+			return -EINVAL;
+		if (copy_from_user(current->pgdir, &se, uaddr, sizeof(se)) < 0)
+			return -EFAULT;
+		max = ETH_MAX_PAYLOAD;
+	} else {
+		if ((r = copy_sockaddr_in(uaddr, addrlen, &sin)) < 0)
+			return r;
+		if (sin.sin_addr == INADDR_ANY)
+			return -EDESTADDRREQ;
+		max = s->protocol == IPPROTO_UDP ? UDP_MAX_PAYLOAD : ETH_MTU - IP_HLEN;
+		if (!s->bound && (r = bind_port(s, 0)) < 0)
+			return r;
+	}
+	if (len > max)
+		return -EMSGSIZE;
+	if (!(p = pkbuf_alloc()))
+		return -ENOBUFS;
+	if (copy_from_user(current->pgdir, pkb_data(p), ubuf, len) < 0) {
+		pkbuf_free(p);
+		return -EFAULT;
+	}
+	p->len = (uint16_t)len;
+	if (s->domain == AF_PACKET) {
+		netstat.raw_out++;
+		r = ether_output(se.se_addr, s->port, p);
+	} else if (s->protocol == IPPROTO_UDP) {
+		r = udp_output(sin.sin_addr, ntohs(sin.sin_port), s->port, p);
+	} else {
+		r = icmp_echo_send(sin.sin_addr, s->port, p);
+	}
+	if (r < 0)
+		return r;
+	s->sent++;
+	return (int)len;
+}
+
+/* ---- receiving ---- */
+
+/* An address out to user space, Unix style: *ualen says how much room
+ * there is, and comes back as the address's real size. */
+static int
+copy_address_out(struct socket *s, uint32_t ip, uint16_t port, const uint8_t *mac,
+    uint32_t uaddr, uint32_t ualen)
+{
+	struct sockaddr_in sin;
+	struct sockaddr_eth se;
+	const void *addr;
+	uint32_t have, size;
+
+	if (!uaddr || !ualen)
+		return 0;
+	if (copy_from_user(current->pgdir, &have, ualen, sizeof(have)) < 0)
+		return -EFAULT;
+	if (s->domain == AF_PACKET) {
+		memset(&se, 0, sizeof(se));
+		se.se_family = AF_PACKET;
+		se.se_protocol = htons(s->port);
+		memcpy(se.se_addr, mac, ETH_ALEN);
+		addr = &se;
+		size = sizeof(se);
+	} else {
+		memset(&sin, 0, sizeof(sin));
+		sin.sin_family = AF_INET;
+		sin.sin_port = htons(port);
+		sin.sin_addr = ip;
+		addr = &sin;
+		size = sizeof(sin);
+	}
+	if (copy_to_user(current->pgdir, uaddr, addr, MIN(have, size)) < 0 ||
+	    copy_to_user(current->pgdir, ualen, &size, sizeof(size)) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+/* One datagram into ubuf, truncated to len as in Unix; its source in
+ * *uaddr if given.  Returns the bytes copied. */
+int
+socket_recvfrom(struct socket *s, uint32_t ubuf, uint32_t len, uint32_t flags,
+    uint32_t uaddr, uint32_t ualen)
+{
+	struct ipc_wait w;
+	struct list_node *n;
+	struct pkbuf *p;
+	uint32_t got;
+	int r;
+
+	if (!user_range_ok(current->pgdir, ubuf, len, 1))
+		return -EFAULT;
+	if (s->domain == AF_INET && !s->bound)
+		return -EINVAL;		/* nothing can arrive: it would wait forever */
+	ipc_wait_init(&w, flags & MSG_DONTWAIT ? IPC_NOWAIT : 0, s->rcvtimeo_ms);
+	while (!(n = list_front(&s->queue)))
+		if ((r = ipc_sleep(&s->readers, &w)) < 0)
+			return r;
+	p = container_of(n, struct pkbuf, node);
+	if ((r = copy_address_out(s, p->src_ip, p->src_port, p->src_mac, uaddr, ualen)) < 0)
+		return r;		/* stays queued */
+	got = MIN(len, p->len);
+	if (copy_to_user(current->pgdir, ubuf, p->buf + p->off, got) < 0)
+		return -EFAULT;
+	list_remove(&p->node);
+	s->queued--;
+	pkbuf_free(p);
+	return (int)got;
+}
+
+int
+socket_setsockopt(struct socket *s, uint32_t level, uint32_t name, uint32_t uval,
+    uint32_t len)
+{
+	uint32_t v;
+
+	if (level != SOL_SOCKET)
+		return -ENOPROTOOPT;
+	if (len < sizeof(v))
+		return -EINVAL;
+	if (copy_from_user(current->pgdir, &v, uval, sizeof(v)) < 0)
+		return -EFAULT;
+	switch (name) {
+	case SO_RCVTIMEO:
+		s->rcvtimeo_ms = v;
+		return 0;
+	case SO_RCVBUF:
+		if (v < 1 || v > SOCK_QUEUE_MAX)
+			return -EINVAL;
+		s->limit = v;
+		return 0;
+	}
+	return -ENOPROTOOPT;
+}
+
+int
+socket_getsockname(struct socket *s, uint32_t uaddr, uint32_t ualen)
+{
+	return copy_address_out(s, netcfg.ip, s->port,
+	    netcfg.dev ? netcfg.dev->mac : eth_broadcast, uaddr, ualen);
+}
+
+int
+socket_list(struct sock_info *out, int max)
+{
+	struct socket *s;
+	int n = 0;
+
+	for (s = sockets; s < &sockets[NSOCKET] && n < max; s++) {
+		if (!s->in_use)
+			continue;
+		memset(&out[n], 0, sizeof(out[n]));
+		out[n].domain = s->domain;
+		out[n].type = s->type;
+		out[n].protocol = s->protocol;
+		out[n].local_addr = s->domain == AF_INET ? netcfg.ip : 0;
+		out[n].local_port = s->port;
+		out[n].queued = s->queued;
+		out[n].limit = s->limit;
+		out[n].received = s->received;
+		out[n].dropped = s->dropped;
+		out[n].sent = s->sent;
+		out[n].owner = s->owner;
+		n++;
+	}
+	return n;
+}

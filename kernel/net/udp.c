@@ -1,0 +1,152 @@
+/*
+ * UDP (RFC 768): ports and checksums.  A port is a binding with a
+ * callback; user sockets (socket.c) and kernel services (udp.h) bind the
+ * same way, so "port in use" means the same thing for both.  Datagrams
+ * for an unbound port are answered with ICMP port unreachable.
+ */
+#include "kernel.h"
+#include "net.h"
+#include "udp.h"
+
+#define UDP_BINDINGS		48
+#define EPHEMERAL_FIRST		49152	/* IANA dynamic range (RFC 6335) */
+#define EPHEMERAL_LAST		65535
+
+static struct udp_binding {
+	uint16_t	 port;		/* 0 = free */
+	udp_receive_fn	 fn;
+	void		*ctx;
+} bindings[UDP_BINDINGS];
+
+static uint16_t next_ephemeral = EPHEMERAL_FIRST;
+
+static struct udp_binding *
+find_binding(uint16_t port)
+{
+	struct udp_binding *b;
+
+	for (b = bindings; b < &bindings[UDP_BINDINGS]; b++)
+		if (b->port == port && port != 0)
+			return b;
+	return NULL;
+}
+
+int
+udp_bind_kernel(uint16_t port, udp_receive_fn fn, void *ctx)
+{
+	struct udp_binding *b, *slot = NULL;
+	int tries;
+
+	if (!fn)
+		return -EINVAL;
+	for (b = bindings; b < &bindings[UDP_BINDINGS] && !slot; b++)
+		if (b->port == 0)
+			slot = b;
+	if (!slot)
+		return -ENOSPC;
+	if (port == 0) {
+		for (tries = 0; tries <= EPHEMERAL_LAST - EPHEMERAL_FIRST; tries++) {
+			port = next_ephemeral;
+			next_ephemeral = port == EPHEMERAL_LAST ? EPHEMERAL_FIRST : port + 1;
+			if (!find_binding(port))
+				break;
+		}
+	}
+	if (find_binding(port))
+		return -EADDRINUSE;
+	slot->port = port;
+	slot->fn = fn;
+	slot->ctx = ctx;
+	return port;
+}
+
+void
+udp_unbind_kernel(uint16_t port)
+{
+	struct udp_binding *b = find_binding(port);
+
+	if (b)
+		b->port = 0;
+}
+
+/* The checksum covers a pseudo-header of addresses, protocol and length
+ * (RFC 768), so a datagram delivered to the wrong host fails it. */
+static uint16_t
+udp_checksum(uint32_t src, uint32_t dst, const uint8_t *dgram, uint32_t len)
+{
+	uint8_t pseudo[12];
+
+	put32_raw(pseudo, src);
+	put32_raw(pseudo + 4, dst);
+	pseudo[8] = 0;
+	pseudo[9] = IP_PROTO_UDP;
+	put16(pseudo + 10, (uint16_t)len);
+	return csum_fold(csum_partial(dgram, len, csum_partial(pseudo, 12, 0)));
+}
+
+void
+udp_input(uint32_t src, uint32_t dst, const uint8_t *ip_pkt, uint32_t ip_len,
+    const uint8_t *d, uint32_t len)
+{
+	struct udp_binding *b;
+	uint32_t ulen;
+
+	netstat.udp_in++;
+	if (len < UDP_HLEN || (ulen = get16(d + 4)) < UDP_HLEN || ulen > len) {
+		netstat.udp_bad_length++;
+		return;
+	}
+	/* A zero checksum means the sender computed none (RFC 768). */
+	if (get16(d + 6) != 0 && udp_checksum(src, dst, d, ulen) != 0) {
+		netstat.udp_bad_checksum++;
+		return;
+	}
+	if (!(b = find_binding(get16(d + 2)))) {
+		netstat.udp_no_port++;
+		icmp_port_unreachable(ip_pkt, ip_len);
+		return;
+	}
+	b->fn(b->ctx, src, get16(d), d + UDP_HLEN, ulen - UDP_HLEN);
+}
+
+int
+udp_output(uint32_t dst, uint16_t dst_port, uint16_t src_port, struct pkbuf *p)
+{
+	uint8_t *h;
+	uint16_t sum;
+
+	if (p->len > UDP_MAX_PAYLOAD) {
+		pkbuf_free(p);
+		return -EMSGSIZE;
+	}
+	if (dst_port == 0) {
+		pkbuf_free(p);
+		return -EINVAL;
+	}
+	h = pkb_push(p, UDP_HLEN);
+	put16(h, src_port);
+	put16(h + 2, dst_port);
+	put16(h + 4, p->len);
+	put16(h + 6, 0);
+	sum = udp_checksum(ip_source_for(dst), dst, h, p->len);
+	put16(h + 6, sum ? sum : 0xFFFF);	/* 0 would mean "none" */
+	netstat.udp_out++;
+	return ip_output(dst, IP_PROTO_UDP, p);
+}
+
+int
+udp_send(uint32_t dst_ip, uint16_t dst_port, uint16_t src_port, const void *buf,
+    uint32_t len)
+{
+	struct pkbuf *p;
+
+	if (len > UDP_MAX_PAYLOAD)
+		return -EMSGSIZE;
+	if (!netcfg.dev)
+		return -ENETDOWN;
+	if (!(p = pkbuf_alloc()))
+		return -ENOBUFS;
+	memcpy(pkb_data(p), buf, len);
+	p->len = (uint16_t)len;
+	return udp_output(dst_ip, dst_port, src_port, p);
+}

@@ -1,0 +1,200 @@
+/*
+ * System calls for networking (numbers 60-79 in brinch/syscall.h):
+ * sockets as file descriptors, and read-only views of the interface, the
+ * protocol counters, the ARP cache, the open sockets and the PCI bus.
+ * This file only translates descriptors and copies tables out; the work
+ * is in kernel/net/socket.c and below.
+ */
+#include "kernel.h"
+#include "proc.h"
+#include "vm.h"
+#include "kheap.h"
+#include "file.h"
+#include "pci.h"
+#include "net/net.h"
+#include "net/socket.h"
+#include "syscall.h"
+
+/* The socket behind fd in the current process: -EBADF, -ENOTSOCK. */
+static int
+fd_socket(uint32_t fd, struct socket **out)
+{
+	struct file *f = fd < NOFILE ? current->files[fd] : NULL;
+
+	if (!f)
+		return -EBADF;
+	if (f->type != FT_SOCKET)
+		return -ENOTSOCK;
+	*out = f->socket;
+	return 0;
+}
+
+int
+sys_socket(uint32_t domain, uint32_t type, uint32_t protocol)
+{
+	struct socket *s;
+	struct file *f;
+	int err, fd;
+
+	for (fd = 0; fd < NOFILE && current->files[fd]; fd++)
+		;
+	if (fd == NOFILE)
+		return -EMFILE;
+	if (!(s = socket_create((int)domain, (int)type, (int)protocol, &err)))
+		return err;
+	if (!(f = file_open_socket(s, &err))) {
+		socket_close(s);
+		return err;
+	}
+	current->files[fd] = f;
+	return fd;
+}
+
+int
+sys_bind(uint32_t fd, uint32_t uaddr, uint32_t addrlen)
+{
+	struct socket *s;
+	int r;
+
+	if ((r = fd_socket(fd, &s)) < 0)
+		return r;
+	return socket_bind(s, uaddr, addrlen);
+}
+
+int
+sys_sendto(uint32_t fd, uint32_t ubuf, uint32_t len, uint32_t flags,
+    uint32_t uaddr, uint32_t addrlen)
+{
+	struct socket *s;
+	int r;
+
+	if ((r = fd_socket(fd, &s)) < 0)
+		return r;
+	return socket_sendto(s, ubuf, len, flags, uaddr, addrlen);
+}
+
+int
+sys_recvfrom(uint32_t fd, uint32_t ubuf, uint32_t len, uint32_t flags,
+    uint32_t uaddr, uint32_t ualen)
+{
+	struct socket *s;
+	int r;
+
+	if ((r = fd_socket(fd, &s)) < 0)
+		return r;
+	return socket_recvfrom(s, ubuf, len, flags, uaddr, ualen);
+}
+
+int
+sys_setsockopt(uint32_t fd, uint32_t level, uint32_t name, uint32_t uval,
+    uint32_t len)
+{
+	struct socket *s;
+	int r;
+
+	if ((r = fd_socket(fd, &s)) < 0)
+		return r;
+	return socket_setsockopt(s, level, name, uval, len);
+}
+
+int
+sys_getsockname(uint32_t fd, uint32_t uaddr, uint32_t ualen)
+{
+	struct socket *s;
+	int r;
+
+	if ((r = fd_socket(fd, &s)) < 0)
+		return r;
+	return socket_getsockname(s, uaddr, ualen);
+}
+
+int
+sys_net_info(uint32_t uinfo)
+{
+	struct net_info info;
+
+	net_info_fill(&info);
+	return copy_to_user(current->pgdir, uinfo, &info, sizeof(info));
+}
+
+/*
+ * The table calls below share a shape: clamp max, check the whole user
+ * buffer first (so a bad pointer changes nothing), fill a kernel copy,
+ * copy out the rows filled.  Returns how many.
+ */
+#define TABLE_MAX	64
+
+typedef int (*table_fill_fn)(void *rows, int max);
+
+static int
+copy_table_out(uint32_t ubuf, uint32_t max, size_t row_size, table_fill_fn fill)
+{
+	void *rows;
+	int n;
+
+	if (max > TABLE_MAX)
+		max = TABLE_MAX;
+	if (!user_range_ok(current->pgdir, ubuf, max * row_size, 1))
+		return -EFAULT;
+	if (max == 0)
+		return 0;
+	if (!(rows = kmalloc(max * row_size)))
+		return -ENOMEM;
+	n = fill(rows, (int)max);
+	copy_to_user(current->pgdir, ubuf, rows, n * row_size);
+	kfree(rows);
+	return n;
+}
+
+static int
+fill_counters(void *rows, int max)
+{
+	return net_counters_fill(rows, max);
+}
+
+static int
+fill_arp(void *rows, int max)
+{
+	return arp_list(rows, max);
+}
+
+static int
+fill_sockets(void *rows, int max)
+{
+	return socket_list(rows, max);
+}
+
+static int
+fill_pci(void *rows, int max)
+{
+	struct pci_info *out = rows;
+	int i, n = MIN(max, pci_count());
+
+	for (i = 0; i < n; i++)
+		out[i] = pci_get(i)->info;
+	return n;
+}
+
+int
+sys_net_counters(uint32_t ubuf, uint32_t max)
+{
+	return copy_table_out(ubuf, max, sizeof(struct net_counter), fill_counters);
+}
+
+int
+sys_arp_list(uint32_t ubuf, uint32_t max)
+{
+	return copy_table_out(ubuf, max, sizeof(struct arp_info), fill_arp);
+}
+
+int
+sys_sock_list(uint32_t ubuf, uint32_t max)
+{
+	return copy_table_out(ubuf, max, sizeof(struct sock_info), fill_sockets);
+}
+
+int
+sys_pci_list(uint32_t ubuf, uint32_t max)
+{
+	return copy_table_out(ubuf, max, sizeof(struct pci_info), fill_pci);
+}

@@ -1,0 +1,363 @@
+# brinchnet.py: several brinch machines on one virtual Ethernet, for the
+# network tests (tests/integration/test_net*.py), tools/netbench.py and
+# tools/cluster.py.  Everything stays inside unix sockets: a vde_switch (the
+# Debian package vde2) in a private directory, QEMU attached with
+# `-netdev vde`, optionally a wirefilter (loss) between two switches, and
+# vde_plug for the host to put raw frames on the wire.
+"""Start and drive a cluster of brinch nodes.
+
+    with Cluster(2, workdir="build/test-net/x") as c:   # switch + 2 QEMUs
+        c.boot()                                         # all to the prompt
+        print(c[1].run("ping -c 3 10.0.0.2"))           # nodes count from 1
+        c.collect("build/test-logs")                     # logs and pcaps
+
+Node n has MAC 52:54:00:12:34:nn, kernel command line node=n, and so the
+address 10.0.0.n/24 (kernel/net/netif.c).  The NIC is QEMU's virtio-net-pci
+with disable-modern=on: brinch drives the legacy virtio interface
+(docs/network.md), and each node writes a pcap of its traffic with QEMU's
+filter-dump.
+"""
+
+import os
+import re
+import select
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from brinchvm import ROOT, Node, scale  # noqa: E402
+
+# The one place that says how a brinch NIC is attached (docs/network.md).
+NIC_MODEL = "virtio-net-pci"
+NIC_OPTIONS = "disable-modern=on"       # legacy virtio interface in I/O BAR 0
+
+
+def mac_for(node):
+    return "52:54:00:12:34:%02x" % node
+
+
+def ip_for(node):
+    return "10.0.0.%d" % node
+
+
+def nic_args(node, netdev, pcap=None):
+    """QEMU arguments for node's NIC on backend `netdev` (a -netdev spec
+    without id=, e.g. "vde,sock=DIR"), with a pcap of its traffic."""
+    args = ["-netdev", "%s,id=n0" % netdev,
+            "-device", "%s,netdev=n0,mac=%s,%s" % (NIC_MODEL, mac_for(node), NIC_OPTIONS)]
+    if pcap:
+        args += ["-object", "filter-dump,id=f0,netdev=n0,file=%s" % pcap]
+    return args
+
+
+def need(*commands):
+    """The commands missing from PATH (for skipping tests cleanly)."""
+    return [c for c in commands if shutil.which(c) is None]
+
+
+def _wait_for(path, timeout=10):
+    deadline = time.monotonic() + timeout * scale()
+    while not os.path.exists(path):
+        if time.monotonic() > deadline:
+            raise RuntimeError("%s did not appear" % path)
+        time.sleep(0.02)
+
+
+class Switch:
+    """A vde_switch whose control socket directory is `path`.  It runs in
+    the foreground with its console on a pipe: closing the pipe ends it."""
+
+    def __init__(self, path, log_path=None):
+        self.path = path
+        self.log_path = log_path or path + ".log"
+        self.proc = None
+
+    def start(self):
+        if os.path.exists(self.path):
+            shutil.rmtree(self.path)
+        self._log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen(["vde_switch", "-s", self.path],
+                                     stdin=subprocess.PIPE, stdout=self._log,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        _wait_for(os.path.join(self.path, "ctl"))
+        return self
+
+    def stop(self):
+        _stop(self.proc, close_stdin=True)
+        if getattr(self, "_log", None):
+            self._log.close()
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+class Wirefilter:
+    """A lossy cable between two switches (vde2's wirefilter): loss is the
+    percentage of frames dropped in each direction."""
+
+    def __init__(self, a, b, loss, log_path):
+        self.argv = ["wirefilter", "-v", "%s:%s" % (a.path, b.path), "-l", str(loss)]
+        self.log_path = log_path
+        self.proc = None
+
+    def start(self):
+        self._log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen(self.argv, stdin=subprocess.PIPE, stdout=self._log,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        time.sleep(0.3)
+        if self.proc.poll() is not None:
+            raise RuntimeError("wirefilter exited: see %s" % self.log_path)
+        return self
+
+    def stop(self):
+        _stop(self.proc, close_stdin=True)
+        if getattr(self, "_log", None):
+            self._log.close()
+
+
+class Plug:
+    """The host's own port on a switch, through vde_plug, which frames each
+    Ethernet frame on its stdin/stdout with a 2-byte big-endian length."""
+
+    def __init__(self, switch):
+        self.proc = subprocess.Popen(["vde_plug", "vde://" + switch.path],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.DEVNULL, start_new_session=True)
+        self._buf = b""
+
+    def send(self, frame):
+        self.proc.stdin.write(struct.pack("!H", len(frame)) + frame)
+
+    def flush(self):
+        self.proc.stdin.flush()
+
+    def recv(self, timeout=1.0):
+        """The next frame, or None after timeout seconds."""
+        deadline = time.monotonic() + timeout
+        fd = self.proc.stdout.fileno()
+        while True:
+            if len(self._buf) >= 2:
+                n = struct.unpack("!H", self._buf[:2])[0]
+                if len(self._buf) >= 2 + n:
+                    frame, self._buf = self._buf[2:2 + n], self._buf[2 + n:]
+                    return frame
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                return None
+            data = os.read(fd, 65536)
+            if not data:
+                return None
+            self._buf += data
+
+    def close(self):
+        _stop(self.proc, close_stdin=True)
+
+
+def _stop(proc, close_stdin=False):
+    """End a helper process: close its input, then TERM, then KILL."""
+    if proc is None:
+        return
+    if close_stdin and proc.stdin:
+        try:
+            proc.stdin.close()
+        except OSError:
+            pass
+        try:
+            proc.wait(timeout=2)
+            return
+        except subprocess.TimeoutExpired:
+            pass
+    for sig, grace in ((signal.SIGTERM, 3), (signal.SIGKILL, 5)):
+        if proc.poll() is not None:
+            return
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            continue
+
+
+class NetNode(Node):
+    """A brinch node with a NIC; `prefix` runs QEMU under another command
+    (e.g. ["ip", "netns", "exec", NS] to put it in a network namespace)."""
+
+    def __init__(self, number, netdev, pcap=None, prefix=(), cmdline="", **kwargs):
+        self.number = number
+        self.pcap = pcap
+        self.prefix = list(prefix)
+        extra = nic_args(number, netdev, pcap) + list(kwargs.pop("extra_args", []))
+        super().__init__(cmdline=("node=%d %s" % (number, cmdline)).strip(),
+                         extra_args=extra, **kwargs)
+
+    def qemu_argv(self, qemu):
+        return self.prefix + super().qemu_argv(qemu)
+
+    @property
+    def ip(self):
+        return ip_for(self.number)
+
+    @property
+    def mac(self):
+        return mac_for(self.number)
+
+
+class Cluster:
+    """A switch and nodes 1..n on it.  With loss, node 1 sits on a switch of
+    its own, joined to the others' switch by a wirefilter dropping `loss`
+    percent of the frames each way."""
+
+    def __init__(self, n, workdir, loss=None, name="net", cmdline="", mem="64M"):
+        self.n = n
+        self.workdir = os.path.abspath(workdir)
+        self.loss = loss
+        self.name = name
+        self.cmdline = cmdline
+        self.mem = mem
+        self.switches = []
+        self.wire = None
+        self.nodes = {}
+        self.plugs = []
+
+    def __getitem__(self, number):
+        return self.nodes[number]
+
+    def start(self):
+        if os.path.exists(self.workdir):
+            shutil.rmtree(self.workdir)
+        os.makedirs(self.workdir)
+        try:
+            main = Switch(os.path.join(self.workdir, "switch")).start()
+            self.switches.append(main)
+            first = main
+            if self.loss is not None:
+                first = Switch(os.path.join(self.workdir, "switch1")).start()
+                self.switches.append(first)
+                self.wire = Wirefilter(first, main, self.loss,
+                                       os.path.join(self.workdir, "wirefilter.log")).start()
+            for i in range(1, self.n + 1):
+                sw = first if i == 1 else main
+                node = NetNode(i, "vde,sock=%s" % sw.path,
+                               pcap=os.path.join(self.workdir, "node%d.pcap" % i),
+                               cmdline=self.cmdline, mem=self.mem,
+                               log_path=os.path.join(self.workdir, "node%d.log" % i),
+                               name="%s-node%d" % (self.name, i))
+                self.nodes[i] = node
+                node.start()
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def boot(self, timeout=90):
+        for node in self.nodes.values():
+            node.wait_boot(timeout)
+        return self
+
+    def plug(self, number=None):
+        """A host port on the switch of node `number` (the main one by default)."""
+        sw = self.switches[-1] if number == 1 and self.loss is not None else self.switches[0]
+        p = Plug(sw)
+        self.plugs.append(p)
+        return p
+
+    @property
+    def switch(self):
+        return self.switches[0]
+
+    def pcaps(self):
+        return [n.pcap for n in self.nodes.values() if n.pcap and os.path.exists(n.pcap)]
+
+    def collect(self, dest):
+        """Copy every node's serial log and pcap into dest (for failures)."""
+        os.makedirs(dest, exist_ok=True)
+        for n in self.nodes.values():
+            for path in (n.log_path, n.pcap):
+                if path and os.path.exists(path):
+                    shutil.copy(path, dest)
+        return dest
+
+    def stop(self):
+        for p in self.plugs:
+            p.close()
+        for node in self.nodes.values():
+            node.stop()
+        if self.wire:
+            self.wire.stop()
+        for sw in self.switches:
+            sw.stop()
+
+    def __enter__(self):
+        return self.start()
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def default_workdir(tag):
+    return os.path.join(ROOT, "build", "net", "%s-%d" % (tag, os.getpid()))
+
+
+# ---- reading what brinch's network programs print (for tests) ------------
+
+PING_RE = re.compile(r"(\d+) packets transmitted, (\d+) received, "
+                     r"(?:\+\d+ duplicates, )?(\d+)% packet loss")
+UDP_RE = re.compile(r"udp: (\d+) sent, (\d+) received, (\d+)% loss")
+
+
+def ping_summary(text):
+    """(transmitted, received, loss %) from ping's summary line."""
+    m = PING_RE.search(text)
+    if not m:
+        raise AssertionError("no ping summary in:\n" + text)
+    return tuple(int(x) for x in m.groups())
+
+
+def udp_summary(text):
+    """(sent, received, loss %) from `udpsend -e`'s summary line."""
+    m = UDP_RE.search(text)
+    if not m:
+        raise AssertionError("no udpsend summary in:\n" + text)
+    return tuple(int(x) for x in m.groups())
+
+
+def counters(node, timeout=30):
+    """`net counters` as a dict of name -> value."""
+    out = {}
+    for line in node.run("net counters", timeout=timeout).splitlines():
+        words = line.split()
+        if len(words) == 2 and words[1].isdigit():
+            out[words[0]] = int(words[1])
+    if not out:
+        raise AssertionError("`net counters` printed nothing")
+    return out
+
+
+def interface(node, timeout=30):
+    """The RX/TX lines of `net` as {"rx_packets": .., "rx_dropped": .., ...}."""
+    text = node.run("net", timeout=timeout)
+    out = {}
+    for way in ("RX", "TX"):
+        m = re.search(r"%s packets (\d+)  bytes (\d+)  dropped (\d+)  errors (\d+)" % way, text)
+        if not m:
+            raise AssertionError("no %s line in `net`:\n%s" % (way, text))
+        for key, value in zip(("packets", "bytes", "dropped", "errors"), m.groups()):
+            out["%s_%s" % (way.lower(), key)] = int(value)
+    return out
+
+
+def tshark_problems(pcap):
+    """Lines in which tshark, with IPv4/ICMP/UDP checksum checks on, reports
+    a malformed packet or an error-level expert note."""
+    argv = ["tshark", "-r", pcap, "-V", "-o", "ip.check_checksum:TRUE",
+            "-o", "udp.check_checksum:TRUE"]
+    res = subprocess.run(argv, capture_output=True, text=True, timeout=120)
+    if res.returncode != 0:
+        raise AssertionError("tshark failed on %s:\n%s" % (pcap, res.stderr))
+    bad = [l.strip() for l in res.stdout.splitlines()
+           if "Malformed" in l or "Expert Info (Error" in l or "[Checksum Status: Bad]" in l]
+    return bad, res.stdout.count("\nFrame ")

@@ -1,0 +1,136 @@
+#!/usr/bin/python3
+# netbench.py: network benchmarks between two brinch nodes on a vde switch,
+# run by `make bench` after tools/bench.py.  The guest side is /bin/netbench
+# (user/bin/netbench.c); the cluster comes from tools/brinchnet.py.
+"""Print network benchmark results as JSON lines on stdout.
+
+  net_raw_rtt         raw Ethernet frame (EtherType 0x88b5) ping-pong
+  net_udp_rtt         UDP datagram to udpecho and back
+  net_icmp_rtt        ICMP echo request/reply
+  net_udp_throughput  one-way UDP, node 1 -> node 2: what arrived (pps, kbit/s)
+  net_udp_send        ...and the sender's own rate
+  host_udp_rtt        the host's loopback UDP round trip, measured in the same
+                      run: the physical reference every guest figure sits on
+
+Round trips are guest microseconds, median of --count; "host_us" fields are
+host wall time.  Everything runs under TCG, so guest times include the
+emulation; compare runs on the same machine only.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import sys
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from brinchnet import Cluster, default_workdir, need  # noqa: E402
+
+
+def emit(obj):
+    print(json.dumps(obj), flush=True)
+
+
+def guest_json(node, cmd, timeout):
+    """Run cmd on node; return the first JSON object it printed."""
+    out = node.run(cmd, timeout=timeout)
+    for line in out.splitlines():
+        line = line.strip()
+        if line.startswith("{"):
+            return json.loads(line)
+    raise SystemExit("netbench: `%s` printed no JSON:\n%s" % (cmd, out[-2000:]))
+
+
+def host_udp_rtt(count):
+    """Median round trip of a UDP echo over the host's loopback, in us."""
+    server = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    server.bind(("127.0.0.1", 0))
+    server.settimeout(5)
+    stop = threading.Event()
+
+    def echo():
+        while not stop.is_set():
+            try:
+                data, addr = server.recvfrom(2048)
+            except socket.timeout:
+                continue
+            server.sendto(data, addr)
+
+    t = threading.Thread(target=echo, daemon=True)
+    t.start()
+    client = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    client.settimeout(2)
+    samples = []
+    for i in range(count):
+        msg = b"%08d" % i + b"x" * 56
+        t0 = time.perf_counter()
+        client.sendto(msg, server.getsockname())
+        client.recvfrom(2048)
+        samples.append((time.perf_counter() - t0) * 1e6)
+    stop.set()
+    client.close()
+    t.join(timeout=6)
+    server.close()
+    return statistics.median(samples), min(samples)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--count", type=int, default=200, help="round trips per figure")
+    ap.add_argument("--flood", type=int, default=5000, help="datagrams for throughput")
+    ap.add_argument("--size", type=int, default=1024, help="throughput datagram size")
+    ap.add_argument("--timeout", type=float, default=300)
+    args = ap.parse_args()
+
+    missing = need("vde_switch")
+    if missing:
+        print("netbench: skipped: %s not installed (sh tools/ensure-deps.sh vde_switch:vde2)"
+              % " ".join(missing), file=sys.stderr)
+        return
+    cluster = Cluster(2, default_workdir("bench"), name="bench")
+    try:
+        cluster.start()
+        cluster.boot(args.timeout)
+        a, b = cluster[1], cluster[2]
+        b.sendline("netbench rawecho &")
+        b.expect("echoing", timeout=30)
+        b.sendline("udpecho &")
+        b.expect("listening", timeout=30)
+        a.run("ping -q -c 2 -i 100 %s" % b.ip, timeout=30)     # ARP, warm caches
+        for cmd, name in (("netbench raw %s %d" % (b.mac, args.count), "raw"),
+                          ("netbench udp %s 7 %d 64" % (b.ip, args.count), "udp"),
+                          ("netbench icmp %s %d" % (b.ip, args.count), "icmp")):
+            t0 = time.monotonic()
+            obj = guest_json(a, cmd, args.timeout)
+            obj["host_ms"] = round((time.monotonic() - t0) * 1000)
+            obj["unit"] = "us"
+            emit(obj)
+        b.sendline("netbench sink 9000")
+        b.expect("sink on port", timeout=30)
+        sender = guest_json(a, "netbench flood %s 9000 %d %d" % (b.ip, args.flood, args.size),
+                            args.timeout)
+        m = b.expect(re.compile(r"\{.*\}"), timeout=args.timeout)
+        received = json.loads(m.group(0))
+        received["sent"] = sender["packets"]
+        received["loss_pct"] = round(100.0 * (sender["packets"] - received["packets"] - 1)
+                                     / max(sender["packets"], 1), 1)
+        received["mbit_s"] = round(received["kbit_s"] / 1000.0, 2)
+        received["datagram_bytes"] = args.size
+        sender["mbit_s"] = round(sender["kbit_s"] / 1000.0, 2)
+        emit(sender)
+        emit(received)
+    finally:
+        cluster.stop()
+    shutil.rmtree(cluster.workdir, ignore_errors=True)     # kept only on failure
+    median, best = host_udp_rtt(args.count)
+    emit({"bench": "host_udp_rtt", "us": round(median, 1), "min_us": round(best, 1),
+          "count": args.count, "unit": "us", "where": "host loopback, same run"})
+
+
+if __name__ == "__main__":
+    main()
