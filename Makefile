@@ -183,6 +183,25 @@ test: deps
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory tools-test
 	@$(MAKE) --no-print-directory integration
+	@$(MAKE) --no-print-directory labs-check
+
+# ---- labs (docs/labs/README.md) ------------------------------------------
+# `make grade LAB=name` runs a lab's grader (tests/labs/test_lab_NAME.py) on
+# this tree and prints `grade NAME: S/100`; in a student tree made by
+# tools/mklab, LAB defaults to that tree's lab (.brinch-lab).  `make
+# labs-check`: every lab's reference solution scores 100, and every student
+# tree builds, boots and scores less.
+LAB ?= $(shell cat .brinch-lab 2>/dev/null)
+grade labs-check: DEPS_EXTRA := gdb
+
+grade: deps all
+	@if [ -z "$(LAB)" ]; then echo "make grade: which lab? make grade LAB=syscall|sched|signals|mbox|gdb"; exit 2; fi
+	@$(PYTHON) tools/grade.py $(LAB) $(GRADE_ARGS)
+
+labs-check: deps all
+	$(PYTEST) -q tests/labs/test_labs_ci.py $(PYTEST_ARGS)
+
+.PHONY: grade labs-check
 
 bench: deps all
 	$(PYTHON) tools/bench.py $(if $(ICOUNT),--icount)

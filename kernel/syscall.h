@@ -70,6 +70,10 @@ int	sys_suspend(uint32_t pid);
 int	sys_resume(uint32_t pid);
 int	sys_procinfo(uint32_t pid, uint32_t uinfo);
 
+/* sys_lab.c: written in the labs (docs/labs/) */
+int	sys_callcount(uint32_t num);
+void	syscall_count(uint32_t num);	/* syscall(): one more call of num */
+
 /* sys_net.c */
 int	sys_socket(uint32_t domain, uint32_t type, uint32_t protocol);
 int	sys_bind(uint32_t fd, uint32_t uaddr, uint32_t addrlen);

@@ -68,6 +68,9 @@
 #define SYS_resume	55	/* resume(pid)                             */
 #define SYS_procinfo	56	/* procinfo(pid or 0, struct proc_info *)  */
 
+/* Written in the labs (kernel/sys_lab.c, docs/labs/). */
+#define SYS_callcount	57	/* callcount(num) -> calls of num since boot */
+
 /* Networking (kernel/sys_net.c; structures in brinch/net.h). */
 #define SYS_socket	60	/* socket(domain, type, protocol) -> fd    */
 #define SYS_bind	61	/* bind(fd, &sockaddr, len)                */
