@@ -41,3 +41,18 @@ def test_forkbomb(node):
     assert node.run("echo alive") == "alive"
     # The process table has room again: more than one program can run.
     assert node.run("true; echo $?") == "0"
+
+
+def test_kernel_fault_panics_with_symbolic_backtrace(make_node):
+    """`kfault` on the command line makes the kernel write through NULL at
+    boot (kernel/main.c): a fault in ring 0 is a kernel bug, so the kernel
+    prints the registers and a backtrace of named functions, then stops
+    QEMU with status 3 (exit code 7)."""
+    node = make_node(cmdline="kfault", boot=False)
+    node.expect(re.compile(r"brinch: kernel page fault at eip 0x[0-9a-f]{8} "
+                           r"\(demo_kernel_fault\) addr 0x00000000"), timeout=60)
+    node.expect("brinch: panic: unexpected page fault in the kernel")
+    node.expect("backtrace:")
+    node.expect(re.compile(r"0x[0-9a-f]{8} demo_kernel_fault\+0x[0-9a-f]+\n"))
+    node.expect(re.compile(r"0x[0-9a-f]{8} kmain\+0x[0-9a-f]+\n"))
+    assert node.wait_exit(timeout=30) == 7
