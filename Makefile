@@ -93,6 +93,28 @@ $(BUILD)/bin/$(1): $(patsubst %.c,$(BUILD)/%.o,$(wildcard user/bin/$(1)/*.c)) $(
 endef
 $(foreach p,$(UPROG_DIRS),$(eval $(call multi_file_program,$(p))))
 
+# RPC stubs (docs/rpc.md): tools/rpcgen compiles rpc/NAME.x into
+# build/rpc/NAME.h, NAME_xdr.c, NAME_clnt.c and NAME_svc.c.  A directory
+# program takes what it needs by naming the objects in a comment line of
+# one of its sources, e.g. `// rpc: vec_xdr vec_clnt`: they are linked into
+# it, and its sources find NAME.h (generated first) on their include path.
+RPCGEN_DIR := $(BUILD)/rpc
+$(RPCGEN_DIR)/%.h $(RPCGEN_DIR)/%_xdr.c $(RPCGEN_DIR)/%_clnt.c $(RPCGEN_DIR)/%_svc.c: rpc/%.x tools/rpcgen
+	$(PYTHON) tools/rpcgen -o $(RPCGEN_DIR) $<
+$(RPCGEN_DIR)/%.o: $(RPCGEN_DIR)/%.c
+	$(CC) $(UCFLAGS) -I$(RPCGEN_DIR) -MMD -MP -c $< -o $@
+.PRECIOUS: $(RPCGEN_DIR)/%.h $(RPCGEN_DIR)/%_xdr.c $(RPCGEN_DIR)/%_clnt.c $(RPCGEN_DIR)/%_svc.c
+
+define rpc_program
+$(1)_RPC := $$(shell sed -n 's,^// *rpc: *,,p' user/bin/$(1)/*.c)
+ifneq ($$($(1)_RPC),)
+$(BUILD)/bin/$(1): $$(patsubst %,$(RPCGEN_DIR)/%.o,$$($(1)_RPC))
+$(patsubst %.c,$(BUILD)/%.o,$(wildcard user/bin/$(1)/*.c)): UCFLAGS += -I$(RPCGEN_DIR)
+$(patsubst %.c,$(BUILD)/%.o,$(wildcard user/bin/$(1)/*.c)): $$(sort $$(patsubst %,$(RPCGEN_DIR)/%.h,$$(patsubst %_xdr,%,$$(patsubst %_clnt,%,$$(patsubst %_svc,%,$$($(1)_RPC))))))
+endif
+endef
+$(foreach p,$(UPROG_DIRS),$(eval $(call rpc_program,$(p))))
+
 $(BUILD)/initrd.cpio: $(UPROGS) tools/mkinitrd.py $(wildcard user/files/*)
 	$(PYTHON) tools/mkinitrd.py $@ --dir bin $(UPROGS) --dir etc $(wildcard user/files/*)
 
@@ -146,7 +168,10 @@ GDB     ?= gdb
 GDBPORT ?= $(shell expr 26000 + `id -u` % 5000)
 GDBENV   = QEMU='$(QEMU)' QEMUFLAGS='$(QEMUFLAGS)' CMDLINE='$(CMDLINE)' GDB='$(GDB)' \
 	GDBPORT='$(GDBPORT)' BUILD='$(BUILD)'
-gdb qemu-gdb gdb-attach test: DEPS_EXTRA := gdb
+gdb qemu-gdb gdb-attach: DEPS_EXTRA := gdb
+# The Linux RPC interoperability test (docs/rpc.md) builds Linux programs
+# with Debian's rpcgen and libtirpc and runs rpcbind.
+test: DEPS_EXTRA := gdb rpcgen:rpcsvc-proto rpcinfo:rpcbind /usr/include/tirpc/rpc/rpc.h:libtirpc-dev
 
 gdb: deps all
 	@$(GDBENV) sh tools/gdb/session.sh gdb
@@ -160,7 +185,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/host/%,$(wildcard tests/unit/te
 HOSTCFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Wno-unused-parameter -Iinclude -I. -Ikernel -DHOST_TEST \
 	-fsanitize=address,undefined -fno-omit-frame-pointer
 
-$(BUILD)/host/%: tests/unit/%.c tests/unit/unit.h $(wildcard lib/*.c lib/*.h kernel/*.h)
+$(BUILD)/host/%: tests/unit/%.c tests/unit/unit.h $(wildcard lib/*.c lib/*.h kernel/*.h kernel/*.c user/lib/*.c user/include/rpc/*.h)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOSTCFLAGS) -o $@ $< $(shell sed -n 's,^// *uses: *,,p' $<)
 
@@ -206,6 +231,7 @@ labs-check: deps all
 bench: deps all
 	$(PYTHON) tools/bench.py $(if $(ICOUNT),--icount)
 	$(PYTHON) tools/netbench.py
+	$(PYTHON) tools/rpc/rpcbench.py
 
 # ---- a cluster on one host (docs/network.md) -----------------------------
 # `make cluster N=3`: a vde_switch and N nodes in the background, consoles in

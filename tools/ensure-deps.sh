@@ -22,8 +22,11 @@ need() {        # need PACKAGE WHAT: remember a package to install
 	what="$what $2"
 }
 
-have() {        # have COMMAND: is it on PATH?
-	command -v "$1" >/dev/null 2>&1
+have() {        # have COMMAND: is it on PATH?  (a /path: does that file exist?)
+	case "$1" in
+	/*) [ -e "$1" ] ;;
+	*) command -v "$1" >/dev/null 2>&1 ;;
+	esac
 }
 
 check_all() {

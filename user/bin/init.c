@@ -7,7 +7,32 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <brinch.h>
 #include <sys/wait.h>
+
+/* The RPC daemons (docs/rpc.md), on a machine with a network card: the
+ * portmapper first, since rpcd registers its programs with it. */
+static void
+start_daemons(void)
+{
+	static char *daemons[] = { "portmap", "rpcd" };
+	struct net_info ni;
+	char path[32], *argv[2];
+	unsigned i;
+
+	if (net_info(&ni) < 0 || !ni.present)
+		return;
+	for (i = 0; i < sizeof(daemons) / sizeof(daemons[0]); i++) {
+		snprintf(path, sizeof(path), "/bin/%s", daemons[i]);
+		argv[0] = daemons[i];
+		argv[1] = NULL;
+		if (fork() == 0) {
+			exec(path, argv);
+			printf("init: exec %s: %s\n", path, strerror(errno));
+			_exit(127);
+		}
+	}
+}
 
 static pid_t
 start_shell(void)
@@ -30,7 +55,10 @@ start_shell(void)
 int
 main(void)
 {
-	pid_t shell = start_shell();
+	pid_t shell;
+
+	start_daemons();
+	shell = start_shell();
 
 	for (;;) {
 		int status;

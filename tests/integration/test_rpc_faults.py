@@ -1,0 +1,195 @@
+# test_rpc_faults.py: RPC when the network and the nodes misbehave
+# (docs/rpc.md): 1,000 counter increments through a wirefilter that loses,
+# duplicates and reorders; a node killed in the middle of a call; and a
+# flood of malformed datagrams at the portmapper and rpcd.  Traffic stays
+# in unix sockets.
+
+import os
+import random
+import re
+import shutil
+import sys
+import time
+
+import pytest
+
+from brinchvm import ROOT
+from brinchnet import Cluster, Wirefilter, counters, default_workdir, need
+from conftest import NODES
+from guest import find_rows, free_frames, ps_rows
+from test_rpc import server_stats, wait_rpcd
+
+sys.path.insert(0, os.path.join(ROOT, "tools", "rpc"))
+import onc  # noqa: E402
+
+pytestmark = pytest.mark.skipif(bool(need("vde_switch", "wirefilter")),
+                                reason="vde_switch/wirefilter (Debian package vde2) not installed")
+
+SUMMARY = re.compile(r"rpccount: (\d+) calls, (\d+) ok, (\d+) failed, counter (\d+), "
+                     r"retransmits (\d+)")
+
+
+def started(request, cluster):
+    request.node.stash.setdefault(NODES, []).extend(cluster.nodes.values())
+    return cluster
+
+
+def finish(request, cluster, failed_before, tag):
+    cluster.stop()
+    if request.session.testsfailed != failed_before:
+        cluster.collect(os.path.join(ROOT, "build", "test-logs", tag))
+    else:
+        shutil.rmtree(cluster.workdir, ignore_errors=True)
+
+
+def check_counts(out, calls):
+    """Every failure is a plain timeout; each call added at most once."""
+    m = SUMMARY.search(out)
+    assert m, out
+    n, ok, failed, counter, _ = (int(x) for x in m.groups())
+    assert n == calls and ok + failed == calls, out
+    errors = [l for l in out.splitlines() if re.match(r"rpccount: call \d+: RPC", l)]
+    assert len(errors) == failed, out
+    assert all(l.endswith("RPC: timed out (no reply)") for l in errors), errors
+    # A call that timed out may or may not have run (its reply may be the
+    # datagram that was lost), but never twice: ok <= counter <= ok + failed.
+    assert ok <= counter <= ok + failed, out
+    return ok, failed, counter
+
+
+def test_lossy_duplicating_reordering_wire(request):
+    """10% loss each way, 10% duplicated, delays that reorder: 1,000 INCRs
+    end with the counter equal to the successes."""
+    failed_before = request.session.testsfailed
+    c = Cluster(2, default_workdir("test_rpc_loss"), loss=0, name="rpcloss")
+    c.start()
+    try:
+        started(request, c).boot()
+        wait_rpcd(c[2])
+        # Swap the clean cable for a bad one between the same switches.
+        c.wire.stop()
+        w = Wirefilter(c.switches[1], c.switches[0], 10,
+                       os.path.join(c.workdir, "wirefilter.log"))
+        w.argv += ["-D", "10", "-d", "3+3", "-N"]
+        c.wire = w.start()
+        t0 = time.monotonic()
+        out = c[1].run("rpccount -q -n 1000 -t 10000 -r 40 2", timeout=600)
+        took = time.monotonic() - t0
+        ok, failed, counter = check_counts(out, 1000)
+        assert failed == 0 and counter == ok == 1000, out
+        retransmits = int(SUMMARY.search(out).group(5))
+        assert retransmits > 50, "the wire lost nothing? " + out
+        stats = server_stats(c[2])
+        # Retransmitted and duplicated calls were answered from the cache.
+        assert stats["dup_replayed"] + stats["dup_dropped"] > 20, stats
+        print("1000 calls in %.1f s: %s; server %r" % (took, out.splitlines()[-1], stats))
+        # With a timeout too short to outlast the loss, calls fail, each
+        # with a clear error, and still none runs twice.
+        out = c[1].run("rpccount -n 300 -t 30 -r 30 2", timeout=300)
+        ok, failed, counter = check_counts(out, 300)
+        assert failed > 0, "no call failed with a 30 ms timeout on a lossy wire?\n" + out
+    finally:
+        finish(request, c, failed_before, "test_rpc_loss")
+
+
+@pytest.fixture(scope="module")
+def trio(request):
+    failed_before = request.session.testsfailed
+    c = Cluster(3, default_workdir("test_rpc_faults"), name="rpcfault")
+    c.start()
+    try:
+        c.boot()
+        for i in (1, 2, 3):
+            wait_rpcd(c[i])
+        yield c
+    finally:
+        finish(request, c, failed_before, "test_rpc_faults")
+
+
+def mem_of(node, name):
+    header, rows = ps_rows(node)
+    col = [h.upper() for h in header.split()].index("MEM")
+    return sorted(r["words"][col] for r in find_rows(rows, name))
+
+
+def garbage(rng, good):
+    """One malformed datagram: cut short, grown with junk, a length field
+    forged, an unknown message type, or random bytes."""
+    kind = rng.randrange(5)
+    if kind == 0:
+        return good[:rng.randrange(len(good))]
+    if kind == 1:
+        return good[:28] + bytes(rng.randrange(256) for _ in range(rng.randrange(1200, 1440)))
+    if kind == 2:
+        at = rng.choice((28, 36, 40))
+        return good[:at] + onc.u32(rng.choice((0x7FFFFFFF, 0xFFFFFFFF, 0x1000, 401))) + good[at + 4:]
+    if kind == 3:
+        return onc.u32(rng.randrange(1 << 32), rng.choice((2, 3, 0x80000000))) + good[8:]
+    return bytes(rng.randrange(256) for _ in range(rng.randrange(1, 200)))
+
+
+def accounted(st):
+    """Every datagram a server read is counted once, by what became of it."""
+    return (st["garbled"] + st["denied"] + st["prog_unavail"] + st["prog_mismatch"] +
+            st["dup_replayed"] + st["dup_dropped"] + st["calls"])
+
+
+def test_malformed_flood_is_dropped_counted_and_leaks_nothing(request, trio):
+    started(request, trio)
+    node = trio[2]
+    port = wait_rpcd(node)
+    wire = onc.Wire(trio.plug(), node.ip, node.mac)
+    _, free_before = free_frames(node)
+    mem_before = (mem_of(node, "rpcd"), mem_of(node, "portmap"))
+    drops_before = counters(node)["udp_queue_drops"]
+    rpcd_before, pmap_before = server_stats(node), server_stats(node, "portmap")
+    rng = random.Random(5531)
+    calls = [onc.call(1, onc.VEC_PROG, 1, 1, onc.u32(3, 1, 2, 3, 4)),
+             onc.call(2, onc.PMAP_PROG, 2, 3, onc.u32(onc.ECHO_PROG, 1, 17, 0))]
+    sent = 2000
+    for i in range(sent):
+        dport = port if i % 2 == 0 else 111
+        wire.send(dport, garbage(rng, calls[i % 2]), sport=30000 + i % 500)
+        if i % 50 == 49:
+            wire.replies(0, timeout=0.03)   # read (and drop) what came back
+    wire.replies(0, timeout=1.0)
+    # Still serving, from brinch and from the host.
+    out = trio[1].run("vecmul 2 2 1 2 3", timeout=20)
+    assert out == "vecmul: 2 4 6", out
+    r = onc.parse_reply(wire.call(port, calls[0], sport=29999))
+    assert r and r["accept"] == onc.SUCCESS, r
+    rpcd_after, pmap_after = server_stats(node), server_stats(node, "portmap")
+    received = 0
+    for before, after in ((rpcd_before, rpcd_after), (pmap_before, pmap_after)):
+        assert after["garbled"] - before["garbled"] > 100, (before, after)
+        assert accounted(after) - accounted(before) == \
+            after["received"] - before["received"], (before, after)
+        received += after["received"] - before["received"]
+    # Those the servers did not read were dropped, and counted, by the
+    # kernel because their socket's queue was full.
+    queue_drops = counters(node)["udp_queue_drops"] - drops_before
+    assert received + queue_drops >= sent + 3, (received, queue_drops)
+    assert (mem_of(node, "rpcd"), mem_of(node, "portmap")) == mem_before
+    _, free_after = free_frames(node)
+    assert abs(free_after - free_before) <= 4, (free_before, free_after)
+
+
+def test_killing_a_node_mid_call(request, trio):
+    started(request, trio)
+    a = trio[1]
+    a.sendline("rpcbench sleep 2 3000 6000")
+    time.sleep(1.0)
+    t0 = time.monotonic()
+    trio[2].stop()                      # the server's machine is gone
+    m = a.expect(re.compile(r"rpcbench: sleep 3000: (.*) after (\d+) ms"), timeout=30)
+    assert m.group(1) == "RPC: timed out (no reply)", m.group(0)
+    assert 5900 <= int(m.group(2)) <= 7500, m.group(0)
+    assert time.monotonic() - t0 < 15
+    a.wait_prompt(10)
+    # The others keep serving each other.
+    out = a.run("rps 3", timeout=20)
+    assert out.startswith("node 3 (10.0.0.3)"), out
+    out = trio[3].run("vecmul 1 5 1 2", timeout=20)
+    assert out == "vecmul: 5 10", out
+    out = a.run("rps -t 2000 2", timeout=30)
+    assert out == "rps: 2: RPC: portmapper failure (no answer)", out
