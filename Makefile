@@ -161,21 +161,22 @@ run-iso: deps all
 	$(QEMU) $(QEMUFLAGS) -nographic -cdrom $(BUILD)/brinch.iso; true
 
 # ---- debugging (docs/gdb.md) ---------------------------------------------
-# `make gdb`: QEMU paused in the background, gdb in the foreground.
-# `make qemu-gdb` here and `make gdb-attach` in a second terminal: the same
-# with brinch's console on the first terminal.  The port is per user.
+# `make gdb` (or `make qemu-gdb`, the name xv6 users know): QEMU paused in
+# the background, gdb in the foreground.  `make gdb-server` here and `make
+# gdb-attach` in a second terminal: the same with brinch's console on the
+# first terminal.  The port is per user.
 GDB     ?= gdb
 GDBPORT ?= $(shell expr 26000 + `id -u` % 5000)
 GDBENV   = QEMU='$(QEMU)' QEMUFLAGS='$(QEMUFLAGS)' CMDLINE='$(CMDLINE)' GDB='$(GDB)' \
 	GDBPORT='$(GDBPORT)' BUILD='$(BUILD)'
-gdb qemu-gdb gdb-attach: DEPS_EXTRA := gdb
+gdb qemu-gdb gdb-server gdb-attach: DEPS_EXTRA := gdb
 # The Linux RPC interoperability test (docs/rpc.md) builds Linux programs
 # with Debian's rpcgen and libtirpc and runs rpcbind.
 test: DEPS_EXTRA := gdb rpcgen:rpcsvc-proto rpcinfo:rpcbind /usr/include/tirpc/rpc/rpc.h:libtirpc-dev
 
-gdb: deps all
+gdb qemu-gdb: deps all
 	@$(GDBENV) sh tools/gdb/session.sh gdb
-qemu-gdb: deps all
+gdb-server: deps all
 	@$(GDBENV) sh tools/gdb/session.sh qemu
 gdb-attach: deps
 	@$(GDBENV) sh tools/gdb/session.sh attach
@@ -245,5 +246,5 @@ cluster-stop:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps run run-iso unit tools-test integration test bench clean cluster cluster-stop gdb qemu-gdb gdb-attach
+.PHONY: all deps run run-iso unit tools-test integration test bench clean cluster cluster-stop gdb qemu-gdb gdb-server gdb-attach
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,6 +1,6 @@
 #!/bin/sh
 # tools/gdb/session.sh: starts QEMU with a gdb stub and/or gdb for brinch.
-# Run by the Makefile's `gdb`, `qemu-gdb` and `gdb-attach` targets, which
+# Run by the Makefile's `gdb` (alias `qemu-gdb`), `gdb-server` and `gdb-attach` targets, which
 # pass the settings below in the environment; docs/gdb.md explains the use.
 #
 # Usage: sh tools/gdb/session.sh gdb|qemu|attach
@@ -63,7 +63,7 @@ gdb)
 	trap 'exit 130' HUP TERM
 	echo "brinch: QEMU (pid $qemu_pid) paused, gdb stub on port $GDBPORT."
 	echo "brinch: console output goes to $CONSOLE_LOG (watch it: tail -f $CONSOLE_LOG)."
-	echo "brinch: to type into brinch's shell, use 'make qemu-gdb' + 'make gdb-attach' instead."
+	echo "brinch: to type into brinch's shell, use 'make gdb-server' + 'make gdb-attach' instead."
 	echo "brinch: QEMU stops when gdb quits."
 	run_gdb
 	;;
