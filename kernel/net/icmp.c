@@ -1,6 +1,7 @@
 /*
  * ICMP (RFC 792) as RFC 1122 3.2.2 asks of a host: answer echo requests,
- * report datagrams for closed UDP ports (port unreachable, rate limited),
+ * report datagrams for closed UDP ports and unknown protocols (destination
+ * unreachable, rate limited),
  * count the errors others send us, and hand echo replies to whoever sent
  * the request (a ping socket), found by the echo identifier.
  */
@@ -165,7 +166,7 @@ may_send_error(void)
 }
 
 void
-icmp_port_unreachable(const uint8_t *ip_pkt, uint32_t ip_len)
+icmp_unreachable(const uint8_t *ip_pkt, uint32_t ip_len, uint8_t code)
 {
 	uint32_t hlen = (ip_pkt[0] & 0x0F) * 4u, quote;
 	struct pkbuf *p;
@@ -179,7 +180,7 @@ icmp_port_unreachable(const uint8_t *ip_pkt, uint32_t ip_len)
 		return;
 	msg = pkb_data(p);
 	msg[0] = ICMP_DEST_UNREACH;
-	msg[1] = ICMP_PORT_UNREACH;
+	msg[1] = code;		/* ICMP_PORT_UNREACH or ICMP_PROTO_UNREACH */
 	memset(msg + 4, 0, 4);			/* unused */
 	memcpy(msg + ICMP_HLEN, ip_pkt, quote);
 	p->len = (uint16_t)(ICMP_HLEN + quote);

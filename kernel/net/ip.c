@@ -98,7 +98,11 @@ ip_input(const uint8_t *pkt, uint32_t len)
 		udp_input(src, dst, pkt, len, pkt + hlen, len - hlen);
 		break;
 	default:
+		/* RFC 1122 3.2.2.1: say so, so that (say) a TCP client
+		 * gives up at once instead of retrying for minutes. */
 		netstat.ip_unknown_proto++;
+		if (!ip_is_broadcast(dst))
+			icmp_unreachable(pkt, len, ICMP_PROTO_UNREACH);
 		break;
 	}
 }

@@ -7,7 +7,7 @@
  *   ether.c    Ethernet II: demultiplex by EtherType, prepend headers
  *   arp.c      IPv4 address -> MAC, with a cache and a queue per lookup
  *   ip.c       IPv4 header checks, routing on one subnet, loopback
- *   icmp.c     echo reply, port unreachable, echo listeners (ping)
+ *   icmp.c     echo reply, port/protocol unreachable, echo listeners (ping)
  *   udp.c      ports: a table of bindings, each with a callback
  *   socket.c   user sockets, built on the bindings above
  *
@@ -206,12 +206,14 @@ uint32_t ip_source_for(uint32_t dst);	/* ours, or dst itself for 127/8 */
 #define ICMP_ECHO_REPLY		0
 #define ICMP_DEST_UNREACH	3
 #define ICMP_ECHO_REQUEST	8
-#define ICMP_PORT_UNREACH	3	/* code, with ICMP_DEST_UNREACH */
+#define ICMP_PROTO_UNREACH	2	/* codes, with ICMP_DEST_UNREACH */
+#define ICMP_PORT_UNREACH	3
 
 void	icmp_input(uint32_t src, const uint8_t *ip_pkt, uint32_t ip_len,
 	    const uint8_t *msg, uint32_t len);
-/* Tell src its datagram (ip_pkt) reached no one: port unreachable. */
-void	icmp_port_unreachable(const uint8_t *ip_pkt, uint32_t ip_len);
+/* Tell src its datagram (ip_pkt) reached no one: port or protocol
+ * unreachable (code), rate limited. */
+void	icmp_unreachable(const uint8_t *ip_pkt, uint32_t ip_len, uint8_t code);
 
 /* Echo replies carrying identifier `id` go to one listener.  id 0 picks
  * a free one; returns the id or a negative errno. */

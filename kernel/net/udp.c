@@ -103,7 +103,7 @@ udp_input(uint32_t src, uint32_t dst, const uint8_t *ip_pkt, uint32_t ip_len,
 	}
 	if (!(b = find_binding(get16(d + 2)))) {
 		netstat.udp_no_port++;
-		icmp_port_unreachable(ip_pkt, ip_len);
+		icmp_unreachable(ip_pkt, ip_len, ICMP_PORT_UNREACH);
 		return;
 	}
 	b->fn(b->ctx, src, get16(d), d + UDP_HLEN, ulen - UDP_HLEN);

@@ -126,6 +126,29 @@ def test_linux_udp_client_gets_echoes(linux):
     assert "refused" in res.stdout, "no ICMP port unreachable seen by Linux:\n" + res.stdout
 
 
+TCP_CLIENT = r"""
+import socket, sys, time
+start = time.monotonic()
+try:
+    socket.create_connection((sys.argv[1], 111), timeout=20)
+    print("connected?!")
+except socket.timeout:
+    print("timed out after %.1f s" % (time.monotonic() - start))
+except OSError as e:
+    print("errno %d after %.1f s" % (e.errno, time.monotonic() - start))
+"""
+
+
+def test_tcp_gets_protocol_unreachable(linux):
+    """brinch speaks no TCP; it answers a SYN with ICMP protocol
+    unreachable, a hard error that makes Linux fail connect() at once with
+    ENOPROTOOPT (92) instead of retrying the SYN for minutes."""
+    res = in_ns("python3", "-c", TCP_CLIENT, "10.0.0.1", check=False)
+    m = re.search(r"errno (\d+) after ([0-9.]+) s", res.stdout)
+    assert m, res.stdout + res.stderr
+    assert int(m.group(1)) == 92 and float(m.group(2)) < 5, res.stdout
+
+
 def test_brinch_pings_linux(linux):
     node, _ = linux
     out = node.run("ping -c 3 -i 100 %s" % HOST_IP, timeout=30)
