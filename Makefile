@@ -232,6 +232,7 @@ labs-check: deps all
 bench: deps all
 	$(PYTHON) tools/bench.py $(if $(ICOUNT),--icount)
 	$(PYTHON) tools/netbench.py
+	$(PYTHON) tools/distbench.py
 	$(PYTHON) tools/rpc/rpcbench.py
 
 # ---- a cluster on one host (docs/network.md) -----------------------------

@@ -18,6 +18,7 @@
 #include "sched.h"
 #include "vm.h"
 #include "mbox.h"
+#include "rmbox.h"
 
 enum { CALL_NONE, CALL_QUEUED, CALL_TAKEN, CALL_REPLIED, CALL_FAILED };
 
@@ -89,11 +90,19 @@ ipc_call(int mbox, uint32_t ureq, uint32_t len, uint32_t ureply,
 void
 call_taken(struct message *msg)
 {
+	call_taken_by(msg, current->pid);
+}
+
+/* ...a receiver that may be on another node (rmbox.c): server is then
+ * a global pid, and only a reply from that process is accepted. */
+void
+call_taken_by(struct message *msg, int server)
+{
 	struct proc *caller = proc_find(msg->sender);
 
 	if (caller && caller->call_state == CALL_QUEUED && caller->call_msg == msg) {
 		caller->call_state = CALL_TAKEN;
-		caller->call_server = current->pid;
+		caller->call_server = server;
 		caller->call_msg = NULL;
 	}
 }
@@ -111,6 +120,45 @@ call_undelivered(struct message *msg)
 	caller->call_msg = NULL;
 	wake_process(caller);
 	return 1;
+}
+
+/* rmbox.c: the reply (or, status < 0, the failure) of a call that a
+ * process on another node took by a remote receive. */
+void
+call_forwarded(int pid, int server, int32_t status, const void *data, uint32_t len)
+{
+	struct proc *caller = proc_find(pid);
+	struct message *msg = NULL;
+
+	if (!caller || caller->call_state != CALL_TAKEN || caller->call_server != server)
+		return;			/* it gave up meanwhile */
+	if (status >= 0 && !(msg = message_alloc(len)))
+		status = -ENOMEM;
+	if (msg) {
+		memcpy(msg->data, data, len);
+		caller->call_reply = msg;
+		caller->call_state = CALL_REPLIED;
+	} else {
+		caller->call_state = CALL_FAILED;
+		caller->call_error = status;
+	}
+	wake_process(caller);
+}
+
+/* rmbox.c: node is down or has reset: calls taken there fail. */
+void
+call_node_gone(int node)
+{
+	struct proc *c;
+
+	for (c = &proc_table[1]; c < &proc_table[NPROC]; c++) {
+		if (c->state != UNUSED && c->call_state == CALL_TAKEN &&
+		    c->call_server > 0 && DIST_NODE(c->call_server) == node) {
+			c->call_state = CALL_FAILED;
+			c->call_error = -EPIPE;
+			wake_process(c);
+		}
+	}
 }
 
 int
@@ -137,6 +185,7 @@ call_proc_exit(struct proc *p)
 {
 	struct proc *c;
 
+	rmbox_proc_exit(p);		/* calls from other nodes it had taken */
 	for (c = &proc_table[1]; c < &proc_table[NPROC]; c++) {
 		if (c->state != UNUSED && c->call_state == CALL_TAKEN &&
 		    c->call_server == p->pid) {

@@ -21,6 +21,8 @@
 #include "keyboard.h"
 #include "pci.h"
 #include "net/net.h"
+#include "net/kmsg.h"
+#include "rmbox.h"
 #include "sched_policy.h"
 #include "sched_admit.h"
 
@@ -109,6 +111,8 @@ kmain(uint32_t magic, uint32_t mbinfo_pa)
 	pci_init();
 	net_init();				/* docs/network.md */
 	irq_register(IRQ_TIMER, net_timer);	/* ARP retries and expiry */
+	kmsg_init();				/* docs/protocol.md */
+	rmbox_init();
 
 	kprintf("brinch: starting init\n");
 	idle_loop();

@@ -16,6 +16,7 @@
 #include "sched.h"
 #include "vm.h"
 #include "mbox.h"
+#include "rmbox.h"
 
 #define NMBOX		64
 
@@ -141,7 +142,8 @@ mbox_create(const char *name, int capacity, int owner, int is_port)
 		return -ENOSPC;
 	memset(mb, 0, sizeof(*mb));
 	generation++;
-	mb->id = (int)(mb - mailboxes) + 1 + NMBOX * (int)(generation % 1000000);
+	/* Below 2^23, so a node number fits above it (brinch/dist.h). */
+	mb->id = (int)(mb - mailboxes) + 1 + NMBOX * (int)(generation % 100000);
 	mb->owner = owner;
 	mb->capacity = capacity;
 	mb->is_port = is_port;
@@ -177,6 +179,10 @@ notify_undelivered(struct message *msg, int mbox_id)
 	struct mailbox *port;
 	struct proc *sender;
 
+	if (DIST_NODE(msg->sender)) {		/* its sender is on another node */
+		rmbox_undelivered(msg, mbox_id);
+		return;
+	}
 	if (msg->blocked_sender) {		/* still waiting: just fail it */
 		msg->blocked_sender->ipc_done = 1;
 		msg->blocked_sender->ipc_status = -EPIPE;
@@ -219,6 +225,7 @@ destroy(struct mailbox *mb)
 	}
 	wakeup(&mb->receivers);
 	wakeup(&mb->senders);
+	rmbox_mbox_gone(id);		/* remote senders and receivers: EPIPE */
 	mb->id = 0;
 }
 
@@ -302,6 +309,7 @@ mbox_send_message(int id, struct message *msg, struct ipc_wait *w)
 		mb->queued++;
 		mb->sent++;
 		wakeup(&mb->receivers);
+		rmbox_arrived(id);	/* a receiver on another node may take it */
 		w->nowait = 0;		/* a receiver is there: wait for it */
 		while (!current->ipc_done) {
 			if ((err = ipc_sleep(&mb->senders, w)) < 0 && !current->ipc_done) {
@@ -342,6 +350,7 @@ mbox_send_message(int id, struct message *msg, struct ipc_wait *w)
 	mb->queued++;
 	mb->sent++;
 	wakeup(&mb->receivers);
+	rmbox_arrived(id);
 	return 0;
 }
 
@@ -399,6 +408,9 @@ mbox_receive_user(int id, int from, uint32_t ubuf, uint32_t max,
 	}
 	if (msg->flags & MSG_CALL)
 		call_taken(msg);
+	if (DIST_NODE(msg->sender))
+		rmbox_taken(msg, current->pid);	/* its sender waits on another node */
+	rmbox_room(id);			/* remote senders waiting for room */
 	len = (int)msg->length;
 	message_free(msg);
 	return len;
@@ -419,6 +431,7 @@ mbox_withdraw(int id, struct message *msg)
 			mb->queued--;
 			mb->sent--;
 			wakeup(&mb->senders);
+			rmbox_room(id);
 			return 1;
 		}
 	}
@@ -448,4 +461,61 @@ mbox_list(struct mbox_info *out, int max)
 		n++;
 	}
 	return n;
+}
+
+/* ---- for senders and receivers on other nodes (kernel/rmbox.c) ---- */
+
+/* Queue msg now or say why not: rmbox.h.  Never sleeps. */
+int
+mbox_queue_remote(int id, struct message *msg, int nowait)
+{
+	struct mailbox *mb = lookup(id);
+	int limit;
+
+	if (!mb)
+		return -ENOENT;
+	limit = mb->capacity == MBOX_UNBOUNDED ? MBOX_UNBOUNDED_LIMIT : mb->capacity;
+	if (limit == 0 && nowait && list_empty(&mb->receivers.waiters))
+		return -EAGAIN;
+	if (limit > 0 && mb->queued >= (uint32_t)limit)
+		return -EAGAIN;
+	list_push_back(&mb->messages, &msg->node);
+	mb->queued++;
+	mb->sent++;
+	wakeup(&mb->receivers);
+	return limit == 0 ? RQ_RENDEZVOUS : RQ_QUEUED;
+}
+
+/* A receive on behalf of a process elsewhere (rmbox.h), without
+ * sleeping; the same bookkeeping as mbox_receive_user. */
+int
+mbox_take(int id, uint32_t max, int server, struct message **out,
+    struct msg_info *info)
+{
+	struct mailbox *mb = lookup(id);
+	struct message *msg;
+
+	if (!mb)
+		return -ENOENT;
+	if (!(msg = first_from(mb, ANY)))
+		return 0;
+	info->length = msg->length;
+	if (msg->length > max)
+		return -EMSGSIZE;
+	list_remove(&msg->node);
+	mb->queued--;
+	mb->received++;
+	if (msg->blocked_sender) {
+		msg->blocked_sender->ipc_done = 1;
+		msg->blocked_sender->ipc_status = 0;
+		wake_process(msg->blocked_sender);
+	} else {
+		wakeup(&mb->senders);
+	}
+	if (msg->flags & MSG_CALL)
+		call_taken_by(msg, server);
+	if (DIST_NODE(msg->sender))
+		rmbox_taken(msg, server);
+	*out = msg;
+	return 1;
 }

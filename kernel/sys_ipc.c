@@ -7,6 +7,7 @@
 #include "vm.h"
 #include "kheap.h"
 #include "mbox.h"
+#include "rmbox.h"
 #include "sem.h"
 #include "shm.h"
 #include "syscall.h"
@@ -45,19 +46,31 @@ sys_mbox_open(uint32_t uname)
 		return -EFAULT;
 	if ((err = copy_name(uname, name)) < 0)
 		return err;
+	if (strchr(name, DIST_NAME_SEP))
+		return rmbox_open(name);	/* "NAME@NODE" */
 	return mbox_open(name);
 }
 
+/* An id (or pid) of another node goes to rmbox; one naming this node
+ * by its global form is made local here. */
 int
 sys_mbox_close(uint32_t id)
 {
-	return mbox_close((int)id);
+	int mbox = (int)id;
+
+	if (rmbox_is_remote(&mbox))
+		return 0;		/* a remote handle holds nothing here */
+	return mbox_close(mbox);
 }
 
 int
 sys_mbox_destroy(uint32_t id)
 {
-	return mbox_destroy((int)id);
+	int mbox = (int)id;
+
+	if (rmbox_is_remote(&mbox))
+		return -EPERM;		/* only its owner, on its node */
+	return mbox_destroy(mbox);
 }
 
 static int
@@ -69,6 +82,8 @@ send_to(int mbox, uint32_t ubuf, uint32_t len, uint32_t flags, uint32_t timeout)
 
 	if (mbox < 0)
 		return mbox;
+	if (rmbox_is_remote(&mbox))
+		return rmbox_send(mbox, 0, ubuf, len, flags, timeout);
 	if (!(msg = message_from_user(ubuf, len, &err)))
 		return err;
 	ipc_wait_init(&w, flags, timeout);
@@ -90,7 +105,10 @@ receive_from(int mbox, int from, uint32_t ubuf, uint32_t max, uint32_t uinfo,
 		return -EFAULT;
 	ipc_wait_init(&w, flags, timeout);
 	memset(&info, 0, sizeof(info));
-	r = mbox_receive_user(mbox, from, ubuf, max, &info, &w);
+	if (rmbox_is_remote(&mbox))
+		r = rmbox_receive(mbox, ubuf, max, &info, flags, timeout);
+	else
+		r = mbox_receive_user(mbox, from, ubuf, max, &info, &w);
 	if (uinfo && (r >= 0 || r == -EMSGSIZE))
 		copy_to_user(current->pgdir, uinfo, &info, sizeof(info));
 	return r;
@@ -127,27 +145,36 @@ port_of(int pid)
 int
 sys_send(uint32_t pid, uint32_t ubuf, uint32_t len, uint32_t flags, uint32_t timeout)
 {
-	return send_to(port_of((int)pid), ubuf, len, flags, timeout);
+	int p = (int)pid;
+
+	if (rmbox_is_remote(&p))
+		return rmbox_send(p, 1, ubuf, len, flags, timeout);
+	return send_to(port_of(p), ubuf, len, flags, timeout);
 }
 
 int
 sys_receive(uint32_t from, uint32_t ubuf, uint32_t max, uint32_t uinfo,
     uint32_t flags, uint32_t timeout)
 {
-	if ((int)from != ANY && (int)from < 0)
+	int f = (int)from;
+
+	if (f != ANY && f < 0)
 		return -EINVAL;
-	return receive_from(proc_port(current), (int)from, ubuf, max, uinfo, flags, timeout);
+	rmbox_is_remote(&f);		/* a sender elsewhere stays global */
+	return receive_from(proc_port(current), f, ubuf, max, uinfo, flags, timeout);
 }
 
 int
 sys_call(uint32_t pid, uint32_t ureq, uint32_t len, uint32_t ureply, uint32_t max,
     uint32_t timeout)
 {
-	int port = port_of((int)pid);
+	int p = (int)pid, port;
 
-	if (port < 0)
+	if (rmbox_is_remote(&p))
+		return rmbox_call(p, 1, ureq, len, ureply, max, timeout);
+	if ((port = port_of(p)) < 0)
 		return port;
-	if ((int)pid == current->pid)
+	if (p == current->pid)
 		return -EINVAL;		/* it would wait for itself forever */
 	return ipc_call(port, ureq, len, ureply, max, timeout);
 }
@@ -156,13 +183,23 @@ int
 sys_mbox_call(uint32_t id, uint32_t ureq, uint32_t len, uint32_t ureply, uint32_t max,
     uint32_t timeout)
 {
-	return ipc_call((int)id, ureq, len, ureply, max, timeout);
+	int mbox = (int)id;
+
+	if (rmbox_is_remote(&mbox))
+		return rmbox_call(mbox, 0, ureq, len, ureply, max, timeout);
+	return ipc_call(mbox, ureq, len, ureply, max, timeout);
 }
 
 int
 sys_reply(uint32_t pid, uint32_t ubuf, uint32_t len)
 {
-	return ipc_reply((int)pid, ubuf, len);
+	int p = (int)pid;
+
+	/* Global pids (a caller elsewhere, or a call taken by a remote
+	 * receive) go to rmbox, which may hand a local one back. */
+	if (p > 0 && DIST_NODE(p))
+		return rmbox_reply(p, ubuf, len);
+	return ipc_reply(p, ubuf, len);
 }
 
 int

@@ -46,6 +46,7 @@ static const struct syscall_entry syscall_table[NSYSCALL] = {
 	ENTRY(socket),	ENTRY(bind),	ENTRY(sendto),	ENTRY(recvfrom),
 	ENTRY(setsockopt), ENTRY(getsockname), ENTRY(net_info), ENTRY(net_counters),
 	ENTRY(arp_list), ENTRY(sock_list), ENTRY(pci_list),
+	ENTRY(lamport),	ENTRY(kmsg_echo), ENTRY(kmsg_stats),
 };
 
 const char *

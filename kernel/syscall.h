@@ -74,6 +74,16 @@ int	sys_procinfo(uint32_t pid, uint32_t uinfo);
 int	sys_callcount(uint32_t num);
 void	syscall_count(uint32_t num);	/* syscall(): one more call of num */
 
+/* sys_file.c */
+int	sys_read(uint32_t fd, uint32_t ubuf, uint32_t n);
+int	sys_write(uint32_t fd, uint32_t ubuf, uint32_t n);
+int	sys_open(uint32_t upath, uint32_t flags);
+int	sys_close(uint32_t fd);
+int	sys_lseek(uint32_t fd, uint32_t offset, uint32_t whence);
+int	sys_readdir(uint32_t fd, uint32_t udirent);
+int	sys_fstat(uint32_t fd, uint32_t ustat);
+int	sys_dup(uint32_t fd);
+
 /* sys_net.c */
 int	sys_socket(uint32_t domain, uint32_t type, uint32_t protocol);
 int	sys_bind(uint32_t fd, uint32_t uaddr, uint32_t addrlen);
@@ -90,14 +100,10 @@ int	sys_arp_list(uint32_t ubuf, uint32_t max);
 int	sys_sock_list(uint32_t ubuf, uint32_t max);
 int	sys_pci_list(uint32_t ubuf, uint32_t max);
 
-/* sys_file.c */
-int	sys_read(uint32_t fd, uint32_t ubuf, uint32_t n);
-int	sys_write(uint32_t fd, uint32_t ubuf, uint32_t n);
-int	sys_open(uint32_t upath, uint32_t flags);
-int	sys_close(uint32_t fd);
-int	sys_lseek(uint32_t fd, uint32_t offset, uint32_t whence);
-int	sys_readdir(uint32_t fd, uint32_t udirent);
-int	sys_fstat(uint32_t fd, uint32_t ustat);
-int	sys_dup(uint32_t fd);
+/* sys_dist.c */
+int	sys_lamport(uint32_t op);
+int	sys_kmsg_echo(uint32_t node, uint32_t ubuf, uint32_t len, uint32_t ureply,
+	    uint32_t max, uint32_t timeout);
+int	sys_kmsg_stats(uint32_t ustats, uint32_t upeers, uint32_t max);
 
 #endif

@@ -84,6 +84,12 @@
 #define SYS_sock_list	69	/* sock_list(struct sock_info *, max)      */
 #define SYS_pci_list	70	/* pci_list(struct pci_info *, max)        */
 
-#define NSYSCALL	71	/* one past the highest number           */
+/* Cross-node IPC (kernel/sys_dist.c; brinch/dist.h).  Remote mailboxes
+ * use the mailbox calls above with ids naming another node. */
+#define SYS_lamport	80	/* lamport(LAMPORT_READ or _TICK) -> time  */
+#define SYS_kmsg_echo	81	/* kmsg_echo(node, buf, len, reply, max, timeout) */
+#define SYS_kmsg_stats	82	/* kmsg_stats(&stats, peers, max) -> rows  */
+
+#define NSYSCALL	83	/* one past the highest number           */
 
 #endif

@@ -154,6 +154,8 @@ void	net_timer(void);		/* every timer tick (kmain registers it) */
 /* fn runs every tick from net_timer, as interrupt work (must not sleep):
  * the hook a service above the stack is given (kmsg.c).  One hook. */
 void	net_tick_hook(void (*fn)(void));
+/* fn(arg) as interrupt work: its sends never sleep (kmsg.c). */
+void	net_atomic(void (*fn)(void *), void *arg);
 int	net_may_sleep(void);		/* 0 in interrupt context */
 void	net_info_fill(struct net_info *out);
 int	net_counters_fill(struct net_counter *out, int max);

@@ -142,6 +142,17 @@ net_tick_hook(void (*fn)(void))
 	tick_hook = fn;
 }
 
+/* Run fn(arg) as interrupt work: nothing it sends sleeps, a full
+ * transmit ring drops instead.  For kmsg.c, whose callers may be in the
+ * middle of changing a mailbox when they send. */
+void
+net_atomic(void (*fn)(void *), void *arg)
+{
+	interrupt_depth++;
+	fn(arg);
+	interrupt_depth--;
+}
+
 void
 net_timer(void)
 {

@@ -9,6 +9,12 @@
  * its neighbours begin at most 2 meals (one each).
  * `dp_phil [fair] [MEALS]`.  See docs/distributed-processes.md;
  * tests/integration/test_dp.py runs it.
+ *
+ * Across nodes (tests/integration/test_dist.py), the same processes run
+ * apart, the philosophers naming the TABLE as NAME@NODE:
+ *	dp_phil table [fair]				on node 1
+ *	dp_phil phil FIRST-LAST [MEALS] [TABLE@1]	on nodes 2 and 3
+ *	dp_phil done [fair] [MEALS] [TABLE@1]		anywhere, at the end
  */
 #include <errno.h>
 #include <stdio.h>
@@ -138,6 +144,7 @@ run_table(void *unused)
 /* ---- the philosophers --------------------------------------------------------- */
 
 static int meals = 10;
+static const char *table_name = "TABLE";	/* or TABLE@NODE */
 static volatile int *at_table;		/* shared: who eats, as they see it */
 static volatile int *clashes;
 
@@ -152,7 +159,7 @@ next_random(unsigned *seed)
 static int
 philosopher(void *arg)
 {
-	int i = (int)(intptr_t)arg, tab = dp_open("TABLE");
+	int i = (int)(intptr_t)arg, tab = dp_open(table_name);
 	unsigned seed = 7 + 31 * i;
 
 	/* 0 and 2 are greedy: they think little and eat long, half a
@@ -177,23 +184,130 @@ philosopher(void *arg)
 	return 0;
 }
 
+/* Judge TABLE's report: 0 if all is well. */
+static int
+verdict(const struct report *report)
+{
+	const char *wrong = NULL;
+
+	printf("dp_phil%s: %d philosophers x %d meals; %u calls, %u waited "
+	    "at a WHEN\n", table.fair ? " fair" : "", N, meals,
+	    (unsigned)report->stats.calls, (unsigned)report->stats.deferred);
+	printf("dp_phil: meals");
+	for (int i = 0; i < N; i++)
+		printf(" %u", (unsigned)report->meals[i]);
+	printf("; a hungry philosopher saw at most %u neighbour meals",
+	    (unsigned)report->most_overtaken);
+	if (table.fair)
+		printf(" (bound %d)", FAIR_BOUND);
+	printf("\n");
+	for (int i = 0; i < N && !wrong; i++)
+		if (report->meals[i] != (uint32_t)meals)
+			wrong = "a philosopher missed a meal";
+	if (report->violations || (clashes && *clashes))
+		wrong = "two neighbours ate at once";
+	else if (table.fair && report->most_overtaken > FAIR_BOUND)
+		wrong = "a philosopher waited past the bound";
+	if (wrong) {
+		printf("dp_phil: FAILED: %s\n", wrong);
+		return 1;
+	}
+	printf("dp_phil: no two neighbours ate at once, no deadlock%s: ok\n",
+	    table.fair ? ", nobody starved" : "");
+	return 0;
+}
+
+static int
+usage(void)
+{
+	dprintf(2, "usage: dp_phil [fair] [MEALS]\n"
+	    "       dp_phil table [fair]\n"
+	    "       dp_phil phil FIRST-LAST [MEALS] [TABLE@NODE]\n"
+	    "       dp_phil done [fair] [MEALS] [TABLE@NODE]\n");
+	return 2;
+}
+
+/* Philosophers first..last only, against a TABLE that may be elsewhere. */
+static int
+some_philosophers(int first, int last)
+{
+	int pids[N], npids = 0, seg;
+
+	if (first < 0 || last >= N || first > last)
+		return usage();
+	if ((seg = shm_create((N + 1) * sizeof(int))) < 0 ||
+	    (at_table = shm_attach(seg)) == (void *)-1) {
+		printf("dp_phil: FAILED: shared memory: %s\n", strerror(errno));
+		return 1;
+	}
+	clashes = at_table + N;
+	for (int i = first; i <= last; i++)
+		pids[npids++] = dp_spawn(philosopher, (void *)(intptr_t)i);
+	if (dp_join(pids, npids, TIMEOUT_MS) != 0) {
+		printf("dp_phil: FAILED: a philosopher failed or hung\n");
+		return 1;
+	}
+	printf("dp_phil: philosophers %d-%d ate %d meals each at %s\n", first, last,
+	    meals, table_name);
+	return 0;
+}
+
+/* The three parts of a distributed run. */
+static int
+distributed(int argc, char *argv[])
+{
+	struct report report;
+	const char *mode = argv[1];
+	int a = 2, first = 0, last = -1;
+	char *dash;
+
+	if (strcmp(mode, "phil") == 0) {
+		if (argc <= a || !(dash = strchr(argv[a], '-')))
+			return usage();
+		first = atoi(argv[a]);
+		last = atoi(dash + 1);
+		a++;
+	} else if (argc > a && strcmp(argv[a], "fair") == 0) {
+		table.fair = 1;
+		a++;
+	}
+	if (argc > a && strcmp(mode, "table") != 0 && argv[a][0] >= '0' && argv[a][0] <= '9')
+		meals = atoi(argv[a++]);
+	if (argc > a && strcmp(mode, "table") != 0)
+		table_name = argv[a++];
+	if (argc > a || meals < 1)
+		return usage();
+	if (strcmp(mode, "table") == 0) {
+		printf("dp_phil: TABLE serving\n");
+		return run_table(NULL) == 0 ? 0 : 1;
+	}
+	if (strcmp(mode, "phil") == 0)
+		return some_philosophers(first, last);
+	if (dp_call(dp_open(table_name), DONE, NULL, 0, &report, sizeof(report)) !=
+	    sizeof(report)) {
+		printf("dp_phil: FAILED: DONE at %s: %s\n", table_name, strerror(errno));
+		return 1;
+	}
+	return verdict(&report);
+}
+
 int
 main(int argc, char *argv[])
 {
 	int pids[N + 1], npids = 0, a = 1, seg;
 	struct report report;
-	const char *wrong = NULL;
 
+	if (argc > 1 && (strcmp(argv[1], "table") == 0 || strcmp(argv[1], "phil") == 0 ||
+	    strcmp(argv[1], "done") == 0))
+		return distributed(argc, argv);
 	if (argc > a && strcmp(argv[a], "fair") == 0) {
 		table.fair = 1;
 		a++;
 	}
 	if (argc > a)
 		meals = atoi(argv[a++]);
-	if (argc > a || meals < 1) {
-		dprintf(2, "usage: dp_phil [fair] [MEALS]\n");
-		return 2;
-	}
+	if (argc > a || meals < 1)
+		return usage();
 	if ((seg = shm_create((N + 1) * sizeof(int))) < 0 ||
 	    (at_table = shm_attach(seg)) == (void *)-1) {
 		printf("dp_phil: FAILED: shared memory: %s\n", strerror(errno));
@@ -215,29 +329,5 @@ main(int argc, char *argv[])
 		return 1;
 	}
 
-	printf("dp_phil%s: %d philosophers x %d meals; %u calls, %u waited "
-	    "at a WHEN\n", table.fair ? " fair" : "", N, meals,
-	    (unsigned)report.stats.calls, (unsigned)report.stats.deferred);
-	printf("dp_phil: meals");
-	for (int i = 0; i < N; i++)
-		printf(" %u", (unsigned)report.meals[i]);
-	printf("; a hungry philosopher saw at most %u neighbour meals",
-	    (unsigned)report.most_overtaken);
-	if (table.fair)
-		printf(" (bound %d)", FAIR_BOUND);
-	printf("\n");
-	for (int i = 0; i < N && !wrong; i++)
-		if (report.meals[i] != (uint32_t)meals)
-			wrong = "a philosopher missed a meal";
-	if (report.violations || *clashes)
-		wrong = "two neighbours ate at once";
-	else if (table.fair && report.most_overtaken > FAIR_BOUND)
-		wrong = "a philosopher waited past the bound";
-	if (wrong) {
-		printf("dp_phil: FAILED: %s\n", wrong);
-		return 1;
-	}
-	printf("dp_phil: no two neighbours ate at once, no deadlock%s: ok\n",
-	    table.fair ? ", nobody starved" : "");
-	return 0;
+	return verdict(&report);
 }

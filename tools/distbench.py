@@ -1,0 +1,90 @@
+#!/usr/bin/python3
+# distbench.py: benchmarks of cross-kernel IPC between two brinch nodes on a
+# vde switch, run by `make bench` after tools/netbench.py.  The guest side is
+# /bin/kmsg, /bin/rmbox and /bin/netbench; the cluster is tools/brinchnet.py's.
+"""Print cross-node IPC benchmark results as JSON lines on stdout.
+
+  dist_udp_rtt        raw UDP echo round trip (netbench udp -> udpecho), the
+                      reference: the same two nodes, the same run
+  kmsg_rtt            null message round trip through the kernel message layer
+                      (kernel to kernel: kmsg echo of 0 bytes)
+  kmsg_rtt_64k        the same with a 64 KiB message each way (47 fragments)
+  rmbox_call_rtt      null mbox_call to a mailbox on the other node, answered
+                      by a process there (user to user, through both kernels)
+  rmbox_send          mbox_send throughput into an unbounded remote mailbox
+                      that a process drains (each send waits for acceptance)
+
+Round trips are guest microseconds (median for netbench/kmsg, mean for rmbox);
+everything runs under TCG, so compare runs on the same machine only.
+"""
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from brinchnet import Cluster, default_workdir, need  # noqa: E402
+
+
+def emit(obj):
+    print(json.dumps(obj), flush=True)
+
+
+def guest_json(node, cmd, timeout):
+    """Run cmd on node; return the first JSON object it printed."""
+    out = node.run(cmd, timeout=timeout)
+    for line in out.splitlines():
+        line = line.strip()
+        if line.startswith("{"):
+            return json.loads(line)
+    raise SystemExit("distbench: `%s` printed no JSON:\n%s" % (cmd, out[-2000:]))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--count", type=int, default=200, help="round trips per figure")
+    ap.add_argument("--sends", type=int, default=2000, help="messages for throughput")
+    ap.add_argument("--size", type=int, default=1024, help="throughput message size")
+    ap.add_argument("--timeout", type=float, default=300)
+    args = ap.parse_args()
+
+    missing = need("vde_switch")
+    if missing:
+        print("distbench: skipped: %s not installed (sh tools/ensure-deps.sh vde_switch:vde2)"
+              % " ".join(missing), file=sys.stderr)
+        return
+    cluster = Cluster(2, default_workdir("distbench"), name="distbench")
+    try:
+        cluster.start()
+        cluster.boot(args.timeout)
+        a, b = cluster[1], cluster[2]
+        for cmd, ready in (("udpecho &", "listening"), ("rmbox serve U u -q &", "serving U"),
+                           ("rmbox serve C u -q &", "serving C")):
+            b.sendline(cmd)
+            b.expect(ready, timeout=30)
+        a.run("ping -q -c 2 -i 100 %s" % b.ip, timeout=30)     # ARP, warm caches
+        a.run("kmsg echo 2 0 5", timeout=30)
+        runs = (("netbench udp %s 7 %d 64" % (b.ip, args.count), "dist_udp_rtt"),
+                ("kmsg bench 2 %d 0" % args.count, "kmsg_rtt"),
+                ("kmsg bench 2 %d 65536" % max(args.count // 10, 5), "kmsg_rtt_64k"),
+                ("rmbox benchcall C@2 %d" % args.count, "rmbox_call_rtt"),
+                ("rmbox bench U@2 %d %d" % (args.sends, args.size), "rmbox_send"))
+        for cmd, name in runs:
+            t0 = time.monotonic()
+            obj = guest_json(a, cmd, args.timeout)
+            obj["bench"] = name
+            obj["host_ms"] = round((time.monotonic() - t0) * 1000)
+            obj.setdefault("unit", "us")
+            if name == "dist_udp_rtt":
+                obj["where"] = "raw UDP echo between the same two nodes: the reference"
+            emit(obj)
+    finally:
+        cluster.stop()
+    shutil.rmtree(cluster.workdir, ignore_errors=True)     # kept only on failure
+
+
+if __name__ == "__main__":
+    main()

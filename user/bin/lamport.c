@@ -1,0 +1,344 @@
+/*
+ * lamport: Lamport clocks across nodes (docs/protocol.md).
+ *   lamport                    the clock now
+ *   lamport tick               a local event, and its time
+ *   lamport hb NODES COUNT [SEED]
+ *       COUNT random events (local, send to a random node, receive) on
+ *       each of nodes 1..NODES, each printed with its timestamp; the test
+ *       checks that happened-before always means a smaller timestamp
+ *   lamport order NODES UPDATES
+ *       the textbook's replicated account: each node multicasts UPDATES
+ *       updates (deposits on odd nodes, interest on even ones, which do
+ *       not commute) and applies everyone's in the total order of
+ *       (timestamp, node), once every node has acknowledged them.  Every
+ *       replica ends with the same order and balance; applying them as
+ *       they arrive instead would not.
+ * Each node runs the same command; they find each other by mailbox name.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <brinch.h>
+#include <dist.h>
+
+#define MAXN		16
+#define MAXU		256
+#define OPEN_WAIT_MS	30000
+
+enum { M_DATA, M_DONE, M_UPDATE, M_ACK };
+
+struct msg {
+	int32_t	 kind;
+	int32_t	 node;		/* sender */
+	uint32_t ts;		/* its Lamport time when it sent this */
+	int32_t	 seq;		/* hb: sender's event number; order: update value */
+	uint32_t about_ts;	/* M_ACK: which update, (about_ts, about_node) */
+	int32_t	 about_node;
+};
+
+static int me, nodes;
+static int box;			/* our own mailbox */
+static int peer[MAXN + 1];	/* their mailboxes, by node */
+static unsigned seed;
+static int dones;		/* DONEs received: they may come early */
+
+static unsigned
+rnd(void)
+{
+	seed = seed * 1103515245 + 12345;
+	return (seed >> 16) & 0x7fff;
+}
+
+/* Our mailbox, then everyone else's (they start when they start). */
+static int
+setup(const char *name)
+{
+	char full[MBOX_NAME_LEN];
+	uint64_t deadline = uptime_us() + OPEN_WAIT_MS * 1000ULL;
+	int k;
+
+	if ((me = dist_node()) < 1 || nodes < 2 || nodes > MAXN || me > nodes) {
+		printf("lamport: need a network, 2..%d nodes, and to be one of them\n", MAXN);
+		return -1;
+	}
+	if ((box = mbox_create(name, MBOX_UNBOUNDED)) < 0) {
+		printf("lamport: create %s: %s\n", name, strerror(errno));
+		return -1;
+	}
+	for (k = 1; k <= nodes; k++) {
+		if (k == me) {
+			peer[k] = box;
+			continue;
+		}
+		dist_name(full, sizeof(full), name, k);
+		while ((peer[k] = mbox_open(full)) < 0) {
+			if (uptime_us() > deadline) {
+				printf("lamport: open %s: %s\n", full, strerror(errno));
+				return -1;
+			}
+			msleep(50);
+		}
+	}
+	return 0;
+}
+
+static int
+post(int k, struct msg *m)
+{
+	if (mbox_send(peer[k], m, sizeof(*m), 0, 10000) < 0) {
+		printf("lamport: send to node %d: %s\n", k, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Tell everyone we are finished, and wait until everyone has said so:
+ * only then is nobody going to send to our mailbox any more.  fn sees
+ * whatever else arrives meanwhile. */
+static int
+finish(int (*fn)(struct msg *))
+{
+	struct msg m;
+	int k;
+
+	memset(&m, 0, sizeof(m));
+	m.kind = M_DONE;
+	m.node = me;
+	for (k = 1; k <= nodes; k++)
+		if (k != me && post(k, &m) < 0)
+			return -1;
+	while (dones < nodes - 1) {
+		if (mbox_receive(box, &m, sizeof(m), NULL, 0, 60000) != sizeof(m)) {
+			printf("lamport: receive: %s\n", strerror(errno));
+			return -1;
+		}
+		if (m.kind == M_DONE)
+			dones++;
+		else if (fn(&m) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- happened-before: random events, each printed with its time ---- */
+
+static int hb_events;
+
+static int
+hb_received(struct msg *m)
+{
+	printf("hb %d %d %u R %d %d\n", me, ++hb_events, (unsigned)lamport_tick(),
+	    (int)m->node, (int)m->seq);
+	return 0;
+}
+
+static int
+happened_before(int count)
+{
+	struct msg m;
+	int k, i;
+
+	if (setup("HB") < 0)
+		return 1;
+	for (i = 0; i < count; i++) {
+		switch (rnd() % 3) {
+		case 0:
+			printf("hb %d %d %u L\n", me, ++hb_events, (unsigned)lamport_tick());
+			break;
+		case 1:
+			while ((k = 1 + (int)(rnd() % nodes)) == me)
+				;
+			memset(&m, 0, sizeof(m));
+			m.kind = M_DATA;
+			m.node = me;
+			m.seq = ++hb_events;
+			m.ts = lamport_tick();
+			printf("hb %d %d %u S %d\n", me, m.seq, (unsigned)m.ts, k);
+			if (post(k, &m) < 0)
+				return 1;
+			break;
+		default:
+			if (mbox_receive(box, &m, sizeof(m), NULL, IPC_NOWAIT, 0) == sizeof(m)) {
+				if (m.kind == M_DONE)
+					dones++;	/* it has finished; we have not */
+				else
+					hb_received(&m);
+			} else {
+				printf("hb %d %d %u L\n", me, ++hb_events, (unsigned)lamport_tick());
+			}
+		}
+	}
+	if (finish(hb_received) < 0)
+		return 1;
+	printf("hb %d done %d events\n", me, hb_events);
+	return 0;
+}
+
+/* ---- total order: the replicated account ---- */
+
+struct update {
+	uint32_t ts;
+	int	 node, value, have;	/* have: the update itself has arrived */
+	uint32_t acked;			/* bit k: node k has acknowledged it */
+};
+
+static struct update queue[MAXU];	/* sorted by (ts, node) */
+static int nqueue, delivered, total;
+static long balance = 1000, naive = 1000;
+static uint32_t order_hash = 17, arrival_hash = 17;
+
+static long
+apply(long b, int node, int value)
+{
+	/* Odd nodes deposit, even ones add interest: order matters. */
+	return node % 2 ? b + value : b + b * value / 100;
+}
+
+static int
+before(uint32_t ts1, int n1, uint32_t ts2, int n2)
+{
+	return ts1 < ts2 || (ts1 == ts2 && n1 < n2);
+}
+
+/* The queue entry for update (ts, node), made if it is new. */
+static struct update *
+entry(uint32_t ts, int node)
+{
+	int i, j;
+
+	for (i = 0; i < nqueue && before(queue[i].ts, queue[i].node, ts, node); i++)
+		;
+	if (i < nqueue && queue[i].ts == ts && queue[i].node == node)
+		return &queue[i];
+	if (nqueue == MAXU)
+		return NULL;
+	for (j = nqueue++; j > i; j--)
+		queue[j] = queue[j - 1];
+	memset(&queue[i], 0, sizeof(queue[i]));
+	queue[i].ts = ts;
+	queue[i].node = node;
+	return &queue[i];
+}
+
+/* Apply the head while every node has acknowledged it. */
+static void
+deliver_ready(void)
+{
+	uint32_t all = ((1u << nodes) - 1) << 1;
+
+	while (nqueue && queue[0].have && (queue[0].acked & all) == all) {
+		balance = apply(balance, queue[0].node, queue[0].value);
+		order_hash = order_hash * 31 + queue[0].ts * 7 + (uint32_t)queue[0].node;
+		delivered++;
+		printf("order %d: deliver (%u,%d) %s%d -> %ld\n", me, (unsigned)queue[0].ts,
+		    queue[0].node, queue[0].node % 2 ? "+" : "%", queue[0].value, balance);
+		nqueue--;
+		memmove(&queue[0], &queue[1], nqueue * sizeof(queue[0]));
+	}
+}
+
+static int
+order_received(struct msg *m)
+{
+	struct update *u;
+	struct msg ack;
+	int k;
+
+	if (m->kind == M_UPDATE) {
+		if (!(u = entry(m->ts, m->node)))
+			return -1;
+		u->have = 1;
+		u->value = m->seq;
+		u->acked |= 1u << m->node | 1u << me;
+		naive = apply(naive, m->node, m->seq);
+		arrival_hash = arrival_hash * 31 + m->ts * 7 + (uint32_t)m->node;
+		memset(&ack, 0, sizeof(ack));
+		ack.kind = M_ACK;
+		ack.node = me;
+		ack.ts = lamport_tick();
+		ack.about_ts = m->ts;
+		ack.about_node = m->node;
+		/* Its sender's acknowledgement is the update itself. */
+		for (k = 1; k <= nodes && m->node != me; k++)
+			if (k != me && post(k, &ack) < 0)
+				return -1;
+	} else if (m->kind == M_ACK) {
+		if (!(u = entry(m->about_ts, m->about_node)))
+			return -1;
+		u->acked |= 1u << m->node;
+	}
+	deliver_ready();
+	return 0;
+}
+
+static int
+total_order(int updates)
+{
+	struct msg m;
+	int k, sent = 0;
+
+	if (setup("ORDER") < 0)
+		return 1;
+	total = updates * nodes;
+	while (delivered < total) {
+		if (sent < updates && rnd() % 2 == 0) {
+			memset(&m, 0, sizeof(m));
+			m.kind = M_UPDATE;
+			m.node = me;
+			m.seq = me % 2 ? 10 * me + sent : 1 + me + sent;
+			m.ts = lamport_tick();
+			sent++;
+			printf("order %d: multicast (%u,%d)\n", me, (unsigned)m.ts, me);
+			for (k = 1; k <= nodes; k++)
+				if (post(k, &m) < 0)	/* ourselves included */
+					return 1;
+			continue;
+		}
+		if (mbox_receive(box, &m, sizeof(m), NULL, 0, sent < updates ? 20 : 60000) !=
+		    sizeof(m)) {
+			if (errno == ETIMEDOUT && sent < updates)
+				continue;
+			printf("lamport: receive: %s\n", strerror(errno));
+			return 1;
+		}
+		if (m.kind == M_DONE)
+			dones++;	/* it has everything; we wait for acks */
+		else if (order_received(&m) < 0)
+			return 1;
+	}
+	if (finish(order_received) < 0)
+		return 1;
+	printf("order %d: final balance %ld, order %08x; in arrival order it "
+	    "would be %ld (%08x)\n", me, balance, (unsigned)order_hash, naive,
+	    (unsigned)arrival_hash);
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	if (argc == 1) {
+		printf("%u\n", (unsigned)lamport_time());
+		return 0;
+	}
+	if (argc == 2 && strcmp(argv[1], "tick") == 0) {
+		printf("%u\n", (unsigned)lamport_tick());
+		return 0;
+	}
+	if (argc >= 4 && strcmp(argv[1], "hb") == 0) {
+		nodes = atoi(argv[2]);
+		seed = (argc > 4 ? (unsigned)atoi(argv[4]) : 1) * 7919 + (unsigned)dist_node();
+		return happened_before(atoi(argv[3]));
+	}
+	if (argc == 4 && strcmp(argv[1], "order") == 0) {
+		nodes = atoi(argv[2]);
+		seed = 12345u + (unsigned)dist_node() * 31;
+		if (atoi(argv[3]) * nodes > MAXU / 2)
+			return printf("lamport: too many updates\n"), 2;
+		return total_order(atoi(argv[3]));
+	}
+	dprintf(2, "usage: lamport [tick] | lamport hb NODES COUNT [SEED] | "
+	    "lamport order NODES UPDATES\n");
+	return 2;
+}
