@@ -86,15 +86,9 @@ ipc_call(int mbox, uint32_t ureq, uint32_t len, uint32_t ureply,
 	return err;
 }
 
-/* mbox.c: a receiver just took a MSG_CALL message. */
-void
-call_taken(struct message *msg)
-{
-	call_taken_by(msg, current->pid);
-}
-
-/* ...a receiver that may be on another node (rmbox.c): server is then
- * a global pid, and only a reply from that process is accepted. */
+/* mbox.c: a receiver just took a MSG_CALL message.  The receiver may be
+ * on another node (rmbox.c): server is then a global pid.  Only a reply
+ * from that process is accepted. */
 void
 call_taken_by(struct message *msg, int server)
 {

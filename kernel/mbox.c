@@ -368,6 +368,33 @@ first_from(struct mailbox *mb, int from)
 	return NULL;
 }
 
+/* Take msg out of mb for the process `taker` (a pid, maybe on another
+ * node) and tell whoever waits on it: a rendezvous sender that it was
+ * taken, blocked senders that there is room, a caller who has its call,
+ * a sender on another node that its message arrived. */
+static void
+dequeue(struct mailbox *mb, struct message *msg, int taker)
+{
+	list_remove(&msg->node);
+	mb->queued--;
+	mb->received++;
+	if (msg->blocked_sender) {
+		msg->blocked_sender->ipc_done = 1;
+		msg->blocked_sender->ipc_status = 0;
+		wake_process(msg->blocked_sender);
+	} else {
+		/* LAB mbox: BEGIN */
+		wakeup(&mb->senders);	/* there is room now */
+		/* LAB mbox: STUB
+		// TODO(lab mbox): is anyone waiting for the room just made?
+		LAB mbox: END */
+	}
+	if (msg->flags & MSG_CALL)
+		call_taken_by(msg, taker);
+	if (DIST_NODE(msg->sender))
+		rmbox_taken(msg, taker);	/* its sender waits on another node */
+}
+
 int
 mbox_receive_user(int id, int from, uint32_t ubuf, uint32_t max,
     struct msg_info *info, struct ipc_wait *w)
@@ -392,24 +419,7 @@ mbox_receive_user(int id, int from, uint32_t ubuf, uint32_t max,
 		return -EMSGSIZE;	/* stays queued: retry with a bigger buffer */
 	if (copy_to_user(current->pgdir, ubuf, msg->data, msg->length) < 0)
 		return -EFAULT;
-	list_remove(&msg->node);
-	mb->queued--;
-	mb->received++;
-	if (msg->blocked_sender) {
-		msg->blocked_sender->ipc_done = 1;
-		msg->blocked_sender->ipc_status = 0;
-		wake_process(msg->blocked_sender);
-	} else {
-		/* LAB mbox: BEGIN */
-		wakeup(&mb->senders);	/* there is room now */
-		/* LAB mbox: STUB
-		// TODO(lab mbox): is anyone waiting for the room just made?
-		LAB mbox: END */
-	}
-	if (msg->flags & MSG_CALL)
-		call_taken(msg);
-	if (DIST_NODE(msg->sender))
-		rmbox_taken(msg, current->pid);	/* its sender waits on another node */
+	dequeue(mb, msg, current->pid);
 	rmbox_room(id);			/* remote senders waiting for room */
 	len = (int)msg->length;
 	message_free(msg);
@@ -502,20 +512,7 @@ mbox_take(int id, uint32_t max, int server, struct message **out,
 	info->length = msg->length;
 	if (msg->length > max)
 		return -EMSGSIZE;
-	list_remove(&msg->node);
-	mb->queued--;
-	mb->received++;
-	if (msg->blocked_sender) {
-		msg->blocked_sender->ipc_done = 1;
-		msg->blocked_sender->ipc_status = 0;
-		wake_process(msg->blocked_sender);
-	} else {
-		wakeup(&mb->senders);
-	}
-	if (msg->flags & MSG_CALL)
-		call_taken_by(msg, server);
-	if (DIST_NODE(msg->sender))
-		rmbox_taken(msg, server);
+	dequeue(mb, msg, server);
 	*out = msg;
 	return 1;
 }

@@ -64,7 +64,6 @@ void	mbox_proc_exit(struct proc *p);
 int	ipc_call(int mbox, uint32_t ureq, uint32_t len, uint32_t ureply,
 	    uint32_t max, uint32_t timeout_ms);
 int	ipc_reply(int pid, uint32_t ubuf, uint32_t len);
-void	call_taken(struct message *msg);
 int	call_undelivered(struct message *msg);
 void	call_proc_exit(struct proc *p);
 
