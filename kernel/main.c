@@ -97,8 +97,7 @@ kmain(uint32_t magic, uint32_t mbinfo_pa)
 	gdt_init();
 	trap_init();
 	pic_init();
-	pit_init(TIMER_HZ);
-	irq_register(IRQ_TIMER, NULL);
+	pit_init(TIMER_HZ);		/* its IRQ is unmasked with net_timer below */
 
 	if (cmdline_get("kfault", (char[8]){0}, 8))
 		demo_kernel_fault();
@@ -110,7 +109,9 @@ kmain(uint32_t magic, uint32_t mbinfo_pa)
 	keyboard_init();
 	pci_init();
 	net_init();				/* docs/network.md */
-	irq_register(IRQ_TIMER, net_timer);	/* ARP retries and expiry */
+	/* trap() runs the scheduler's tick on every timer IRQ first; the
+	 * network stack's timers (ARP, retransmission) ride on the same IRQ. */
+	irq_register(IRQ_TIMER, net_timer);
 	kmsg_init();				/* docs/protocol.md */
 	rmbox_init();
 
