@@ -227,6 +227,29 @@ class Console:
         m = self.expect(PROMPT, timeout)
         return self.text[start:m.start()]
 
+    def sync(self, timeout=10):
+        """Wait until the shell has caught up with everything typed so far.
+
+        A command that makes another process print (a background server's
+        banner, a report on a signal) may see its prompt come after that
+        output, or before it; a test that waited for the output alone could
+        then type its next command ahead of a prompt still to come, and
+        run() would take that stale prompt for the command's own.  sync()
+        runs `echo` with a unique marker and waits for the marker's own
+        output line and the prompt after it: the shell prints that prompt
+        only once everything before has run."""
+        self._syncs = getattr(self, "_syncs", 0) + 1
+        marker = "sync%d.%d" % (os.getpid() % 10000, self._syncs)
+        # Typed raw, not waiting for its echo: the late prompt may land in
+        # the middle of that echo.  It fits the UART's 16-byte FIFO.
+        line = "echo " + marker
+        assert len(line) < CHUNK, line
+        self.send_raw(line + "\r")
+        # The output line, alone or after the late prompt ("$ sync..."),
+        # never the typed line ("echo sync..."); then echo's own prompt.
+        self.expect(re.compile(r"(?m)^(?:\$ )?%s\n" % re.escape(marker)), timeout)
+        self.expect(PROMPT, timeout)
+
     def run(self, cmd, timeout=10):
         """Run one shell command and return its output: what came between the
         echo of the command line and the next prompt, without the newline that

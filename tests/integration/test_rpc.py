@@ -85,7 +85,7 @@ def server_stats(node, name="rpcd"):
     """SIGUSR1 makes a server print its counters: as a dict."""
     node.sendline("kill -USR1 %d" % pid_of(node, name))
     m = node.expect(re.compile(r"rpc: port \d+: (received .*)\n"), timeout=10)
-    node.run("true")            # past the prompt, whichever came first
+    node.sync()                 # past kill's prompt, whichever came first
     words = m.group(1).split()
     return {words[i]: int(words[i + 1]) for i in range(0, len(words), 2)}
 
