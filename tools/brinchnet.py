@@ -298,6 +298,47 @@ class Cluster:
         self.stop()
 
 
+class LinuxNamespace:
+    """A network namespace a test creates for itself (`with` it), holding
+    a tap device tap0 at host_ip/24: Linux's own stack on one side, one
+    brinch node (QEMU started inside the namespace) on the other.  No
+    traffic leaves the namespace."""
+
+    def __init__(self, name, host_ip):
+        self.name = name
+        self.host_ip = host_ip
+
+    def run(self, *argv, check=True, timeout=60, **kwargs):
+        """Run a program inside the namespace; output captured as text."""
+        return subprocess.run(["ip", "netns", "exec", self.name] + list(argv),
+                              capture_output=True, text=True, check=check,
+                              timeout=timeout, **kwargs)
+
+    def __enter__(self):
+        subprocess.run(["ip", "netns", "del", self.name], capture_output=True)
+        subprocess.run(["ip", "netns", "add", self.name], check=True)
+        try:
+            self.run("ip", "link", "set", "lo", "up")
+            self.run("ip", "tuntap", "add", "dev", "tap0", "mode", "tap")
+            self.run("ip", "addr", "add", self.host_ip + "/24", "dev", "tap0")
+            self.run("ip", "link", "set", "tap0", "up")
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        subprocess.run(["ip", "netns", "del", self.name], capture_output=True)
+
+    def node(self, workdir, name):
+        """Node 1 on tap0.  vnet_hdr=off: frames pass as plain Ethernet, so
+        filter-dump's pcap holds what was on the wire (docs/network.md)."""
+        return NetNode(1, "tap,ifname=tap0,script=no,downscript=no,vnet_hdr=off",
+                       pcap=os.path.join(workdir, "node1.pcap"),
+                       prefix=["ip", "netns", "exec", self.name], mem="64M",
+                       log_path=os.path.join(workdir, "node1.log"), name=name)
+
+
 def default_workdir(tag):
     return os.path.join(ROOT, "build", "net", "%s-%d" % (tag, os.getpid()))
 

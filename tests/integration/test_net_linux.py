@@ -13,11 +13,12 @@ import time
 import pytest
 
 from brinchvm import ROOT
-from brinchnet import NetNode, default_workdir, need, ping_summary, tshark_problems, udp_summary
+from brinchnet import (LinuxNamespace, default_workdir, need, ping_summary, tshark_problems,
+                       udp_summary)
 from conftest import NODES
 
 HOST_IP = "10.0.0.254"
-NS = "brinch-test-%d" % os.getpid()
+NAMESPACE = LinuxNamespace("brinch-test-%d" % os.getpid(), HOST_IP)
 
 
 def _can_make_namespaces():
@@ -32,9 +33,7 @@ pytestmark = pytest.mark.skipif(not _can_make_namespaces(),
                                 reason="needs root, iproute2 and /dev/net/tun for a netns + tap")
 
 
-def in_ns(*argv, check=True, timeout=60, **kwargs):
-    return subprocess.run(["ip", "netns", "exec", NS] + list(argv), capture_output=True,
-                          text=True, check=check, timeout=timeout, **kwargs)
+in_ns = NAMESPACE.run
 
 
 UDP_CLIENT = r"""
@@ -77,27 +76,16 @@ def linux(request):
     failed_before = request.session.testsfailed
     workdir = default_workdir("test_net_linux")
     os.makedirs(workdir, exist_ok=True)
-    subprocess.run(["ip", "netns", "del", NS], capture_output=True)
-    subprocess.run(["ip", "netns", "add", NS], check=True)
-    node = None
     try:
-        in_ns("ip", "link", "set", "lo", "up")
-        in_ns("ip", "tuntap", "add", "dev", "tap0", "mode", "tap")
-        in_ns("ip", "addr", "add", HOST_IP + "/24", "dev", "tap0")
-        in_ns("ip", "link", "set", "tap0", "up")
-        # vnet_hdr=off: frames pass as plain Ethernet, so filter-dump's
-        # pcap holds what was on the wire (docs/network.md).
-        node = NetNode(1, "tap,ifname=tap0,script=no,downscript=no,vnet_hdr=off",
-                       pcap=os.path.join(workdir, "node1.pcap"),
-                       prefix=["ip", "netns", "exec", NS], mem="64M",
-                       log_path=os.path.join(workdir, "node1.log"), name="linux-node1")
-        node.start()
-        node.wait_boot(90)
-        yield node, workdir
+        with NAMESPACE:
+            node = NAMESPACE.node(workdir, "linux-node1")
+            try:
+                node.start()
+                node.wait_boot(90)
+                yield node, workdir
+            finally:
+                node.stop()
     finally:
-        if node:
-            node.stop()
-        subprocess.run(["ip", "netns", "del", NS], capture_output=True)
         if request.session.testsfailed != failed_before:
             dest = os.path.join(ROOT, "build", "test-logs", "test_net_linux")
             shutil.copytree(workdir, dest, dirs_exist_ok=True)
@@ -157,7 +145,7 @@ def test_brinch_pings_linux(linux):
 
 def test_brinch_udp_to_a_linux_server(linux):
     node, _ = linux
-    server = subprocess.Popen(["ip", "netns", "exec", NS, "python3", "-c", UDP_ECHO_SERVER],
+    server = subprocess.Popen(["ip", "netns", "exec", NAMESPACE.name, "python3", "-c", UDP_ECHO_SERVER],
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         assert server.stdout.readline().strip() == "ready"

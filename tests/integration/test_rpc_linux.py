@@ -18,7 +18,7 @@ import time
 import pytest
 
 from brinchvm import ROOT
-from brinchnet import NetNode, default_workdir, need
+from brinchnet import LinuxNamespace, default_workdir, need
 from conftest import NODES
 from test_rpc import wait_rpcd
 
@@ -26,7 +26,7 @@ sys.path.insert(0, os.path.join(ROOT, "tools", "rpc"))
 import onc  # noqa: E402
 
 HOST_IP = "10.0.0.254"
-NS = "brinch-rpc-%d" % os.getpid()
+NAMESPACE = LinuxNamespace("brinch-rpc-%d" % os.getpid(), HOST_IP)
 LINUX_SRC = os.path.join(ROOT, "tools", "rpc", "linux")
 TIRPC = "/usr/include/tirpc/rpc/rpc.h"
 
@@ -43,9 +43,7 @@ pytestmark = pytest.mark.skipif(
     "`sh tools/ensure-deps.sh rpcgen:rpcsvc-proto rpcinfo:rpcbind` plus libtirpc-dev")
 
 
-def in_ns(*argv, check=True, timeout=60, **kwargs):
-    return subprocess.run(["ip", "netns", "exec", NS] + list(argv), capture_output=True,
-                          text=True, check=check, timeout=timeout, **kwargs)
+in_ns = NAMESPACE.run
 
 
 def build_linux_programs(workdir):
@@ -73,26 +71,17 @@ def linux(request):
     workdir = default_workdir("test_rpc_linux")
     os.makedirs(workdir, exist_ok=True)
     progs = build_linux_programs(workdir)
-    subprocess.run(["ip", "netns", "del", NS], capture_output=True)
-    subprocess.run(["ip", "netns", "add", NS], check=True)
-    node = None
     try:
-        in_ns("ip", "link", "set", "lo", "up")
-        in_ns("ip", "tuntap", "add", "dev", "tap0", "mode", "tap")
-        in_ns("ip", "addr", "add", HOST_IP + "/24", "dev", "tap0")
-        in_ns("ip", "link", "set", "tap0", "up")
-        node = NetNode(1, "tap,ifname=tap0,script=no,downscript=no,vnet_hdr=off",
-                       pcap=os.path.join(workdir, "node1.pcap"),
-                       prefix=["ip", "netns", "exec", NS], mem="64M",
-                       log_path=os.path.join(workdir, "node1.log"), name="rpc-linux-node1")
-        node.start()
-        node.wait_boot(90)
-        wait_rpcd(node)
-        yield node, workdir, progs
+        with NAMESPACE:
+            node = NAMESPACE.node(workdir, "rpc-linux-node1")
+            try:
+                node.start()
+                node.wait_boot(90)
+                wait_rpcd(node)
+                yield node, workdir, progs
+            finally:
+                node.stop()
     finally:
-        if node:
-            node.stop()
-        subprocess.run(["ip", "netns", "del", NS], capture_output=True)
         if request.session.testsfailed != failed_before:
             shutil.copytree(workdir, os.path.join(ROOT, "build", "test-logs", "test_rpc_linux"),
                             dirs_exist_ok=True)
@@ -157,7 +146,7 @@ def test_a_linux_client_calls_brinch(linux):
     assert res.stdout.startswith("node 1, up "), res.stdout + res.stderr
     assert re.search(r"\d+ +\d+ \d rpcd\n", res.stdout), res.stdout
     # A file of several 1 KiB chunks, byte for byte as built.
-    res = subprocess.run(["ip", "netns", "exec", NS, os.path.join(progs, "rfile_client"),
+    res = subprocess.run(["ip", "netns", "exec", NAMESPACE.name, os.path.join(progs, "rfile_client"),
                           "10.0.0.1", "/bin/echo"], capture_output=True, timeout=60)
     with open(os.path.join(ROOT, "build", "bin", "echo"), "rb") as f:
         assert res.stdout == f.read(), res.stderr
@@ -169,7 +158,7 @@ def test_brinch_calls_a_linux_server(linux):
     cmd = ("mount -t tmpfs tmpfs /run && rpcbind -f & sleep 0.5; exec %s"
            % os.path.join(progs, "vec_server"))
     log = open(os.path.join(workdir, "vec_server.log"), "w")
-    server = subprocess.Popen(["ip", "netns", "exec", NS, "unshare", "-m", "sh", "-c", cmd],
+    server = subprocess.Popen(["ip", "netns", "exec", NAMESPACE.name, "unshare", "-m", "sh", "-c", cmd],
                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         for _ in range(50):
