@@ -26,6 +26,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from brinchvm import Node  # noqa: E402
+from brinchnet import emit  # noqa: E402
 
 ICOUNT_ARGS = ["-icount", "shift=0,align=off,sleep=off"]
 
@@ -44,10 +45,6 @@ XV6 = [  # (words that must all appear in the bench name, xv6 figure in us, what
 
 def log(*args):
     print("bench:", *args, file=sys.stderr, flush=True)
-
-
-def emit(obj):
-    print(json.dumps(obj), flush=True)
 
 
 def xv6_reference(name):

@@ -18,6 +18,8 @@ with disable-modern=on: brinch drives the legacy virtio interface
 filter-dump.
 """
 
+import contextlib
+import json
 import os
 import re
 import select
@@ -341,6 +343,44 @@ class LinuxNamespace:
 
 def default_workdir(tag):
     return os.path.join(ROOT, "build", "net", "%s-%d" % (tag, os.getpid()))
+
+
+# ---- for the benchmark drivers (tools/bench.py, netbench.py, ...) --------
+
+def emit(obj):
+    """One benchmark result: a JSON line on stdout, where nothing else goes."""
+    print(json.dumps(obj), flush=True)
+
+
+def guest_json(node, cmd, timeout):
+    """Run cmd on node; return the first JSON object it printed."""
+    out = node.run(cmd, timeout=timeout)
+    for line in out.splitlines():
+        line = line.strip()
+        if line.startswith("{"):
+            return json.loads(line)
+    raise SystemExit("bench: `%s` on %s printed no JSON:\n%s" % (cmd, node.name, out[-2000:]))
+
+
+@contextlib.contextmanager
+def bench_cluster(tag, timeout):
+    """Two booted nodes on a switch for a benchmark driver, or None (with a
+    note on stderr) where vde2 is missing.  The work directory, logs and
+    pcaps, is kept only when the benchmark fails."""
+    missing = need("vde_switch")
+    if missing:
+        print("%s: skipped: %s not installed (sh tools/ensure-deps.sh vde_switch:vde2)"
+              % (tag, " ".join(missing)), file=sys.stderr)
+        yield None
+        return
+    cluster = Cluster(2, default_workdir(tag), name=tag)
+    try:
+        cluster.start()
+        cluster.boot(timeout)
+        yield cluster
+    finally:
+        cluster.stop()
+    shutil.rmtree(cluster.workdir, ignore_errors=True)
 
 
 # ---- reading what brinch's network programs print (for tests) ------------

@@ -19,28 +19,12 @@ everything runs under TCG, so compare runs on the same machine only.
 """
 
 import argparse
-import json
 import os
-import shutil
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from brinchnet import Cluster, default_workdir, need  # noqa: E402
-
-
-def emit(obj):
-    print(json.dumps(obj), flush=True)
-
-
-def guest_json(node, cmd, timeout):
-    """Run cmd on node; return the first JSON object it printed."""
-    out = node.run(cmd, timeout=timeout)
-    for line in out.splitlines():
-        line = line.strip()
-        if line.startswith("{"):
-            return json.loads(line)
-    raise SystemExit("distbench: `%s` printed no JSON:\n%s" % (cmd, out[-2000:]))
+from brinchnet import bench_cluster, emit, guest_json  # noqa: E402
 
 
 def main():
@@ -51,15 +35,9 @@ def main():
     ap.add_argument("--timeout", type=float, default=300)
     args = ap.parse_args()
 
-    missing = need("vde_switch")
-    if missing:
-        print("distbench: skipped: %s not installed (sh tools/ensure-deps.sh vde_switch:vde2)"
-              % " ".join(missing), file=sys.stderr)
-        return
-    cluster = Cluster(2, default_workdir("distbench"), name="distbench")
-    try:
-        cluster.start()
-        cluster.boot(args.timeout)
+    with bench_cluster("distbench", args.timeout) as cluster:
+        if cluster is None:
+            return
         a, b = cluster[1], cluster[2]
         for cmd, ready in (("udpecho &", "listening"), ("rmbox serve U u -q &", "serving U"),
                            ("rmbox serve C u -q &", "serving C")):
@@ -81,9 +59,6 @@ def main():
             if name == "dist_udp_rtt":
                 obj["where"] = "raw UDP echo between the same two nodes: the reference"
             emit(obj)
-    finally:
-        cluster.stop()
-    shutil.rmtree(cluster.workdir, ignore_errors=True)     # kept only on failure
 
 
 if __name__ == "__main__":

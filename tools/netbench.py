@@ -21,7 +21,6 @@ import argparse
 import json
 import os
 import re
-import shutil
 import socket
 import statistics
 import sys
@@ -29,21 +28,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from brinchnet import Cluster, default_workdir, need  # noqa: E402
-
-
-def emit(obj):
-    print(json.dumps(obj), flush=True)
-
-
-def guest_json(node, cmd, timeout):
-    """Run cmd on node; return the first JSON object it printed."""
-    out = node.run(cmd, timeout=timeout)
-    for line in out.splitlines():
-        line = line.strip()
-        if line.startswith("{"):
-            return json.loads(line)
-    raise SystemExit("netbench: `%s` printed no JSON:\n%s" % (cmd, out[-2000:]))
+from brinchnet import bench_cluster, emit, guest_json  # noqa: E402
 
 
 def host_udp_rtt(count):
@@ -87,15 +72,9 @@ def main():
     ap.add_argument("--timeout", type=float, default=300)
     args = ap.parse_args()
 
-    missing = need("vde_switch")
-    if missing:
-        print("netbench: skipped: %s not installed (sh tools/ensure-deps.sh vde_switch:vde2)"
-              % " ".join(missing), file=sys.stderr)
-        return
-    cluster = Cluster(2, default_workdir("bench"), name="bench")
-    try:
-        cluster.start()
-        cluster.boot(args.timeout)
+    with bench_cluster("netbench", args.timeout) as cluster:
+        if cluster is None:
+            return
         a, b = cluster[1], cluster[2]
         b.sendline("netbench rawecho &")
         b.expect("echoing", timeout=30)
@@ -124,9 +103,6 @@ def main():
         sender["mbit_s"] = round(sender["kbit_s"] / 1000.0, 2)
         emit(sender)
         emit(received)
-    finally:
-        cluster.stop()
-    shutil.rmtree(cluster.workdir, ignore_errors=True)     # kept only on failure
     median, best = host_udp_rtt(args.count)
     emit({"bench": "host_udp_rtt", "us": round(median, 1), "min_us": round(best, 1),
           "count": args.count, "unit": "us", "where": "host loopback, same run"})

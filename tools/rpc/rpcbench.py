@@ -19,28 +19,14 @@ same machine only).
 """
 
 import argparse
-import json
 import os
-import re
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from brinchnet import Cluster, default_workdir, need  # noqa: E402
+from brinchnet import bench_cluster, emit, guest_json  # noqa: E402
 
 MODELS = ("service", "client", "call")
-
-
-def emit(obj):
-    print(json.dumps(obj), flush=True)
-
-
-def guest_json(node, cmd, timeout):
-    out = node.run(cmd, timeout=timeout)
-    objs = [json.loads(l) for l in out.splitlines() if l.strip().startswith("{")]
-    if not objs:
-        raise SystemExit("rpcbench: `%s` printed no JSON:\n%s" % (cmd, out[-2000:]))
-    return objs[0]
 
 
 def wait_rpcd(node, timeout=30):
@@ -69,14 +55,9 @@ def main():
     ap.add_argument("--count", type=int, default=500, help="round trips per figure")
     ap.add_argument("--timeout", type=float, default=300)
     args = ap.parse_args()
-    if need("vde_switch"):
-        print("rpcbench: skipped: vde_switch not installed (sh tools/ensure-deps.sh "
-              "vde_switch:vde2)", file=sys.stderr)
-        return
-    cluster = Cluster(2, default_workdir("rpcbench"), name="rpcbench")
-    try:
-        cluster.start()
-        cluster.boot(args.timeout)
+    with bench_cluster("rpcbench", args.timeout) as cluster:
+        if cluster is None:
+            return
         a, b = cluster[1], cluster[2]
         b.sendline("udpecho &")
         b.expect("listening", timeout=30)
@@ -106,9 +87,6 @@ def main():
             emit({"bench": "rpc_model", "model": model, "null_us": null["us"],
                   "parallel_ms": par["ms"], "parallel": "4 clients x 5 calls x 20 ms",
                   "failed": par["failed"], "unit": "us"})
-    finally:
-        cluster.stop()
-
 
 if __name__ == "__main__":
     main()
