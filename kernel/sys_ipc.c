@@ -5,7 +5,6 @@
 #include "kernel.h"
 #include "proc.h"
 #include "vm.h"
-#include "kheap.h"
 #include "mbox.h"
 #include "rmbox.h"
 #include "sem.h"
@@ -202,22 +201,16 @@ sys_reply(uint32_t pid, uint32_t ubuf, uint32_t len)
 	return ipc_reply(p, ubuf, len);
 }
 
+static int
+fill_mailboxes(void *rows, int max)
+{
+	return mbox_list(rows, max);
+}
+
 int
 sys_mbox_list(uint32_t ubuf, uint32_t max)
 {
-	struct mbox_info *rows;
-	int n;
-
-	if (max > 64)
-		max = 64;
-	if (!user_range_ok(current->pgdir, ubuf, max * sizeof(*rows), 1))
-		return -EFAULT;
-	if (!(rows = kmalloc(64 * sizeof(*rows))))
-		return -ENOMEM;
-	n = mbox_list(rows, (int)max);
-	copy_to_user(current->pgdir, ubuf, rows, n * sizeof(*rows));
-	kfree(rows);
-	return n;
+	return copy_table_out(ubuf, max, sizeof(struct mbox_info), fill_mailboxes);
 }
 
 int

@@ -8,7 +8,6 @@
 #include "kernel.h"
 #include "proc.h"
 #include "vm.h"
-#include "kheap.h"
 #include "file.h"
 #include "pci.h"
 #include "net/net.h"
@@ -117,34 +116,7 @@ sys_net_info(uint32_t uinfo)
 	return copy_to_user(current->pgdir, uinfo, &info, sizeof(info));
 }
 
-/*
- * The table calls below share a shape: clamp max, check the whole user
- * buffer first (so a bad pointer changes nothing), fill a kernel copy,
- * copy out the rows filled.  Returns how many.
- */
-#define TABLE_MAX	64
-
-typedef int (*table_fill_fn)(void *rows, int max);
-
-static int
-copy_table_out(uint32_t ubuf, uint32_t max, size_t row_size, table_fill_fn fill)
-{
-	void *rows;
-	int n;
-
-	if (max > TABLE_MAX)
-		max = TABLE_MAX;
-	if (!user_range_ok(current->pgdir, ubuf, max * row_size, 1))
-		return -EFAULT;
-	if (max == 0)
-		return 0;
-	if (!(rows = kmalloc(max * row_size)))
-		return -ENOMEM;
-	n = fill(rows, (int)max);
-	copy_to_user(current->pgdir, ubuf, rows, n * row_size);
-	kfree(rows);
-	return n;
-}
+/* The table calls copy rows out with copy_table_out (syscall.c). */
 
 static int
 fill_counters(void *rows, int max)

@@ -9,6 +9,8 @@
 #include "kernel.h"
 #include "trap.h"
 #include "proc.h"
+#include "vm.h"
+#include "kheap.h"
 #include "syscall.h"
 #include "brinch/syscall.h"
 
@@ -73,4 +75,30 @@ syscall(struct trapframe *tf)
 	}
 	tf->eax = (uint32_t)syscall_table[num].fn(tf->ebx, tf->ecx, tf->edx,
 	    tf->esi, tf->edi, tf->ebp);
+}
+
+/*
+ * For the calls that return a table (mbox_list, net_counters, arp_list,
+ * ...): clamp max, check the whole user buffer first (so a bad pointer
+ * changes nothing), let fill() write up to max rows into a kernel copy,
+ * copy out the rows filled.  Returns how many.
+ */
+int
+copy_table_out(uint32_t ubuf, uint32_t max, size_t row_size, table_fill_fn fill)
+{
+	void *rows;
+	int n;
+
+	if (max > TABLE_MAX)
+		max = TABLE_MAX;
+	if (!user_range_ok(current->pgdir, ubuf, max * row_size, 1))
+		return -EFAULT;
+	if (max == 0)
+		return 0;
+	if (!(rows = kmalloc(max * row_size)))
+		return -ENOMEM;
+	n = fill(rows, (int)max);
+	copy_to_user(current->pgdir, ubuf, rows, n * row_size);
+	kfree(rows);
+	return n;
 }

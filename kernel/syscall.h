@@ -7,6 +7,13 @@
 #define SYSCALL_H
 
 #include <stdint.h>
+#include <stddef.h>
+
+/* syscall.c: copy a table of rows out to user space (see there). */
+#define TABLE_MAX	64		/* rows per call, at most */
+typedef int (*table_fill_fn)(void *rows, int max);
+int	copy_table_out(uint32_t ubuf, uint32_t max, size_t row_size,
+	    table_fill_fn fill);
 
 /* sys_proc.c */
 int	sys_exit(uint32_t status);
