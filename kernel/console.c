@@ -144,12 +144,6 @@ console_set_foreground(int pid)
 	foreground_pid = pid;
 }
 
-int
-console_foreground(void)
-{
-	return foreground_pid;
-}
-
 /* Kernel messages: formatted straight to the devices. */
 static void
 kprintf_emit(char c, void *arg)

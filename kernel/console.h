@@ -15,6 +15,5 @@ int	console_read(char *buf, size_t n);	/* one line at most; 0 at EOF */
 
 /* The process Ctrl-C is sent to (the shell's foreground job). */
 void	console_set_foreground(int pid);
-int	console_foreground(void);
 
 #endif

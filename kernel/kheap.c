@@ -104,16 +104,6 @@ kmalloc(size_t size)
 	return b;
 }
 
-void *
-kzalloc(size_t size)
-{
-	void *p = kmalloc(size);
-
-	if (p)
-		memset(p, 0, size);
-	return p;
-}
-
 void
 kfree(void *ptr)
 {

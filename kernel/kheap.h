@@ -10,7 +10,6 @@
 #include <stddef.h>
 
 void	*kmalloc(size_t size);
-void	*kzalloc(size_t size);
 void	 kfree(void *ptr);
 size_t	 kheap_bytes_in_use(void);
 

@@ -48,12 +48,6 @@ make_ready(struct proc *p)
 	policy_enqueue(p);
 }
 
-uint32_t
-ready_queue_length(void)
-{
-	return policy_ready_count();
-}
-
 /*
  * Give the CPU to the process at the head of the ready queue (or to idle).
  * The caller has already put `current` where it belongs: back on the

@@ -23,7 +23,6 @@ void	preempt(void);			/* yield at the end of a time slice */
 void	sched_tick(int from_user);	/* called by the timer interrupt */
 int	sched_should_preempt(void);
 void	idle_loop(void) __attribute__((noreturn));
-uint32_t ready_queue_length(void);
 uint64_t uptime_us(void);
 
 /* The last switch, for gdb's trace-switch and for teaching output. */

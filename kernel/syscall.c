@@ -18,7 +18,7 @@ typedef int (*syscall_fn)(uint32_t, uint32_t, uint32_t, uint32_t, uint32_t,
     uint32_t);
 
 struct syscall_entry {
-	const char *name;
+	const char *name;	/* for reading the table in gdb */
 	syscall_fn  fn;
 };
 
@@ -50,14 +50,6 @@ static const struct syscall_entry syscall_table[NSYSCALL] = {
 	ENTRY(arp_list), ENTRY(sock_list), ENTRY(pci_list),
 	ENTRY(lamport),	ENTRY(kmsg_echo), ENTRY(kmsg_stats),
 };
-
-const char *
-syscall_name(uint32_t num)
-{
-	if (num < NSYSCALL && syscall_table[num].fn)
-		return syscall_table[num].name;
-	return "?";
-}
 
 void
 syscall(struct trapframe *tf)
