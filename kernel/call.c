@@ -42,8 +42,6 @@ ipc_call(int mbox, uint32_t ureq, uint32_t len, uint32_t ureply,
 	struct ipc_wait w;
 	int err;
 
-	if (!p->reply_queue.name)
-		wait_queue_init(&p->reply_queue, "reply");
 	if (!user_range_ok(p->pgdir, ureply, max, 1))
 		return -EFAULT;
 	if (!(msg = message_from_user(ureq, len, &err)))

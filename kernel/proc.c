@@ -40,8 +40,10 @@ proc_init(void)
 	list_node_init(&idle->queue_node);
 	list_node_init(&idle->timer_node);
 	wait_queue_init(&idle->child_exit, "child");
+	wait_queue_init(&idle->reply_queue, "reply");
 	current = idle;
 	sched_init();
+	signal_init();
 }
 
 struct proc *
@@ -122,6 +124,7 @@ proc_alloc(int *err)
 	list_node_init(&p->queue_node);
 	list_node_init(&p->timer_node);
 	wait_queue_init(&p->child_exit, "child");
+	wait_queue_init(&p->reply_queue, "reply");
 
 	sp = p->kstack + KSTACK_SIZE;
 	sp -= sizeof(struct trapframe);

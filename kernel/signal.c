@@ -35,7 +35,15 @@ struct sigframe {
 #define USER_EFLAGS	0x0CD5
 
 int alarms_armed;
-static struct wait_queue stopped_queue;
+static struct wait_queue stopped_queue;	/* SIGSTOP'd processes */
+static struct wait_queue pause_queue;	/* pause(): only a signal wakes them */
+
+void
+signal_init(void)
+{
+	wait_queue_init(&stopped_queue, "stopped");
+	wait_queue_init(&pause_queue, "pause");
+}
 
 static const char *const names[NSIG] = {
 	[SIGHUP] = "HUP", [SIGINT] = "INT", [SIGQUIT] = "QUIT",
@@ -280,8 +288,6 @@ stop_current(void)
 {
 	struct proc *p = current;
 
-	if (!stopped_queue.name)
-		wait_queue_init(&stopped_queue, "stopped");
 	p->stopped = 1;
 	while (p->stopped && !(p->sig_pending & SIGBIT(SIGKILL)))
 		sleep_on_uninterruptible(&stopped_queue);
@@ -371,6 +377,15 @@ signal_deliver(struct trapframe *tf)
 		 * when this one's sigreturn comes back through trap(). */
 		return;
 	}
+}
+
+/* pause(): sleep until a signal does something; always -EINTR. */
+int
+signal_pause(void)
+{
+	while (sleep_on(&pause_queue) == 0)
+		;
+	return -EINTR;
 }
 
 /* fork_return (trapentry.asm): a process about to run for the first time

@@ -23,6 +23,7 @@ struct trapframe;
 
 extern int alarms_armed;		/* processes with an alarm set */
 
+void	signal_init(void);
 int	signal_valid(int sig);
 int	signal_send(struct proc *p, int sig);	/* 0 or -EINVAL */
 void	signal_force(struct proc *p, int sig);	/* for faults: cannot be ignored */
@@ -39,6 +40,7 @@ void	signal_reset_on_exec(struct proc *p);
 void	signal_exit(struct proc *p);
 uint32_t signal_set_alarm(struct proc *p, uint32_t seconds);
 void	signal_expire_alarms(void);
+int	signal_pause(void);
 const char *signal_name(int sig);
 
 #endif

@@ -100,17 +100,10 @@ sys_alarm(uint32_t seconds)
 	return (int)signal_set_alarm(current, seconds);
 }
 
-/* Sleep until a signal does something; always "fails" with EINTR. */
 int
 sys_pause(void)
 {
-	static struct wait_queue pause_queue;
-
-	if (!pause_queue.name)
-		wait_queue_init(&pause_queue, "pause");
-	while (sleep_on(&pause_queue) == 0)
-		;
-	return -EINTR;
+	return signal_pause();
 }
 
 int
