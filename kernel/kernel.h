@@ -34,12 +34,6 @@ const char *symbol_for(uint32_t addr, uint32_t *offset);
 		panic("assertion failed: %s (%s:%d)", #cond, __FILE__, __LINE__); \
 } while (0)
 
-/* Interrupt-disable nesting: brinch runs on one CPU, so "holding a lock"
- * means interrupts are off.  push_cli/pop_cli nest; the outermost pop
- * restores the interrupt flag as it was at the first push. */
-void	push_cli(void);
-void	pop_cli(void);
-
 /* power.c: leave QEMU with an exit status (isa-debug-exit), or stop. */
 void	machine_halt(int status) __attribute__((noreturn));
 

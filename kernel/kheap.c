@@ -87,12 +87,9 @@ kmalloc(size_t size)
 		bytes_in_use += nframes * PAGE_SIZE;
 		return page + 1;
 	}
-	push_cli();
 	class = class_of(size);
-	if (list_empty(&partial[class]) && !new_page(class)) {
-		pop_cli();
+	if (list_empty(&partial[class]) && !new_page(class))
 		return NULL;
-	}
 	page = container_of(list_front(&partial[class]), struct heap_page, partial_node);
 	b = page->free;
 	page->free = b->next;
@@ -100,7 +97,6 @@ kmalloc(size_t size)
 	if (!page->free)
 		list_remove(&page->partial_node);
 	bytes_in_use += page->block_size;
-	pop_cli();
 	return b;
 }
 
@@ -118,7 +114,6 @@ kfree(void *ptr)
 		frames_free(V2P(page), page->in_use);
 		return;
 	}
-	push_cli();
 	if (!page->free)	/* was full: it has room again */
 		list_push_back(&partial[class_of(page->block_size)], &page->partial_node);
 	b->next = page->free;
@@ -129,7 +124,6 @@ kfree(void *ptr)
 		list_remove(&page->partial_node);
 		frame_free(V2P(page));
 	}
-	pop_cli();
 }
 
 size_t

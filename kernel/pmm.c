@@ -73,9 +73,7 @@ frames_alloc(uint32_t count)
 {
 	int32_t frame;
 
-	push_cli();
 	frame = frame_pool_alloc(&pool, count);
-	pop_cli();
 	return frame < 0 ? 0 : (uint32_t)frame * PAGE_SIZE;
 }
 
@@ -101,9 +99,7 @@ frames_free(uint32_t pa, uint32_t count)
 	int bad;
 
 	assert(pa % PAGE_SIZE == 0);
-	push_cli();
 	bad = frame_pool_free(&pool, pa / PAGE_SIZE, count);
-	pop_cli();
 	if (bad)
 		panic("frames_free: %#x (+%u) is not allocated", pa, count);
 }

@@ -1,6 +1,6 @@
 /*
- * Stopping the machine, and the interrupt-disable nesting used by code
- * that must not be interrupted even if called with interrupts on.
+ * Stopping the machine: QEMU's debug-exit port gives the test harness an
+ * exit status; ACPI power-off is the fallback on other machines.
  */
 #include "kernel.h"
 #include "x86.h"
@@ -16,25 +16,4 @@ machine_halt(int status)
 	outw(ACPI_PM1A_PORT, 0x2000);
 	for (;;)
 		hlt();
-}
-
-static int cli_depth;
-static int interrupts_were_on;
-
-void
-push_cli(void)
-{
-	int on = (read_eflags() & EFLAGS_IF) != 0;
-
-	cli();
-	if (cli_depth++ == 0)
-		interrupts_were_on = on;
-}
-
-void
-pop_cli(void)
-{
-	assert(cli_depth > 0);
-	if (--cli_depth == 0 && interrupts_were_on)
-		sti();
 }
