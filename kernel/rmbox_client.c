@@ -14,6 +14,7 @@
 #include "mbox.h"
 #include "rmbox.h"
 #include "net/kmsg.h"
+#include "net/byteorder.h"
 
 #define LOOKUP_MS	10000		/* mbox_open("NAME@N") waits this long */
 #define CANCEL_GRACE_MS	500		/* for the answer to a cancel */
@@ -50,21 +51,6 @@ static uint32_t answers, stale, refused_answers;
 static uint8_t outbuf[RM_HLEN + MSG_MAX];	/* kmsg_send copies it at once */
 
 /* ---- the wire: every rmbox message is a header and its data ---- */
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = v >> 24;
-	p[1] = (v >> 16) & 0xFF;
-	p[2] = (v >> 8) & 0xFF;
-	p[3] = v & 0xFF;
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
 
 void
 rm_encode(const struct rm_hdr *h, uint8_t *out)

@@ -6,34 +6,7 @@
  */
 #include <stdint.h>
 #include "kmsg.h"
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = v >> 8;
-	p[1] = v & 0xFF;
-}
-
-static void
-put32(uint8_t *p, uint32_t v)
-{
-	p[0] = v >> 24;
-	p[1] = (v >> 16) & 0xFF;
-	p[2] = (v >> 8) & 0xFF;
-	p[3] = v & 0xFF;
-}
-
-static uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static uint32_t
-get32(const uint8_t *p)
-{
-	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
+#include "byteorder.h"
 
 /* The layout, byte by byte, is drawn in docs/protocol.md. */
 void

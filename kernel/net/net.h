@@ -25,43 +25,10 @@
 #include "list.h"
 #include "netdev.h"
 #include "brinch/net.h"
+#include "byteorder.h"
 
 /* ---- byte order (the wire is big-endian, x86 little-endian) ---- */
 
-static inline uint16_t htons(uint16_t v) { return __builtin_bswap16(v); }
-static inline uint16_t ntohs(uint16_t v) { return __builtin_bswap16(v); }
-static inline uint32_t htonl(uint32_t v) { return __builtin_bswap32(v); }
-static inline uint32_t ntohl(uint32_t v) { return __builtin_bswap32(v); }
-
-/* Header fields are read through these so that no frame offset ever
- * needs alignment. */
-static inline uint16_t
-get16(const uint8_t *p)
-{
-	return (uint16_t)(p[0] << 8 | p[1]);
-}
-
-static inline uint32_t
-get32_raw(const uint8_t *p)		/* network order kept */
-{
-	uint32_t v;
-
-	__builtin_memcpy(&v, p, 4);
-	return v;
-}
-
-static inline void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = v >> 8;
-	p[1] = v & 0xFF;
-}
-
-static inline void
-put32_raw(uint8_t *p, uint32_t v)	/* v already in network order */
-{
-	__builtin_memcpy(p, &v, 4);
-}
 
 /* ---- packet buffers (pkbuf.c) ---- */
 
