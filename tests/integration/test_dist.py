@@ -233,12 +233,14 @@ def test_total_order_by_timestamp_and_node(trio):
 def test_philosophers_with_a_remote_table(trio):
     trio[1].sendline("dp_phil table &")
     trio[1].expect("TABLE serving")
+    trio[1].sync()                 # its prompt may trail the banner
     trio[2].sendline("dp_phil phil 0-1 8 TABLE@1")
     trio[3].sendline("dp_phil phil 2-4 8 TABLE@1")
     for i in (2, 3):
         m = trio[i].expect(re.compile(r"dp_phil: (philosophers \d-\d ate|FAILED).*\n"),
                            timeout=180)
         assert "ate 8 meals" in m.group(0), m.group(0)
+        trio[i].wait_prompt(30)    # before typing the next command there
     out = trio[2].run("dp_phil done 8 TABLE@1", timeout=60)
     assert "meals 8 8 8 8 8" in out and "no two neighbours ate at once, no deadlock: ok" in out, \
         out
