@@ -194,6 +194,7 @@ def test_happened_before_means_smaller_timestamp(trio):
     sends = {}
     for i in (1, 2, 3):
         trio[i].expect(re.compile(r"hb %d done (\d+) events" % i), timeout=180)
+        trio[i].wait_prompt(30)    # the next test types there
         for line in re.findall(r"(?m)^hb %d .*$" % i, trio[i].text):
             w = line.split()
             if w[2] == "done":
@@ -222,6 +223,7 @@ def test_total_order_by_timestamp_and_node(trio):
     for i in (1, 2, 3):
         m = trio[i].expect(re.compile(r"order %d: final balance (\d+), order (\w+);.*\n" % i),
                            timeout=180)
+        trio[i].wait_prompt(30)
         finals.add(m.groups())
         delivered = re.findall(r"order %d: deliver \((\d+),(\d+)\)" % i, trio[i].text)
         orders.append([(int(t), int(n)) for t, n in delivered])

@@ -60,10 +60,12 @@ def test_node_killed_mid_call(trio):
     c1, c2, c3 = trio[1], trio[2], trio[3]
     c2.sendline("rmbox serve K u -d 600000 &")      # takes nothing: calls wait
     c2.expect("serving K")
+    c2.sync()                                       # its prompt may trail the banner
     c2.sendline("rmbox serve R 0 -d 600000 &")      # a rendezvous nobody takes
     c2.expect("serving R")
     c3.sendline("rmbox serve C u -q &")
     c3.expect("serving C")
+    c3.sync()
     c1.sendline("rmbox send R@2 blocked &")
     c1.expect(re.compile(r"\[\d+\]\n\$ "))
     c1.sendline("rmbox call K@2 timed -t 9000 &")
