@@ -398,6 +398,19 @@ def ping_summary(text):
     return tuple(int(x) for x in m.groups())
 
 
+def resolve_through_loss(a, b, attempts=20):
+    """Before a test measures something else through a lossy wire, get
+    node a's ARP answer for node b (a ping reply means each side reached
+    the other).  Three lost requests in a row, about 1 run in 20 at 20%
+    loss each way, make the peer "unreachable" for 5 s (docs/network.md),
+    so keep trying for longer than that: each attempt takes about a
+    second.  True once a ping is answered."""
+    for _ in range(attempts):
+        if ping_summary(a.run("ping -q -c 2 -i 500 -W 500 %s" % b.ip, timeout=60))[1]:
+            return True
+    return False
+
+
 def udp_summary(text):
     """(sent, received, loss %) from `udpsend -e`'s summary line."""
     m = UDP_RE.search(text)

@@ -13,8 +13,8 @@ import shutil
 import pytest
 
 from brinchvm import ROOT
-from brinchnet import (Cluster, counters, default_workdir, interface, need,
-                       ping_summary, udp_summary)
+from brinchnet import (Cluster, counters, default_workdir, interface, need, ping_summary,
+                       resolve_through_loss, udp_summary)
 from netinject import inject
 from conftest import NODES
 
@@ -92,14 +92,7 @@ def test_loss_is_reported_honestly(request, lossy):
     a, b = lossy[1], lossy[2]
     b.sendline("udpecho &")
     b.expect("listening on port 7", timeout=10)
-    # First get the ARP answer through the lossy wire.  Three lost
-    # requests in a row (about 1 run in 20) make the peer "unreachable"
-    # for 5 s (a different test), so keep trying for longer than that:
-    # each attempt takes about a second.
-    for _ in range(20):
-        if ping_summary(a.run("ping -q -c 2 -i 500 -W 500 %s" % b.ip, timeout=60))[1]:
-            break
-    else:
+    if not resolve_through_loss(a, b):
         pytest.fail("no ping reply in 20 attempts through a 20%-loss link")
     out = a.run("ping -c 30 -i 50 -W 500 %s" % b.ip, timeout=120)
     tx, rx, loss = ping_summary(out)
