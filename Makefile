@@ -143,11 +143,12 @@ deps:
 
 # A network card for `make run` (docs/network.md): NET is a QEMU -netdev
 # backend without id=, e.g. NET=tap,ifname=tap0,script=no,downscript=no or
-# NET=vde,sock=build/cluster/switch.  NODE gives node= and the MAC's last
-# byte.  brinch drives virtio-net's legacy interface: disable-modern=on.
+# NET=vde,sock=build/cluster/switch.  NODE gives node= (address
+# 10.0.0.(NODE+1)) and the MAC's last byte, NODE+1 like the address's.
+# brinch drives virtio-net's legacy interface: disable-modern=on.
 NET     ?=
-NODE    ?= 1
-NETFLAGS = $(if $(NET),-netdev $(NET)$(,)id=n0 -device virtio-net-pci$(,)netdev=n0$(,)mac=52:54:00:12:34:$(shell printf %02x $(NODE))$(,)disable-modern=on)
+NODE    ?= 0
+NETFLAGS = $(if $(NET),-netdev $(NET)$(,)id=n0 -device virtio-net-pci$(,)netdev=n0$(,)mac=52:54:00:12:34:$(shell printf %02x $$(($(NODE) + 1)))$(,)disable-modern=on)
 NETCMDLINE = $(if $(NET),$(if $(findstring node=,$(CMDLINE)),,node=$(NODE)))
 
 # -nographic puts the serial console on this terminal; Ctrl-A X quits.

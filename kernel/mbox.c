@@ -179,7 +179,7 @@ notify_undelivered(struct message *msg, int mbox_id)
 	struct mailbox *port;
 	struct proc *sender;
 
-	if (DIST_NODE(msg->sender)) {		/* its sender is on another node */
+	if (DIST_IS_GLOBAL(msg->sender)) {		/* its sender is on another node */
 		rmbox_undelivered(msg, mbox_id);
 		return;
 	}
@@ -391,7 +391,7 @@ dequeue(struct mailbox *mb, struct message *msg, int taker)
 	}
 	if (msg->flags & MSG_CALL)
 		call_taken_by(msg, taker);
-	if (DIST_NODE(msg->sender))
+	if (DIST_IS_GLOBAL(msg->sender))
 		rmbox_taken(msg, taker);	/* its sender waits on another node */
 }
 

@@ -170,7 +170,7 @@ take_for(int node, const struct rm_hdr *req, int mbox, int gone)
 	h.op = RM_MESSAGE;
 	h.status = (int32_t)msg->length;
 	/* Name the sender globally, so the receiver can answer it. */
-	h.sender = msg->sender > 0 && DIST_NODE(msg->sender) == 0 ?
+	h.sender = msg->sender > 0 && !DIST_IS_GLOBAL(msg->sender) ?
 	    DIST_PID(kmsg_node(), msg->sender) : msg->sender;
 	h.aux = msg->flags;
 	rmbox_send_hdr(node, &h, msg->data, msg->length);

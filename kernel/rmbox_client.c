@@ -337,8 +337,9 @@ rmbox_is_remote(int *id)
 {
 	int node;
 
-	if (*id <= 0 || (node = DIST_NODE(*id)) == 0)
+	if (*id <= 0 || !DIST_IS_GLOBAL(*id))
 		return 0;
+	node = DIST_NODE(*id);
 	if (node == kmsg_node()) {
 		*id = DIST_LOCAL(*id);
 		return 0;
@@ -360,7 +361,7 @@ rmbox_open(const char *name)
 		return -ENOENT;
 	for (n = 1; at[n] >= '0' && at[n] <= '9' && node <= DIST_NODE_MAX; n++)
 		node = node * 10 + (at[n] - '0');
-	if (n == 1 || at[n] || node < 1 || node > DIST_NODE_MAX || at == name)
+	if (n == 1 || at[n] || node > DIST_NODE_MAX || at == name)
 		return -EINVAL;
 	strlcpy(local, name, MIN((size_t)(at - name) + 1, sizeof(local)));
 	if (node == kmsg_node())
@@ -568,7 +569,7 @@ rmbox_echo(int node, uint32_t ubuf, uint32_t len, uint32_t ureply, uint32_t max,
 
 	if (len > KMSG_MAX)
 		return -EMSGSIZE;
-	if (node < 1 || node > DIST_NODE_MAX)
+	if (node < 0 || node > DIST_NODE_MAX)
 		return -EINVAL;
 	if (!user_range_ok(current->pgdir, ureply, max, 1))
 		return -EFAULT;

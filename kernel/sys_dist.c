@@ -32,7 +32,7 @@ int
 sys_kmsg_echo(uint32_t node, uint32_t ubuf, uint32_t len, uint32_t ureply,
     uint32_t max, uint32_t timeout)
 {
-	if (!kmsg_node())
+	if (kmsg_node() < 0)
 		return -ENETDOWN;
 	return rmbox_echo((int)node, ubuf, len, ureply, max, timeout);
 }

@@ -196,7 +196,7 @@ sys_reply(uint32_t pid, uint32_t ubuf, uint32_t len)
 
 	/* Global pids (a caller elsewhere, or a call taken by a remote
 	 * receive) go to rmbox, which may hand a local one back. */
-	if (p > 0 && DIST_NODE(p))
+	if (p > 0 && DIST_IS_GLOBAL(p))
 		return rmbox_reply(p, ubuf, len);
 	return ipc_reply(p, ubuf, len);
 }

@@ -8,11 +8,12 @@
 
     with Cluster(2, workdir="build/test-net/x") as c:   # switch + 2 QEMUs
         c.boot()                                         # all to the prompt
-        print(c[1].run("ping -c 3 10.0.0.2"))           # nodes count from 1
+        print(c[0].run("ping -c 3 10.0.0.2"))           # nodes count from 0
         c.collect("build/test-logs")                     # logs and pcaps
 
-Node n has MAC 52:54:00:12:34:nn, kernel command line node=n, and so the
-address 10.0.0.n/24 (kernel/net/netif.c).  The NIC is QEMU's virtio-net-pci
+Node n has kernel command line node=n, and so the address 10.0.0.(n+1)/24
+(kernel/net/netif.c: host part 0 would name the subnet), and MAC
+52:54:00:12:34:hh with the same host part hh = n + 1.  The NIC is QEMU's virtio-net-pci
 with disable-modern=on: brinch drives the legacy virtio interface
 (docs/network.md), and each node writes a pcap of its traffic with QEMU's
 filter-dump.
@@ -39,11 +40,11 @@ NIC_OPTIONS = "disable-modern=on"       # legacy virtio interface in I/O BAR 0
 
 
 def mac_for(node):
-    return "52:54:00:12:34:%02x" % node
+    return "52:54:00:12:34:%02x" % (node + 1)
 
 
 def ip_for(node):
-    return "10.0.0.%d" % node
+    return "10.0.0.%d" % (node + 1)
 
 
 def nic_args(node, netdev, pcap=None):
@@ -209,7 +210,7 @@ class NetNode(Node):
 
 
 class Cluster:
-    """A switch and nodes 1..n on it.  With loss, node 1 sits on a switch of
+    """A switch and nodes 0..n-1 on it.  With loss, node 0 sits on a switch of
     its own, joined to the others' switch by a wirefilter dropping `loss`
     percent of the frames each way."""
 
@@ -241,8 +242,8 @@ class Cluster:
                 self.switches.append(first)
                 self.wire = Wirefilter(first, main, self.loss,
                                        os.path.join(self.workdir, "wirefilter.log")).start()
-            for i in range(1, self.n + 1):
-                sw = first if i == 1 else main
+            for i in range(self.n):
+                sw = first if i == 0 else main
                 node = NetNode(i, "vde,sock=%s" % sw.path,
                                pcap=os.path.join(self.workdir, "node%d.pcap" % i),
                                cmdline=self.cmdline, mem=self.mem,
@@ -262,7 +263,7 @@ class Cluster:
 
     def plug(self, number=None):
         """A host port on the switch of node `number` (the main one by default)."""
-        sw = self.switches[-1] if number == 1 and self.loss is not None else self.switches[0]
+        sw = self.switches[-1] if number == 0 and self.loss is not None else self.switches[0]
         p = Plug(sw)
         self.plugs.append(p)
         return p
@@ -333,12 +334,13 @@ class LinuxNamespace:
         subprocess.run(["ip", "netns", "del", self.name], capture_output=True)
 
     def node(self, workdir, name):
-        """Node 1 on tap0.  vnet_hdr=off: frames pass as plain Ethernet, so
-        filter-dump's pcap holds what was on the wire (docs/network.md)."""
-        return NetNode(1, "tap,ifname=tap0,script=no,downscript=no,vnet_hdr=off",
-                       pcap=os.path.join(workdir, "node1.pcap"),
+        """Node 0 (10.0.0.1) on tap0.  vnet_hdr=off: frames pass as plain
+        Ethernet, so filter-dump's pcap holds what was on the wire
+        (docs/network.md)."""
+        return NetNode(0, "tap,ifname=tap0,script=no,downscript=no,vnet_hdr=off",
+                       pcap=os.path.join(workdir, "node0.pcap"),
                        prefix=["ip", "netns", "exec", self.name], mem="64M",
-                       log_path=os.path.join(workdir, "node1.log"), name=name)
+                       log_path=os.path.join(workdir, "node0.log"), name=name)
 
 
 def default_workdir(tag):

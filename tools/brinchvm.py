@@ -3,7 +3,7 @@
 # tests that run several nodes at once (one Node object per QEMU).
 """Talk to a brinch machine over its serial console.
 
-    with Node(cmdline="node=1") as node:     # boots QEMU
+    with Node(cmdline="node=0") as node:     # boots QEMU
         node.wait_boot()                     # first shell prompt
         print(node.run("echo hi"))           # -> "hi"
         code = node.halt(0)                  # QEMU's exit status: (0 << 1) | 1

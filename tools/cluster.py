@@ -5,7 +5,7 @@
 # the tmux session it opens) and is logged, and its traffic is captured.
 """Run a cluster of brinch nodes on one host.
 
-  cluster.py start [-n N] [--dir DIR] [--no-tmux]   switch + N nodes, daemonized
+  cluster.py start [-n N] [--dir DIR] [--no-tmux]   switch + nodes 0..N-1, daemonized
   cluster.py console K                               attach to node K (Ctrl-] leaves)
   cluster.py status                                  what is running
   cluster.py stop                                    end everything cleanly
@@ -74,7 +74,7 @@ def start(args):
     sw = os.path.join(d, "switch")
     subprocess.run(["vde_switch", "-s", sw, "-M", os.path.join(d, "switch.mgmt"),
                     "-d", "-p", os.path.join(d, "switch.pid")], check=True)
-    for k in range(1, args.n + 1):
+    for k in range(args.n):
         argv = [os.environ.get("QEMU", "qemu-system-i386"), "-machine", "pc",
                 "-accel", accel_default(), "-m", args.mem, "-no-reboot", "-nic", "none",
                 "-device", "isa-debug-exit,iobase=0x501,iosize=1",
@@ -89,16 +89,16 @@ def start(args):
         argv += nic_args(k, "vde,sock=%s" % sw, os.path.join(d, "node%d.pcap" % k))
         subprocess.run(argv, check=True)
     print("cluster: switch %s, %d nodes:" % (sw, args.n))
-    for k in range(1, args.n + 1):
+    for k in range(args.n):
         print("  node %d  %-10s log %s" % (k, ip_for(k), os.path.join(d, "node%d.log" % k)))
     if not args.no_tmux and not need("tmux"):
         me = [sys.executable, os.path.abspath(__file__), "console", "--dir", d]
         subprocess.run(["tmux", "kill-session", "-t", TMUX_SESSION], capture_output=True)
-        for k in range(1, args.n + 1):
+        for k in range(args.n):
             cmd = " ".join(me + [str(k)])
-            if k == 1:
+            if k == 0:
                 subprocess.run(["tmux", "new-session", "-d", "-s", TMUX_SESSION,
-                                "-n", "node1", cmd], check=True)
+                                "-n", "node0", cmd], check=True)
             else:
                 subprocess.run(["tmux", "new-window", "-t", TMUX_SESSION, "-n",
                                 "node%d" % k, cmd], check=True)
@@ -199,7 +199,7 @@ def main():
         sub.add_parser(name).add_argument("--dir", default=argparse.SUPPRESS)
     args = ap.parse_args()
     if not 1 <= getattr(args, "n", 1) <= 254:
-        sys.exit("cluster: N must be 1..254")
+        sys.exit("cluster: N must be 1..254 (nodes 0..N-1)")
     {"start": start, "console": console, "status": status, "stop": stop}[args.cmd](args)
 
 

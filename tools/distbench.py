@@ -38,18 +38,18 @@ def main():
     with bench_cluster("distbench", args.timeout) as cluster:
         if cluster is None:
             return
-        a, b = cluster[1], cluster[2]
+        a, b = cluster[0], cluster[1]
         for cmd, ready in (("udpecho &", "listening"), ("rmbox serve U u -q &", "serving U"),
                            ("rmbox serve C u -q &", "serving C")):
             b.sendline(cmd)
             b.expect(ready, timeout=30)
         a.run("ping -q -c 2 -i 100 %s" % b.ip, timeout=30)     # ARP, warm caches
-        a.run("kmsg echo 2 0 5", timeout=30)
+        a.run("kmsg echo %d 0 5" % b.number, timeout=30)
         runs = (("netbench udp %s 7 %d 64" % (b.ip, args.count), "dist_udp_rtt"),
-                ("kmsg bench 2 %d 0" % args.count, "kmsg_rtt"),
-                ("kmsg bench 2 %d 65536" % max(args.count // 10, 5), "kmsg_rtt_64k"),
-                ("rmbox benchcall C@2 %d" % args.count, "rmbox_call_rtt"),
-                ("rmbox bench U@2 %d %d" % (args.sends, args.size), "rmbox_send"))
+                ("kmsg bench %d %d 0" % (b.number, args.count), "kmsg_rtt"),
+                ("kmsg bench %d %d 65536" % (b.number, max(args.count // 10, 5)), "kmsg_rtt_64k"),
+                ("rmbox benchcall C@%d %d" % (b.number, args.count), "rmbox_call_rtt"),
+                ("rmbox bench U@%d %d %d" % (b.number, args.sends, args.size), "rmbox_send"))
         for cmd, name in runs:
             t0 = time.monotonic()
             obj = guest_json(a, cmd, args.timeout)

@@ -7,7 +7,7 @@
   net_raw_rtt         raw Ethernet frame (EtherType 0x88b5) ping-pong
   net_udp_rtt         UDP datagram to udpecho and back
   net_icmp_rtt        ICMP echo request/reply
-  net_udp_throughput  one-way UDP, node 1 -> node 2: what arrived (pps, kbit/s)
+  net_udp_throughput  one-way UDP, node 0 -> node 1: what arrived (pps, kbit/s)
   net_udp_send        ...and the sender's own rate
   host_udp_rtt        the host's loopback UDP round trip, measured in the same
                       run: the physical reference every guest figure sits on
@@ -75,7 +75,7 @@ def main():
     with bench_cluster("netbench", args.timeout) as cluster:
         if cluster is None:
             return
-        a, b = cluster[1], cluster[2]
+        a, b = cluster[0], cluster[1]
         b.sendline("netbench rawecho &")
         b.expect("echoing", timeout=30)
         b.sendline("udpecho &")

@@ -10,21 +10,25 @@
 #include <stdint.h>
 
 /*
- * A global id is node << 23 | local id.  Node 0 in that field means
+ * A global id is (node + 1) << 23 | local id.  Zero in that field means
  * "this node", so every local mailbox id and pid is already a valid
- * global id and nothing local changes.  Nodes are 1..254 (node=N on the
- * kernel command line, address 10.0.0.N); a local id is below 2^23
+ * global id and nothing local changes.  Nodes are numbered from 0, as
+ * distributed algorithms number them: 0..253 (node=N on the kernel
+ * command line, address 10.0.0.(N+1)).  A local id is below 2^23
  * (mailbox ids stay below that, pids below 32768), and the result is
  * always positive, so -1 (ANY) and -errno keep their meaning.
  */
 #define DIST_NODE_SHIFT		23
-#define DIST_NODE_MAX		254
+#define DIST_NODE_MAX		253
 #define DIST_LOCAL_MASK		((1u << DIST_NODE_SHIFT) - 1)
 
 #define DIST_ID(node, local) \
-	((int)(((uint32_t)(node) << DIST_NODE_SHIFT) | \
+	((int)((((uint32_t)(node) + 1) << DIST_NODE_SHIFT) | \
 	    ((uint32_t)(local) & DIST_LOCAL_MASK)))
-#define DIST_NODE(id)		((int)(((uint32_t)(id) >> DIST_NODE_SHIFT) & 0xFF))
+/* Does id name its node (a global id), or is it a plain local one? */
+#define DIST_IS_GLOBAL(id)	((((uint32_t)(id) >> DIST_NODE_SHIFT) & 0xFF) != 0)
+/* The node a global id names (-1 for a local id, which names none). */
+#define DIST_NODE(id)		((int)(((uint32_t)(id) >> DIST_NODE_SHIFT) & 0xFF) - 1)
 #define DIST_LOCAL(id)		((int)((uint32_t)(id) & DIST_LOCAL_MASK))
 /* A pid is named the same way: DIST_PID(2, 7) is process 7 on node 2. */
 #define DIST_PID(node, pid)	DIST_ID(node, pid)

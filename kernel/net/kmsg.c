@@ -32,8 +32,8 @@ static uint8_t txbuf[KMSG_HLEN + KMSG_FRAG];	/* udp_send copies it at once */
 int
 kmsg_node(void)
 {
-	if (!netcfg.dev || !netcfg.ip || netcfg.node < 1 || netcfg.node > DIST_NODE_MAX)
-		return 0;
+	if (!netcfg.dev || !netcfg.ip || netcfg.node < 0 || netcfg.node > DIST_NODE_MAX)
+		return -1;
 	return netcfg.node;
 }
 
@@ -45,7 +45,7 @@ peer_find(int node)
 	struct peer *p;
 
 	for (p = kmsg_peers; p < &kmsg_peers[NPEERS]; p++)
-		if (p->node == node)
+		if (p->in_use && p->node == node)
 			return p;
 	return NULL;
 }
@@ -73,7 +73,7 @@ peer_get(int node)
 	if ((p = peer_find(node)))
 		return p;
 	for (p = kmsg_peers; p < &kmsg_peers[NPEERS]; p++) {
-		if (!p->node) {
+		if (!p->in_use) {
 			victim = p;
 			break;
 		}
@@ -83,6 +83,7 @@ peer_get(int node)
 	if (!(p = victim))
 		return NULL;
 	memset(p, 0, sizeof(*p));
+	p->in_use = 1;
 	p->node = node;
 	p->tx_stream = next_stream++;
 	p->tx.una = p->tx.nxt = 1;
@@ -338,9 +339,9 @@ kmsg_send(int node, int service, const void *data, uint32_t len,
 	struct peer *p;
 	int me = kmsg_node();
 
-	if (!me)
+	if (me < 0)
 		return -ENETDOWN;
-	if (node < 1 || node > DIST_NODE_MAX || node == me || service < 0 ||
+	if (node < 0 || node > DIST_NODE_MAX || node == me || service < 0 ||
 	    service >= KMSG_NSERVICES)
 		return -EINVAL;
 	if (len > KMSG_MAX_MSG)
@@ -428,11 +429,11 @@ kmsg_timer(void)
 	uint64_t now;
 
 	rsts_this_tick = 0;
-	if (!kmsg_node())
+	if (kmsg_node() < 0)
 		return;
 	now = uptime_us();
 	for (p = kmsg_peers; p < &kmsg_peers[NPEERS]; p++) {
-		if (!p->node)
+		if (!p->in_use)
 			continue;
 		if (txwin_inflight(&p->tx))
 			retransmit(p, now);
@@ -512,11 +513,11 @@ kmsg_init(void)
 	uint64_t t = rdtsc();
 	int r;
 
-	if (!kmsg_node())
+	if (kmsg_node() < 0)
 		return;
 	/* Different on every boot (the TSC has run a different time), so
 	 * a peer can tell our lives apart.  Never 0. */
-	kmsg_boot = (uint32_t)t ^ (uint32_t)(t >> 29) ^ ((uint32_t)kmsg_node() * 2654435761u);
+	kmsg_boot = (uint32_t)t ^ (uint32_t)(t >> 29) ^ ((uint32_t)(kmsg_node() + 1) * 2654435761u);
 	if (!kmsg_boot)
 		kmsg_boot = 1;
 	if ((r = udp_bind_kernel(KMSG_PORT, kmsg_input, NULL)) < 0) {
@@ -546,7 +547,7 @@ kmsg_peers_fill(struct kmsg_peer_info *out, int max)
 	int n = 0;
 
 	for (p = kmsg_peers; p < &kmsg_peers[NPEERS] && n < max; p++) {
-		if (!p->node)
+		if (!p->in_use)
 			continue;
 		memset(&out[n], 0, sizeof(out[n]));
 		out[n].node = p->node;

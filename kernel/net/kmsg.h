@@ -149,7 +149,7 @@ int	kmsg_send(int node, int service, const void *data, uint32_t len,
  * a node that dies while we wait for its answer is noticed. */
 void	kmsg_hold(int node);
 void	kmsg_release(int node);
-int	kmsg_node(void);		/* this node's number; 0 = no network */
+int	kmsg_node(void);		/* this node's number; -1 = no network */
 void	kmsg_timer(void);		/* every tick, in interrupt context */
 
 struct kmsg_stats;

@@ -52,7 +52,8 @@ struct held {
 };
 
 struct peer {
-	int		 node;		/* 0: free entry */
+	int		 in_use;	/* 0: a free entry */
+	int		 node;
 	int		 state;		/* KMSG_PEER_* */
 	uint32_t	 boot;		/* its boot id; 0 = not heard from */
 	/* our stream to it */

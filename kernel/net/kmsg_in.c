@@ -233,14 +233,14 @@ kmsg_input(void *ctx, uint32_t src_ip, uint16_t src_port, const uint8_t *data,
 	struct peer *p;
 	int r, me = kmsg_node();
 
-	if (!me)
+	if (me < 0)
 		return;
 	if ((r = kmsg_parse(data, len, &h)) != KMSG_OK) {
 		count_bad(r);
 		return;
 	}
 	/* The sender must be who it says, at the address its node has. */
-	if (h.src_node == 0 || h.src_node > DIST_NODE_MAX || h.src_node == me ||
+	if (h.src_node > DIST_NODE_MAX || h.src_node == me ||
 	    src_ip != node_ip(h.src_node) ||
 	    (h.dst_node != me && !(h.type == KMSG_HELLO && h.dst_node == KMSG_BROADCAST))) {
 		kst.bad_addr++;

@@ -3,7 +3,7 @@
  * addresses from the command line), keeps the protocol counters, and
  * runs the stack's periodic work from the timer interrupt.
  *
- * Addresses: node=N (default 1) gives 10.0.0.N/24; ip=A.B.C.D[/len],
+ * Addresses: node=N (default 0) gives 10.0.0.(N+1)/24; ip=A.B.C.D[/len],
  * netmask=A.B.C.D and gateway=A.B.C.D override it; arp_ttl=SECONDS sets
  * how long an ARP answer is trusted (default 60).
  */
@@ -60,10 +60,17 @@ prefix_to_mask(int len)
 	return htonl(len <= 0 ? 0 : len >= 32 ? 0xFFFFFFFFu : ~((1u << (32 - len)) - 1));
 }
 
+/* Node n's host number: n + 1, as .0 names the network itself. */
+static uint32_t
+node_host(int node)
+{
+	return (uint32_t)node + 1;
+}
+
 uint32_t
 node_ip(int node)
 {
-	return (netcfg.ip & netcfg.netmask) | (htonl((uint32_t)node) & ~netcfg.netmask);
+	return (netcfg.ip & netcfg.netmask) | (htonl(node_host(node)) & ~netcfg.netmask);
 }
 
 static void
@@ -74,10 +81,10 @@ configure(void)
 	uint32_t addr;
 	int len;
 
-	netcfg.node = cmdline_get_int("node", 1);
+	netcfg.node = cmdline_get_int("node", 0);
 	netcfg.netmask = prefix_to_mask(DEFAULT_PREFIX);
-	if (netcfg.node >= 1 && netcfg.node <= 254)
-		netcfg.ip = htonl(DEFAULT_NET | (uint32_t)netcfg.node);
+	if (netcfg.node >= 0 && netcfg.node <= 253)
+		netcfg.ip = htonl(DEFAULT_NET | node_host(netcfg.node));
 	else
 		kprintf("brinch: net: node=%d has no default address; give ip=\n",
 		    netcfg.node);

@@ -41,7 +41,7 @@ void	udp_unbind_kernel(uint16_t port);
 int	udp_send(uint32_t dst_ip, uint16_t dst_port, uint16_t src_port,
 	    const void *buf, uint32_t len);
 
-/* The IPv4 address of node n under the default numbering (10.0.0.n). */
+/* The IPv4 address of node n under the default numbering (10.0.0.(n+1)). */
 uint32_t node_ip(int node);
 
 #endif

@@ -57,27 +57,27 @@ def kmsg_state(node):
 
 
 def test_node_killed_mid_call(trio):
-    c1, c2, c3 = trio[1], trio[2], trio[3]
-    c2.sendline("rmbox serve K u -d 600000 &")      # takes nothing: calls wait
-    c2.expect("serving K")
-    c2.sync()                                       # its prompt may trail the banner
-    c2.sendline("rmbox serve R 0 -d 600000 &")      # a rendezvous nobody takes
-    c2.expect("serving R")
-    c3.sendline("rmbox serve C u -q &")
-    c3.expect("serving C")
-    c3.sync()
-    c1.sendline("rmbox send R@2 blocked &")
-    c1.expect(re.compile(r"\[\d+\]\n\$ "))
-    c1.sendline("rmbox call K@2 timed -t 9000 &")
-    c1.expect(re.compile(r"\[\d+\]\n\$ "))
-    c1.sendline("rmbox call K@2 forever")            # no timeout at all
-    time.sleep(1.5 * scale())                       # all three are waiting on node 2
-    assert "send 1:" not in c1.text and "call 1:" not in c1.text, c1.text[-500:]
+    n0, n1, n2 = trio[0], trio[1], trio[2]
+    n1.sendline("rmbox serve K u -d 600000 &")      # takes nothing: calls wait
+    n1.expect("serving K")
+    n1.sync()                                       # its prompt may trail the banner
+    n1.sendline("rmbox serve R 0 -d 600000 &")      # a rendezvous nobody takes
+    n1.expect("serving R")
+    n2.sendline("rmbox serve C u -q &")
+    n2.expect("serving C")
+    n2.sync()
+    n0.sendline("rmbox send R@1 blocked &")
+    n0.expect(re.compile(r"\[\d+\]\n\$ "))
+    n0.sendline("rmbox call K@1 timed -t 9000 &")
+    n0.expect(re.compile(r"\[\d+\]\n\$ "))
+    n0.sendline("rmbox call K@1 forever")            # no timeout at all
+    time.sleep(1.5 * scale())                       # all three are waiting on node 1
+    assert "send 1:" not in n0.text and "call 1:" not in n0.text, n0.text[-500:]
     killed = time.monotonic()
-    c2.stop()
+    n1.stop()
     got = {}
     while len(got) < 3:
-        m = c1.expect(re.compile(r"(send|call) 1: (\S+) \((\d+) ms\)"), timeout=30)
+        m = n0.expect(re.compile(r"(send|call) 1: (\S+) \((\d+) ms\)"), timeout=30)
         got[len(got)] = (m.group(1), m.group(2), int(m.group(3)))
     waited = time.monotonic() - killed
     for what, result, ms in got.values():
@@ -85,39 +85,39 @@ def test_node_killed_mid_call(trio):
         assert ms <= 9000 + 1000 or what == "send", got   # the timed call: in its time
     assert waited < 20 * scale(), (waited, got)
     # The others keep serving, and the dead node fails fast for a while.
-    c1.expect("$ ")
-    assert "'re: still'" in c1.run("rmbox call C@3 still -c 2", timeout=60)
-    assert ": ok" in c3.run("kmsg echo 1 65536 2", timeout=60)
-    out = c1.run("rmbox send K@2 again -t 2000", timeout=60)
-    assert re.search(r"open K@2: (EHOSTUNREACH|ETIMEDOUT)", out), out
-    out, counters = kmsg_state(c1)
-    assert counters["peer_failures"] >= 1 and "peer 2: down" in out, out
+    n0.expect("$ ")
+    assert "'re: still'" in n0.run("rmbox call C@2 still -c 2", timeout=60)
+    assert ": ok" in n2.run("kmsg echo 0 65536 2", timeout=60)
+    out = n0.run("rmbox send K@1 again -t 2000", timeout=60)
+    assert re.search(r"open K@1: (EHOSTUNREACH|ETIMEDOUT)", out), out
+    out, counters = kmsg_state(n0)
+    assert counters["peer_failures"] >= 1 and "peer 1: down" in out, out
 
 
 def test_rebooted_node_is_noticed(request, trio):
-    c1, c2 = trio[1], trio[2]
-    c2.sendline("rmbox serve K u -d 600000 &")
-    c2.expect("serving K")
-    c1.sendline("rmbox call K@2 before")
+    n0, n1 = trio[0], trio[1]
+    n1.sendline("rmbox serve K u -d 600000 &")
+    n1.expect("serving K")
+    n0.sendline("rmbox call K@1 before")
     time.sleep(1 * scale())
-    old = trio.nodes[2]
+    old = trio.nodes[1]
     old.stop()
-    # Same node number, same switch: a new life of node 2.
-    new = NetNode(2, "vde,sock=%s" % trio.switch.path,
-                  pcap=os.path.join(trio.workdir, "node2b.pcap"), mem=trio.mem,
-                  log_path=os.path.join(trio.workdir, "node2b.log"), name="dist_fault-node2b")
-    trio.nodes[2] = new
+    # Same node number, same switch: a new life of node 1.
+    new = NetNode(1, "vde,sock=%s" % trio.switch.path,
+                  pcap=os.path.join(trio.workdir, "node1b.pcap"), mem=trio.mem,
+                  log_path=os.path.join(trio.workdir, "node1b.log"), name="dist_fault-node1b")
+    trio.nodes[1] = new
     request.node.stash[NODES].append(new)
     new.start()
     new.wait_boot()
-    m = c1.expect(re.compile(r"call 1: (\S+) \((\d+) ms\)"), timeout=30)
+    m = n0.expect(re.compile(r"call 1: (\S+) \((\d+) ms\)"), timeout=30)
     assert m.group(1) in ("EPIPE", "EHOSTUNREACH", "ETIMEDOUT"), m.group(0)
-    c1.expect("$ ")
+    n0.expect("$ ")
     new.sendline("rmbox serve K u &")
     new.expect("serving K")
-    out = c1.run("rmbox call K@2 after", timeout=60)
+    out = n0.run("rmbox call K@1 after", timeout=60)
     assert "call 1: 're: after'" in out, out
-    assert ": ok" in c1.run("kmsg echo 2 65536 1", timeout=60)
+    assert ": ok" in n0.run("kmsg echo 1 65536 1", timeout=60)
 
 
 # ---- hostile input --------------------------------------------------------
@@ -143,7 +143,7 @@ def frame(dst_mac, src_ip, dst_ip, payload, src_mac=bytes.fromhex("020000000066"
     return dst_mac + src_mac + b"\x08\x00" + ip + udp
 
 
-def kmsg_header(typ=1, src=66, dst=1, boot=0x66, dboot=0, stream=1, ack_stream=0, seq=1,
+def kmsg_header(typ=1, src=65, dst=0, boot=0x66, dboot=0, stream=1, ack_stream=0, seq=1,
                 ack=0, sack=0, ts=1, msg_len=0, frag=0, nfrags=1, service=3, length=0,
                 magic=0x424B, version=1, hlen=52):
     return struct.pack("!HBBBBBBIIIIIIIIIHHHH", magic, version, typ, src, dst, hlen, 0,
@@ -192,8 +192,8 @@ def garbage(rng, target_mac, target_ip, count):
         return frame(mac, stranger, dst, kmsg_header(version=rng.choice([0, 2, 9]),
                                                      hlen=rng.choice([52, 40])))
 
-    def forged_source():                    # claims node 2, comes from .66
-        return frame(mac, stranger, dst, data(8, src=2, boot=0x1234))
+    def forged_source():                    # claims node 1, comes from .66
+        return frame(mac, stranger, dst, data(8, src=1, boot=0x1234))
 
     def stranger_requests():                # well-formed, nonsense inside
         n = rng.randrange(0, 60)
@@ -218,8 +218,8 @@ def test_injected_garbage_is_dropped_and_counted(request):
     try:
         c.boot()
         request.node.stash.setdefault(NODES, []).extend(c.nodes.values())
-        a, b = c[1], c[2]
-        assert ": ok" in b.run("kmsg echo 1 65536 1", timeout=60)
+        a, b = c[0], c[1]
+        assert ": ok" in b.run("kmsg echo 0 65536 1", timeout=60)
         heap_before = re.search(r"heap: (\d+) bytes", a.run("free")).group(1)
         plug = c.plug()
         rng = random.Random(5)
@@ -232,10 +232,10 @@ def test_injected_garbage_is_dropped_and_counted(request):
                 time.sleep(0.01)
         plug.flush()
         # Alive, and still talking to its real peer.
-        assert ": ok" in b.run("kmsg echo 1 65536 2", timeout=60)
+        assert ": ok" in b.run("kmsg echo 0 65536 2", timeout=60)
         b.sendline("rmbox serve C u -q &")
         b.expect("serving C")
-        assert "'re: x'" in a.run("rmbox call C@2 x", timeout=60)
+        assert "'re: x'" in a.run("rmbox call C@1 x", timeout=60)
         out, k = kmsg_state(a)
         for name in ("bad_short", "bad_magic", "bad_version", "bad_type", "bad_length",
                      "bad_frag", "bad_addr"):

@@ -49,20 +49,20 @@ def test_make_cluster_and_cluster_stop():
         res = subprocess.run(cmd + ["start", "-n", "2", "--no-tmux"], capture_output=True,
                              text=True, timeout=60)
         assert res.returncode == 0, res.stdout + res.stderr
-        assert "node 2  10.0.0.2" in res.stdout, res.stdout
+        assert "node 1  10.0.0.2" in res.stdout, res.stdout
         status = subprocess.run(cmd + ["status"], capture_output=True, text=True).stdout
-        assert re.search(r"node 1: pid \d+", status) and re.search(r"switch: pid \d+", status), status
+        assert re.search(r"node 0: pid \d+", status) and re.search(r"switch: pid \d+", status), status
         # Starting twice is refused rather than doubling the cluster.
         again = subprocess.run(cmd + ["start", "-n", "2", "--no-tmux"], capture_output=True,
                                text=True, timeout=60)
         assert again.returncode != 0 and "already running" in again.stderr, again.stderr
-        # Wait for node 1's shell (its log fills even with no one attached).
-        log = os.path.join(d, "node1.log")
+        # Wait for node 0's shell (its log fills even with no one attached).
+        log = os.path.join(d, "node0.log")
         for _ in range(int(300 * scale())):
             if os.path.exists(log) and "$ " in open(log, encoding="latin-1").read():
                 break
             time.sleep(0.1)
-        out = console_run(os.path.join(d, "node1.console"), "ping -c 2 -i 100 10.0.0.2",
+        out = console_run(os.path.join(d, "node0.console"), "ping -c 2 -i 100 10.0.0.2",
                           r"\d+% packet loss")
         assert "2 packets transmitted, 2 received, 0% packet loss" in out, out
         # The console log has it too (QEMU may still be writing it).
@@ -76,6 +76,6 @@ def test_make_cluster_and_cluster_stop():
     assert "stopped switch" in res.stdout, res.stdout + res.stderr
     status = subprocess.run(cmd + ["status"], capture_output=True, text=True).stdout
     assert "pid" not in status, status
-    assert os.path.getsize(os.path.join(d, "node1.pcap")) > 100
-    assert not os.path.exists(os.path.join(d, "node1.console"))
+    assert os.path.getsize(os.path.join(d, "node0.pcap")) > 100
+    assert not os.path.exists(os.path.join(d, "node0.console"))
     shutil.rmtree(d, ignore_errors=True)

@@ -78,7 +78,7 @@ def linux(request):
     os.makedirs(workdir, exist_ok=True)
     try:
         with NAMESPACE:
-            node = NAMESPACE.node(workdir, "linux-node1")
+            node = NAMESPACE.node(workdir, "linux-node0")
             try:
                 node.start()
                 node.wait_boot(90)
@@ -160,6 +160,6 @@ def test_brinch_udp_to_a_linux_server(linux):
 def test_tshark_decodes_the_tap_pcap(linux):
     _, workdir = linux
     time.sleep(0.5)
-    bad, frames = tshark_problems(os.path.join(workdir, "node1.pcap"))
+    bad, frames = tshark_problems(os.path.join(workdir, "node0.pcap"))
     assert frames > 10
     assert not bad, "\n".join(bad[:20])

@@ -1,6 +1,6 @@
 # test_net_robust.py: brinch under hostile and lossy networks.
 #  - 100,000 truncated, oversized, bad-checksum, bad-header and random frames
-#    (tools/netinject.py) go into the switch addressed to node 1: it must stay
+#    (tools/netinject.py) go into the switch addressed to node 0: it must stay
 #    up, count the drops, keep its heap and buffers, and still answer.
 #  - Through vde's wirefilter dropping 20% of frames each way, ping and UDP
 #    must report their loss honestly and finish on time.
@@ -57,7 +57,7 @@ BAD = ("eth_runt", "eth_unknown_type", "arp_bad", "ip_bad_header", "ip_bad_check
 
 def test_injected_garbage_is_dropped_and_counted(request, hostile):
     request.node.stash.setdefault(NODES, []).extend(hostile.nodes.values())
-    target, peer = hostile[1], hostile[2]
+    target, peer = hostile[0], hostile[1]
     target.sendline("udpecho &")
     target.expect("listening on port 7", timeout=10)
     heap_before = re.search(r"heap: (\d+) bytes", target.run("free")).group(1)
@@ -89,7 +89,7 @@ def test_injected_garbage_is_dropped_and_counted(request, hostile):
 
 def test_loss_is_reported_honestly(request, lossy):
     request.node.stash.setdefault(NODES, []).extend(lossy.nodes.values())
-    a, b = lossy[1], lossy[2]
+    a, b = lossy[0], lossy[1]
     b.sendline("udpecho &")
     b.expect("listening on port 7", timeout=10)
     if not resolve_through_loss(a, b):

@@ -14,10 +14,10 @@ from conftest import NODES
 def pair(request, tag, netdev_a, netdev_b, cmdline_a, cmdline_b):
     workdir = default_workdir(tag)
     os.makedirs(workdir, exist_ok=True)
-    a = NetNode(1, netdev_a(workdir), mem="64M", name=tag + "-1", cmdline=cmdline_a,
+    a = NetNode(0, netdev_a(workdir), mem="64M", name=tag + "-0", cmdline=cmdline_a,
+                log_path=os.path.join(workdir, "node0.log"))
+    b = NetNode(1, netdev_b(workdir), mem="64M", name=tag + "-1", cmdline=cmdline_b,
                 log_path=os.path.join(workdir, "node1.log"))
-    b = NetNode(2, netdev_b(workdir), mem="64M", name=tag + "-2", cmdline=cmdline_b,
-                log_path=os.path.join(workdir, "node2.log"))
     request.node.stash.setdefault(NODES, []).extend([a, b])
     return workdir, a, b
 
@@ -57,7 +57,7 @@ def test_stream_socket_pair(request):
 
 
 def test_dgram_socket_pair_with_addresses_from_the_command_line(request):
-    """Also: ip=/netmask= override the default 10.0.0.N/24."""
+    """Also: ip=/netmask= override the default 10.0.0.(N+1)/24."""
     run_pair(request, "net_dgram",
              lambda d: "dgram,local.type=unix,local.path=%s/a,remote.type=unix,remote.path=%s/b"
              % (d, d),

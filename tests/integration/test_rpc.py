@@ -47,7 +47,7 @@ def cluster(request):
     c.start()
     try:
         c.boot()
-        for i in (1, 2):
+        for i in (0, 1):
             wait_rpcd(c[i])
         yield c
     finally:
@@ -65,7 +65,7 @@ def report_nodes(request, cluster):
 
 @pytest.fixture(scope="module")
 def wire(cluster):
-    return onc.Wire(cluster.plug(), cluster[2].ip, cluster[2].mac)
+    return onc.Wire(cluster.plug(), cluster[1].ip, cluster[1].mac)
 
 
 def pid_of(node, name):
@@ -91,7 +91,7 @@ def server_stats(node, name="rpcd"):
 
 
 def test_portmapper_and_rpcd_start_at_boot(cluster):
-    out = cluster[1].run("rpcinfo -p")
+    out = cluster[0].run("rpcinfo -p")
     for vers in (2, 3, 4):
         assert re.search(r"100000\s+%d\s+udp\s+111\s+portmapper" % vers, out), out
     for name in PROGRAMS:
@@ -99,24 +99,24 @@ def test_portmapper_and_rpcd_start_at_boot(cluster):
 
 
 def test_rpcinfo_asks_another_node(cluster):
-    out = cluster[1].run("rpcinfo -p 2", timeout=20)
+    out = cluster[0].run("rpcinfo -p 1", timeout=20)
     assert re.search(r"536873731\s+1\s+udp\s+\d+\s+rps", out), out
-    out = cluster[1].run("rpcinfo -u 2 100000 2", timeout=20)
+    out = cluster[0].run("rpcinfo -u 1 100000 2", timeout=20)
     assert out == "program 100000 version 2 ready and waiting", out
 
 
 def test_rps_lists_the_other_nodes_processes(cluster):
-    out = cluster[1].run("rps 2", timeout=20)
-    assert out.startswith("node 2 (10.0.0.2), up "), out
+    out = cluster[0].run("rps 1", timeout=20)
+    assert out.startswith("node 1 (10.0.0.2), up "), out
     names = [l.split()[-1] for l in out.splitlines()[2:]]
     for name in ("init", "sh", "portmap", "rpcd"):
         assert name in names, out
 
 
 def test_rcat_reads_the_other_nodes_initrd(cluster):
-    local = cluster[1].run("cat /etc/motd")
-    assert cluster[1].run("rcat 2 /etc/motd", timeout=20) == local
-    names = cluster[1].run("rcat -l 2 /bin", timeout=20).split()
+    local = cluster[0].run("cat /etc/motd")
+    assert cluster[0].run("rcat 1 /etc/motd", timeout=20) == local
+    names = cluster[0].run("rcat -l 1 /bin", timeout=20).split()
     assert "rpcd" in names and "vecmul" in names and len(names) > 16, names
 
 
@@ -127,51 +127,51 @@ def test_rcat_a_long_file_arrives_whole(cluster):
     h = 2166136261
     for b in data:
         h = ((h ^ b) * 16777619) & 0xFFFFFFFF
-    out = cluster[1].run("rcat -c 2 /bin/rpcd", timeout=60)
+    out = cluster[0].run("rcat -c 1 /bin/rpcd", timeout=60)
     assert out == "rcat: %d bytes, fnv1a %08x" % (len(data), h), out
 
 
 def test_rcat_reports_the_servers_errors(cluster):
-    out = cluster[1].run("rcat 2 /no/such/file", timeout=20)
-    assert out == "rcat: 2:/no/such/file: No such file or directory", out
-    out = cluster[1].run("rcat 2 /bin", timeout=20)
-    assert out == "rcat: 2:/bin: Is a directory", out
+    out = cluster[0].run("rcat 1 /no/such/file", timeout=20)
+    assert out == "rcat: 1:/no/such/file: No such file or directory", out
+    out = cluster[0].run("rcat 1 /bin", timeout=20)
+    assert out == "rcat: 1:/bin: Is a directory", out
 
 
 def test_vecmul_the_textbook_example(cluster):
-    out = cluster[1].run("vecmul 2 3 1 2 3 -4", timeout=20)
+    out = cluster[0].run("vecmul 1 3 1 2 3 -4", timeout=20)
     assert out == "vecmul: 3 6 9 -12", out
-    out = cluster[1].run("vecmul -s 2 1 2 3 4 100", timeout=20)
+    out = cluster[0].run("vecmul -s 1 1 2 3 4 100", timeout=20)
     assert out == "vecmul: sum 110", out
 
 
 def test_vecmul_on_two_nodes_at_once(cluster):
     """The asynchronous form: both pieces in flight, then both waited for."""
-    out = cluster[2].run("vecmul 1,2 10 1 2 3 4 5 6 7", timeout=20)
+    out = cluster[1].run("vecmul 0,1 10 1 2 3 4 5 6 7", timeout=20)
     assert out == "vecmul: 10 20 30 40 50 60 70", out
 
 
 def test_rpc_call_by_node_with_calls_in_flight(cluster):
     """rpc_call and rpc_call_start/rpc_wait: eight ECHOs in flight at a
     time, waited for in reverse order, each answer matched to its call."""
-    out = cluster[1].run("rpcbench async 2 200", timeout=60)
+    out = cluster[0].run("rpcbench async 1 200", timeout=60)
     assert out == "rpcbench: async: 200 calls, 8 in flight at a time, all answered", out
 
 
 def test_counter_counts_each_call_once(cluster):
-    out = cluster[1].run("rpccount -n 200 2", timeout=60)
+    out = cluster[0].run("rpccount -n 200 1", timeout=60)
     assert "rpccount: 200 calls, 200 ok, 0 failed, counter 200" in out, out
 
 
 def test_every_accept_status(cluster):
-    node, port = cluster[1], wait_rpcd(cluster[2])
+    node, port = cluster[0], wait_rpcd(cluster[1])
     cases = (
-        ("-u 2 0x20000b99 1", "RPC: program not registered"),             # portmapper
-        ("-n %d -u 2 0x20000b99 1" % port, "RPC: program unavailable"),   # PROG_UNAVAIL
-        ("-n %d -u 2 0x20000b05 7" % port, "versions 1 to 1 are"),        # PROG_MISMATCH
-        ("-n %d -x 99 -u 2 0x20000b05 1" % port, "RPC: procedure unavailable"),
-        ("-n %d -x 1 -u 2 0x20000b05 1" % port, "RPC: server cannot decode arguments"),
-        ("-n %d -x 2 -u 2 0x20000b05 1" % port, "RPC: server cannot decode arguments"),
+        ("-u 1 0x20000b99 1", "RPC: program not registered"),             # portmapper
+        ("-n %d -u 1 0x20000b99 1" % port, "RPC: program unavailable"),   # PROG_UNAVAIL
+        ("-n %d -u 1 0x20000b05 7" % port, "versions 1 to 1 are"),        # PROG_MISMATCH
+        ("-n %d -x 99 -u 1 0x20000b05 1" % port, "RPC: procedure unavailable"),
+        ("-n %d -x 1 -u 1 0x20000b05 1" % port, "RPC: server cannot decode arguments"),
+        ("-n %d -x 2 -u 1 0x20000b05 1" % port, "RPC: server cannot decode arguments"),
     )
     for args, want in cases:
         out = node.run("rpcinfo " + args, timeout=20)
@@ -180,17 +180,17 @@ def test_every_accept_status(cluster):
 
 def test_a_timeout_is_a_clear_error(cluster):
     t0 = time.monotonic()
-    out = cluster[1].run("rpcinfo -n 9 -u 2 0x20000b05 1", timeout=20)
-    assert out == "rpcinfo: 2: RPC: timed out (no reply)", out
+    out = cluster[0].run("rpcinfo -n 9 -u 1 0x20000b05 1", timeout=20)
+    assert out == "rpcinfo: 1: RPC: timed out (no reply)", out
     assert time.monotonic() - t0 < 10
-    out = cluster[1].run("rps -t 1000 10.0.0.99", timeout=30)
+    out = cluster[0].run("rps -t 1000 10.0.0.99", timeout=30)
     assert out == "rps: 10.0.0.99: RPC: portmapper failure (no answer)", out
 
 
 def test_results_larger_than_a_datagram_are_refused_plainly(cluster):
-    out = cluster[1].run("rpcbench echo 2 16384 1", timeout=20)
+    out = cluster[0].run("rpcbench echo 1 16384 1", timeout=20)
     assert '"supported": false' in out and "cannot encode arguments" in out, out
-    out = cluster[1].run("rpcbench echo 2 1400 3", timeout=20)
+    out = cluster[0].run("rpcbench echo 1 1400 3", timeout=20)
     assert '"bench": "rpc_echo_rtt", "bytes": 1400' in out, out
 
 
@@ -201,7 +201,7 @@ def test_host_calls_with_auth_sys_like_linux(cluster, wire):
     # GETPORT for rpcd's echo program.
     args = onc.u32(onc.ECHO_PROG, 1, 17, 0)
     r = onc.parse_reply(wire.call(111, onc.call(12, onc.PMAP_PROG, 2, 3, args, cred=cred)))
-    assert r["accept"] == onc.SUCCESS and r["body"] == onc.u32(wait_rpcd(cluster[2])), r
+    assert r["accept"] == onc.SUCCESS and r["body"] == onc.u32(wait_rpcd(cluster[1])), r
 
 
 def test_wrong_rpc_version_and_bad_credentials_are_denied(cluster, wire):
@@ -216,8 +216,8 @@ def test_wrong_rpc_version_and_bad_credentials_are_denied(cluster, wire):
 def test_retransmissions_are_answered_from_the_cache(cluster, wire):
     """The same INCR datagram three times: three identical replies, one
     increment (RFC 5531's xid, brinch's duplicate request cache)."""
-    port = wait_rpcd(cluster[2])
-    before = server_stats(cluster[2])
+    port = wait_rpcd(cluster[1])
+    before = server_stats(cluster[1])
     r = onc.parse_reply(wire.call(port, onc.call(31, onc.COUNTER_PROG, 1, 3)))   # RESET
     assert r["accept"] == onc.SUCCESS
     incr = onc.call(32, onc.COUNTER_PROG, 1, 1, onc.u32(1))
@@ -228,23 +228,23 @@ def test_retransmissions_are_answered_from_the_cache(cluster, wire):
     assert onc.hyper(onc.parse_reply(replies[0])["body"]) == 1
     r = onc.parse_reply(wire.call(port, onc.call(33, onc.COUNTER_PROG, 1, 2)))   # GET
     assert onc.hyper(r["body"]) == 1, r
-    after = server_stats(cluster[2])
+    after = server_stats(cluster[1])
     assert after["dup_replayed"] - before["dup_replayed"] == 2, (before, after)
 
 
 def test_malformed_calls_are_dropped_and_counted(cluster, wire):
-    port = wait_rpcd(cluster[2])
+    port = wait_rpcd(cluster[1])
     good = onc.call(41, onc.VEC_PROG, 1, 1, onc.u32(2, 5, 6, 3))
     garbled = [good[:n] for n in (0, 3, 7, 11, 20, 27, 35)]               # truncated
     garbled.append(onc.call(42, onc.VEC_PROG, 1, 1, mtype=1))              # a "reply"
     garbled.append(onc.call(43, onc.VEC_PROG, 1, 1, mtype=7))              # unknown type
     garbled.append(onc.u32(44, 0, 2, onc.VEC_PROG, 1, 1, 0, 0x100))        # cred past the end
-    before = server_stats(cluster[2])
+    before = server_stats(cluster[1])
     for i, msg in enumerate(garbled):
         wire.send(port, msg, sport=41000 + i)
     for i in range(len(garbled)):
         assert wire.replies(port, timeout=0.3, sport=41000 + i) == []
-    after = server_stats(cluster[2])
+    after = server_stats(cluster[1])
     assert after["garbled"] - before["garbled"] == len(garbled), (before, after)
     # Arguments that lie about their length get GARBAGE_ARGS, not a crash.
     forged = onc.call(45, onc.VEC_PROG, 1, 1, onc.u32(0x7FFFFFFF, 1, 2))
@@ -256,16 +256,16 @@ def test_malformed_calls_are_dropped_and_counted(cluster, wire):
 
 @pytest.mark.parametrize("model", ["client", "call"])
 def test_server_models(cluster, model):
-    node = cluster[2]
+    node = cluster[1]
     node.run("kill %d" % pid_of(node, "rpcd"))
     time.sleep(0.5)
     node.sendline("rpcd -m %s -v &" % model)
     node.expect("(%s model)" % model, timeout=20)
     wait_rpcd(node)
     try:
-        out = cluster[1].run("rpccount -n 40 2", timeout=60)
+        out = cluster[0].run("rpccount -n 40 1", timeout=60)
         assert "rpccount: 40 calls, 40 ok, 0 failed, counter 40" in out, out
-        out = cluster[1].run("vecmul 2 2 1 2 3", timeout=20)
+        out = cluster[0].run("vecmul 1 2 1 2 3", timeout=20)
         assert out == "vecmul: 2 4 6", out
         stats = server_stats(node)
         assert stats["workers"] >= (1 if model == "client" else 42), stats
@@ -282,6 +282,6 @@ def test_tshark_decodes_the_rpc_traffic(cluster):
     for pcap in cluster.pcaps():
         bad, frames = onc.tshark_problems(pcap, onc.NOT_CRAFTED)
         assert frames > 10 and not bad, "%s:\n%s" % (pcap, "\n".join(bad[:20]))
-    calls = onc.tshark_calls(cluster[1].pcap)
+    calls = onc.tshark_calls(cluster[0].pcap)
     progs = {c[0] for c in calls}
     assert {100000} | set(range(0x20000b01, 0x20000b06)) <= progs, sorted(calls)

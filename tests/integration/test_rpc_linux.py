@@ -73,7 +73,7 @@ def linux(request):
     progs = build_linux_programs(workdir)
     try:
         with NAMESPACE:
-            node = NAMESPACE.node(workdir, "rpc-linux-node1")
+            node = NAMESPACE.node(workdir, "rpc-linux-node0")
             try:
                 node.start()
                 node.wait_boot(90)
@@ -143,7 +143,7 @@ def test_a_linux_client_calls_brinch(linux):
     assert "vec_client: VECMUL: 3 6 9 -120" in res.stdout, res.stdout + res.stderr
     assert "vec_client: VECSUM: -34" in res.stdout, res.stdout + res.stderr
     res = in_ns(os.path.join(progs, "rps_client"), "10.0.0.1", check=False, timeout=30)
-    assert res.stdout.startswith("node 1, up "), res.stdout + res.stderr
+    assert res.stdout.startswith("node 0, up "), res.stdout + res.stderr
     assert re.search(r"\d+ +\d+ \d rpcd\n", res.stdout), res.stdout
     # A file of several 1 KiB chunks, byte for byte as built.
     res = subprocess.run(["ip", "netns", "exec", NAMESPACE.name, os.path.join(progs, "rfile_client"),
@@ -186,7 +186,7 @@ def test_brinch_calls_a_linux_server(linux):
 def test_tshark_decodes_every_call(linux):
     _, workdir, _ = linux
     time.sleep(0.5)
-    pcap = os.path.join(workdir, "node1.pcap")
+    pcap = os.path.join(workdir, "node0.pcap")
     bad, _ = onc.tshark_problems(pcap)
     assert not bad, "\n".join(bad[:20])
     calls = onc.tshark_calls(pcap)

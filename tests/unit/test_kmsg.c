@@ -259,13 +259,18 @@ test_lamport(void)
 static void
 test_ids(void)
 {
-	CHECK_EQ_INT(DIST_ID(0, 77), 77);	/* node 0: local, unchanged */
+	/* A plain local id names no node; node 0 is a node like any other. */
+	CHECK(!DIST_IS_GLOBAL(77));
+	CHECK_EQ_INT(DIST_NODE(77), -1);
+	CHECK(DIST_IS_GLOBAL(DIST_ID(0, 77)) && DIST_ID(0, 77) != 77);
+	CHECK_EQ_INT(DIST_NODE(DIST_ID(0, 77)), 0);
+	CHECK_EQ_INT(DIST_LOCAL(DIST_ID(0, 77)), 77);
 	CHECK_EQ_INT(DIST_NODE(DIST_ID(2, 77)), 2);
 	CHECK_EQ_INT(DIST_LOCAL(DIST_ID(2, 77)), 77);
 	CHECK(DIST_ID(DIST_NODE_MAX, DIST_LOCAL_MASK) > 0);
 	CHECK_EQ_INT(DIST_NODE(DIST_ID(DIST_NODE_MAX, 32767)), DIST_NODE_MAX);
-	CHECK_EQ_INT(DIST_NODE(32767), 0);
-	CHECK_EQ_INT(DIST_NODE(-1), 0xFF);	/* ANY is never a node's id */
+	CHECK_EQ_INT(DIST_NODE(32767), -1);
+	CHECK(DIST_NODE(-1) > DIST_NODE_MAX);	/* ANY is never a node's id */
 }
 
 int

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 # rpcbench.py: the RPC figures of `make bench` (docs/rpc.md).  Two brinch
-# nodes on a vde switch (tools/brinchnet.py); node 1 calls node 2's rpcd
-# with /bin/rpcbench and, in the same run, bounces UDP off node 2's udpecho
+# nodes on a vde switch (tools/brinchnet.py); node 0 calls node 1's rpcd
+# with /bin/rpcbench and, in the same run, bounces UDP off node 1's udpecho
 # with /bin/netbench, so the RPC layer's cost is a ratio to raw UDP.
 """Print RPC benchmark results as JSON lines on stdout.
 
@@ -58,14 +58,14 @@ def main():
     with bench_cluster("rpcbench", args.timeout) as cluster:
         if cluster is None:
             return
-        a, b = cluster[1], cluster[2]
+        a, b = cluster[0], cluster[1]
         b.sendline("udpecho &")
         b.expect("listening", timeout=30)
         wait_rpcd(b)
-        a.run("rpcbench null 2 20", timeout=args.timeout)       # ARP, port, warm caches
+        a.run("rpcbench null %d 20" % b.number, timeout=args.timeout)       # ARP, port, warm caches
         n = args.count
         udp = guest_json(a, "netbench udp %s 7 %d 64" % (b.ip, n), args.timeout)
-        null = guest_json(a, "rpcbench null 2 %d" % n, args.timeout)
+        null = guest_json(a, "rpcbench null %d %d" % (b.number, n), args.timeout)
         udp2 = guest_json(a, "netbench udp %s 7 %d 64" % (b.ip, n), args.timeout)
         ref = (udp["us"] + udp2["us"]) / 2.0
         emit({"bench": "rpc_udp_echo_rtt", "us": round(ref, 1), "bytes": 64,
@@ -73,8 +73,8 @@ def main():
         null.update({"unit": "us", "udp_echo_us": round(ref, 1),
                      "ratio_to_udp_echo": round(null["us"] / ref, 2), "goal_ratio": 1.5})
         emit(null)
-        for cmd in ("sink 2 1024", "sink 2 16384", "echo 2 1024"):
-            obj = guest_json(a, "rpcbench %s %d" % (cmd, n), args.timeout)
+        for cmd in ("sink %d 1024", "sink %d 16384", "echo %d 1024"):
+            obj = guest_json(a, "rpcbench %s %d" % (cmd % b.number, n), args.timeout)
             obj["unit"] = "us"
             if obj.get("supported") is False:
                 obj["note"] = ("RPC over UDP is one datagram (1472 bytes, no IP "
@@ -82,8 +82,8 @@ def main():
             emit(obj)
         for model in MODELS:
             restart_rpcd(b, model)
-            null = guest_json(a, "rpcbench null 2 %d" % max(n // 5, 20), args.timeout)
-            par = guest_json(a, "rpcbench par 2 4 5 20", args.timeout)
+            null = guest_json(a, "rpcbench null %d %d" % (b.number, max(n // 5, 20)), args.timeout)
+            par = guest_json(a, "rpcbench par %d 4 5 20" % b.number, args.timeout)
             emit({"bench": "rpc_model", "model": model, "null_us": null["us"],
                   "parallel_ms": par["ms"], "parallel": "4 clients x 5 calls x 20 ms",
                   "failed": par["failed"], "unit": "us"})

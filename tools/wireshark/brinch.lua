@@ -2,7 +2,7 @@
 -- layer (kernel/net/kmsg*.c, UDP port 4700) and the remote mailbox
 -- protocol it carries (kernel/rmbox*.c).  Every field is described in
 -- docs/protocol.md.  Use:
---   tshark -X lua_script:tools/wireshark/brinch.lua -r build/cluster/node1.pcap -Y brinch
+--   tshark -X lua_script:tools/wireshark/brinch.lua -r build/cluster/node0.pcap -Y brinch
 --   wireshark -X lua_script:tools/wireshark/brinch.lua ...  (or copy it to
 --   ~/.local/lib/wireshark/plugins/)
 -- tests/integration/test_dist.py decodes a test run's pcap with it.

@@ -12,9 +12,9 @@
  *
  * Across nodes (tests/integration/test_dist.py), the same processes run
  * apart, the philosophers naming the TABLE as NAME@NODE:
- *	dp_phil table [fair]				on node 1
- *	dp_phil phil FIRST-LAST [MEALS] [TABLE@1]	on nodes 2 and 3
- *	dp_phil done [fair] [MEALS] [TABLE@1]		anywhere, at the end
+ *	dp_phil table [fair]				on node 0
+ *	dp_phil phil FIRST-LAST [MEALS] [TABLE@0]	on nodes 1 and 2
+ *	dp_phil done [fair] [MEALS] [TABLE@0]		anywhere, at the end
  */
 #include <errno.h>
 #include <stdio.h>

@@ -4,7 +4,7 @@
  *   lamport tick               a local event, and its time
  *   lamport hb NODES COUNT [SEED]
  *       COUNT random events (local, send to a random node, receive) on
- *       each of nodes 1..NODES, each printed with its timestamp; the test
+ *       each of nodes 0..NODES-1, each printed with its timestamp; the test
  *       checks that happened-before always means a smaller timestamp
  *   lamport order NODES UPDATES
  *       the textbook's replicated account: each node multicasts UPDATES
@@ -39,7 +39,7 @@ struct msg {
 
 static int me, nodes;
 static int box;			/* our own mailbox */
-static int peer[MAXN + 1];	/* their mailboxes, by node */
+static int peer[MAXN];		/* their mailboxes, by node */
 static unsigned seed;
 static int dones;		/* DONEs received: they may come early */
 
@@ -58,7 +58,7 @@ setup(const char *name)
 	uint64_t deadline = uptime_us() + OPEN_WAIT_MS * 1000ULL;
 	int k;
 
-	if ((me = dist_node()) < 1 || nodes < 2 || nodes > MAXN || me > nodes) {
+	if ((me = dist_node()) < 0 || nodes < 2 || nodes > MAXN || me >= nodes) {
 		printf("lamport: need a network, 2..%d nodes, and to be one of them\n", MAXN);
 		return -1;
 	}
@@ -66,7 +66,7 @@ setup(const char *name)
 		printf("lamport: create %s: %s\n", name, strerror(errno));
 		return -1;
 	}
-	for (k = 1; k <= nodes; k++) {
+	for (k = 0; k < nodes; k++) {
 		if (k == me) {
 			peer[k] = box;
 			continue;
@@ -105,7 +105,7 @@ finish(int (*fn)(struct msg *))
 	memset(&m, 0, sizeof(m));
 	m.kind = M_DONE;
 	m.node = me;
-	for (k = 1; k <= nodes; k++)
+	for (k = 0; k < nodes; k++)
 		if (k != me && post(k, &m) < 0)
 			return -1;
 	while (dones < nodes - 1) {
@@ -147,7 +147,7 @@ happened_before(int count)
 			printf("hb %d %d %u L\n", me, ++hb_events, (unsigned)lamport_tick());
 			break;
 		case 1:
-			while ((k = 1 + (int)(rnd() % nodes)) == me)
+			while ((k = (int)(rnd() % nodes)) == me)
 				;
 			memset(&m, 0, sizeof(m));
 			m.kind = M_DATA;
@@ -225,7 +225,7 @@ entry(uint32_t ts, int node)
 static void
 deliver_ready(void)
 {
-	uint32_t all = ((1u << nodes) - 1) << 1;
+	uint32_t all = (1u << nodes) - 1;
 
 	while (nqueue && queue[0].have && (queue[0].acked & all) == all) {
 		balance = apply(balance, queue[0].node, queue[0].value);
@@ -260,7 +260,7 @@ order_received(struct msg *m)
 		ack.about_ts = m->ts;
 		ack.about_node = m->node;
 		/* Its sender's acknowledgement is the update itself. */
-		for (k = 1; k <= nodes && m->node != me; k++)
+		for (k = 0; k < nodes && m->node != me; k++)
 			if (k != me && post(k, &ack) < 0)
 				return -1;
 	} else if (m->kind == M_ACK) {
@@ -290,7 +290,7 @@ total_order(int updates)
 			m.ts = lamport_tick();
 			sent++;
 			printf("order %d: multicast (%u,%d)\n", me, (unsigned)m.ts, me);
-			for (k = 1; k <= nodes; k++)
+			for (k = 0; k < nodes; k++)
 				if (post(k, &m) < 0)	/* ourselves included */
 					return 1;
 			continue;

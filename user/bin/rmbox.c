@@ -105,6 +105,20 @@ parse_pid(const char *s)
 	return colon ? DIST_PID(atoi(s), atoi(colon + 1)) : atoi(s);
 }
 
+/* A sender as rmbox prints it: NODE:PID from another node, PID from
+ * this one (a plain local pid names no node). */
+static const char *
+sender_name(int id)
+{
+	static char buf[24];
+
+	if (DIST_IS_GLOBAL(id))
+		snprintf(buf, sizeof(buf), "%d:%d", DIST_NODE(id), DIST_LOCAL(id));
+	else
+		snprintf(buf, sizeof(buf), "%d", id);
+	return buf;
+}
+
 /* Answer a call: "re: " and what it said. */
 static void
 answer(int caller, const char *text)
@@ -149,8 +163,8 @@ serve(const char *name, const char *cap)
 		}
 		buf[n] = '\0';
 		if (!opt.quiet)
-			printf("got %d from %d:%d%s: %s\n", n, DIST_NODE(info.sender),
-			    DIST_LOCAL(info.sender), info.flags & MSG_CALL ? " call" : "", buf);
+			printf("got %d from %s%s: %s\n", n, sender_name(info.sender),
+			    info.flags & MSG_CALL ? " call" : "", buf);
 		if (info.flags & MSG_CALL)
 			answer(info.sender, buf);
 		if (opt.pace)
@@ -213,9 +227,8 @@ receives(int id)
 			continue;
 		}
 		buf[n] = '\0';
-		printf("recv %d: %d from %d:%d%s: %s (%u ms)\n", i, n, DIST_NODE(info.sender),
-		    DIST_LOCAL(info.sender), info.flags & MSG_CALL ? " call" : "", buf,
-		    ms_since(t0));
+		printf("recv %d: %d from %s%s: %s (%u ms)\n", i, n, sender_name(info.sender),
+		    info.flags & MSG_CALL ? " call" : "", buf, ms_since(t0));
 		if (info.flags & MSG_CALL)
 			answer(info.sender, buf);
 	}

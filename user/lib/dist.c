@@ -40,7 +40,7 @@ dist_node(void)
 {
 	struct kmsg_stats st;
 
-	if (kmsg_stats(&st, NULL, 0) < 0 || st.node == 0)
+	if (kmsg_stats(&st, NULL, 0) < 0 || st.node < 0)
 		return -1;
 	return st.node;
 }

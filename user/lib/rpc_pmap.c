@@ -1,6 +1,6 @@
 /*
  * Finding RPC servers: node numbers to addresses (docs/network.md's
- * 10.0.0.N convention), and the client side of the portmapper, program
+ * node N = 10.0.0.(N+1) convention), and the client side of the portmapper, program
  * 100000 version 2 on UDP port 111 (RFC 1833 section 3).
  */
 #include <string.h>
@@ -12,14 +12,15 @@
 #define LOOPBACK	0x7F000001u	/* 127.0.0.1, host order */
 
 /* The subnet comes from our own interface, so a cluster booted with
- * ip=/netmask= on the command line keeps "node n = host part n". */
+ * ip=/netmask= on the command line keeps "node n = host part n + 1"
+ * (host part 0 names the subnet itself). */
 uint32_t
 rpc_node_addr(int node)
 {
 	static struct net_info ni;
 	static int have;
 
-	if (node <= 0)
+	if (node < 0)
 		return htonl(LOOPBACK);
 	if (!have) {
 		if (net_info(&ni) < 0 || !ni.present || ni.ip == 0) {
@@ -28,7 +29,7 @@ rpc_node_addr(int node)
 		}
 		have = 1;
 	}
-	return (ni.ip & ni.netmask) | (htonl((uint32_t)node) & ~ni.netmask);
+	return (ni.ip & ni.netmask) | (htonl((uint32_t)node + 1) & ~ni.netmask);
 }
 
 int
@@ -46,11 +47,11 @@ rpc_parse_host(const char *s, uint32_t *addr)
 	if (*s == '\0')
 		return -1;
 	for (p = s; *p; p++) {
-		if (*p < '0' || *p > '9' || node > 254)
+		if (*p < '0' || *p > '9' || node > 253)
 			return -1;
 		node = node * 10 + (*p - '0');
 	}
-	if (node < 1 || node > 254)
+	if (node > 253)
 		return -1;
 	*addr = rpc_node_addr(node);
 	return 0;

@@ -46,8 +46,9 @@ const char *rpc_strerror(enum rpc_stat stat);	/* "RPC: timed out" */
 
 /* ---- addressing ------------------------------------------------- */
 
-/* Node n's IPv4 address (network order): our subnet with host part n,
- * so 10.0.0.n by default (docs/network.md); node 0 is 127.0.0.1. */
+/* Node n's IPv4 address (network order): our subnet with host part
+ * n + 1, so 10.0.0.(n+1) by default (docs/network.md); a negative n is
+ * 127.0.0.1. */
 uint32_t rpc_node_addr(int node);
 /* "3" (a node), "10.0.0.254" or "localhost" -> *addr; 0 or -1. */
 int	 rpc_parse_host(const char *s, uint32_t *addr);
