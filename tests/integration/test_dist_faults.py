@@ -56,6 +56,17 @@ def kmsg_state(node):
     return out, counters
 
 
+def wait_pending(node, n):
+    """Until node's mailbox service holds n remote operations (senders,
+    callers, receivers from other nodes): the marker that they wait."""
+    deadline = time.monotonic() + 30 * scale()
+    while True:
+        out, counters = kmsg_state(node)
+        if counters.get("rm_pending", 0) >= n:
+            return
+        assert time.monotonic() < deadline, out
+
+
 def test_node_killed_mid_call(trio):
     n0, n1, n2 = trio[0], trio[1], trio[2]
     n1.sendline("rmbox serve K u -d 600000 &")      # takes nothing: calls wait
@@ -71,7 +82,7 @@ def test_node_killed_mid_call(trio):
     n0.sendline("rmbox call K@1 timed -t 9000 &")
     n0.expect(re.compile(r"\[\d+\]\n\$ "))
     n0.sendline("rmbox call K@1 forever")            # no timeout at all
-    time.sleep(1.5 * scale())                       # all three are waiting on node 1
+    wait_pending(n1, 3)                             # all three wait on node 1
     assert "send 1:" not in n0.text and "call 1:" not in n0.text, n0.text[-500:]
     killed = time.monotonic()
     n1.stop()
@@ -98,8 +109,9 @@ def test_rebooted_node_is_noticed(request, trio):
     n0, n1 = trio[0], trio[1]
     n1.sendline("rmbox serve K u -d 600000 &")
     n1.expect("serving K")
+    n1.sync()                                       # its prompt may trail the banner
     n0.sendline("rmbox call K@1 before")
-    time.sleep(1 * scale())
+    wait_pending(n1, 1)                             # the call is queued there
     old = trio.nodes[1]
     old.stop()
     # Same node number, same switch: a new life of node 1.

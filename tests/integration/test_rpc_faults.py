@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from brinchvm import ROOT
+from brinchvm import ROOT, scale
 from brinchnet import Cluster, Wirefilter, counters, default_workdir, need
 from conftest import NODES
 from guest import find_rows, free_frames, ps_rows
@@ -178,7 +178,11 @@ def test_killing_a_node_mid_call(request, trio):
     started(request, trio)
     a = trio[0]
     a.sendline("rpcbench sleep 1 3000 6000")
-    time.sleep(1.0)
+    # The call is in flight once the server sleeps in it (ps: on "sleep").
+    deadline = time.monotonic() + 30 * scale()
+    while not any(r["line"].rstrip().endswith("sleep")
+                  for r in find_rows(ps_rows(trio[1])[1], "rpcd")):
+        assert time.monotonic() < deadline, "rpcd never took the SLEEP call"
     t0 = time.monotonic()
     trio[1].stop()                      # the server's machine is gone
     m = a.expect(re.compile(r"rpcbench: sleep 3000: (.*) after (\d+) ms"), timeout=30)
