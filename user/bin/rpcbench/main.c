@@ -78,7 +78,7 @@ sort(uint32_t *a, int n)
 static int
 rtt(const char *node, int size, int count, int sink)
 {
-	static uint8_t payload[16384];
+	static uint8_t payload[RPC_MAX_MSG];	/* over ECHO_MAX: refused */
 	struct rpc_client_stats cs;
 	struct rpc_client *c = client(node, 5000);
 	echo_data arg, res;
