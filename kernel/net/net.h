@@ -7,6 +7,8 @@
  *   ether.c    Ethernet II: demultiplex by EtherType, prepend headers
  *   arp.c      IPv4 address -> MAC, with a cache and a queue per lookup
  *   ip.c       IPv4 header checks, routing on one subnet, loopback
+ *   ip_frag.c  fragments out: a datagram over the MTU, cut as it is built
+ *   ip_reasm.c fragments in, until whole (frag_map.c: which bytes came)
  *   icmp.c     echo reply, port/protocol unreachable, echo listeners (ping)
  *   udp.c      ports: a table of bindings, each with a callback
  *   socket.c   user sockets, built on the bindings above
