@@ -17,6 +17,10 @@ chosen by a seeded random generator so that a run can be repeated:
               ARP with wrong sizes or opcodes, 802.3 length frames
   random      random bytes after a random EtherType (IPv4 and ARP half the
               time), some of random length
+
+and, with --fragments, IPv4 fragments meant to hurt reassembly (see
+fragment_attacks): overlapping, past 65535, middle fragments not a
+multiple of 8, and floods of datagrams that never complete.
 """
 
 import argparse
@@ -49,9 +53,9 @@ def ether(dst, ethertype, payload):
 
 
 def ipv4(dst_ip, proto, payload, ttl=64, flags_frag=0x4000, total=None, ihl=5,
-         version=4, options=b"", src=SRC_IP, good_sum=True):
+         version=4, options=b"", src=SRC_IP, good_sum=True, ident=0x1234):
     total = total if total is not None else ihl * 4 + len(payload)
-    hdr = struct.pack("!BBHHHBBH4s4s", version << 4 | ihl, 0, total & 0xFFFF, 0x1234,
+    hdr = struct.pack("!BBHHHBBH4s4s", version << 4 | ihl, 0, total & 0xFFFF, ident,
                       flags_frag, ttl, proto, 0, src, dst_ip) + options
     s = checksum(hdr)
     if not good_sum:
@@ -79,6 +83,56 @@ def icmp_echo(ident, seq, data, good_sum=True):
 
 def arp(op, target_ip, sha=SRC_MAC, spa=SRC_IP, hlen=6, plen=4, htype=1, ptype=0x0800):
     return struct.pack("!HHBBH", htype, ptype, hlen, plen, op) + sha + spa + b"\0" * 6 + target_ip
+
+
+def ip_fragments(dst_ip, proto, payload, ident, size, src=SRC_IP):
+    """payload (a transport header and data) cut into IPv4 fragments of
+    size bytes each (a multiple of 8), as a sender would: [(offset, more,
+    bytes of the IP packet)]."""
+    out = []
+    for off in range(0, len(payload), size):
+        more = off + size < len(payload)
+        out.append(ipv4(dst_ip, proto, payload[off:off + size], src=src, ident=ident,
+                        flags_frag=(0x2000 if more else 0) | off // 8))
+    return out
+
+
+def fragment_attacks(mac, ip, flood=400, seed=1):
+    """Frames that attack reassembly, for node (mac, ip): {kind: [frame]}.
+    Each kind uses identifications of its own, so what one does cannot
+    complete or spoil another's datagram."""
+    rnd = random.Random(seed)
+    mac = bytes.fromhex(mac.replace(":", ""))
+    ip = bytes(int(x) for x in ip.split("."))
+    frame = lambda packet: ether(mac, 0x0800, packet)
+    data = bytes(rnd.randrange(256) for _ in range(4000))
+    kinds = {}
+    # Two fragments whose bytes overlap (RFC 5722: drop the datagram),
+    # then the rest, which must not complete it.
+    kinds["overlap"] = [frame(ipv4(ip, 17, data[:16], ident=0x5001, flags_frag=0x2000)),
+                        frame(ipv4(ip, 17, data[:24], ident=0x5001, flags_frag=0x2001)),
+                        frame(ipv4(ip, 17, data[:8], ident=0x5001, flags_frag=0x0004))]
+    # Offsets reach 65528: a fragment ending past 65535 (ping of death).
+    kinds["too_long"] = [frame(ipv4(ip, 1, data[:16], ident=0x5002, flags_frag=0x2000)),
+                         frame(ipv4(ip, 1, data[:40], ident=0x5002, flags_frag=8189))]
+    # A middle fragment (MF set) that is not a multiple of 8 bytes.
+    kinds["bad_size"] = [frame(ipv4(ip, 17, data[:13], ident=0x5003 + i, flags_frag=0x2000 | i))
+                         for i in range(5)]
+    # Many datagrams, each one first fragment only: more than there are
+    # slots for datagrams in progress.
+    kinds["flood_ids"] = [frame(ipv4(ip, 17, data[:1480], ident=0x6000 + i, flags_frag=0x2000))
+                          for i in range(flood)]
+    # A few datagrams of many fragments, never the last: more than the
+    # buffer budget.
+    kinds["flood_bufs"] = [frame(ipv4(ip, 17, data[:1480], ident=0x7000 + d,
+                                      flags_frag=0x2000 | k * 185))
+                           for d in range(12) for k in range(30)]
+    # And one well-formed datagram in fragments, out of order: a UDP
+    # datagram to the discard port (closed here) that must be reassembled.
+    payload = udp(ip, 4000, 9, data[:3000])
+    frags = ip_fragments(ip, 17, payload, 0x5100, 1480)
+    kinds["good"] = [frame(f) for f in reversed(frags)]
+    return kinds
 
 
 class Generator:
@@ -166,6 +220,16 @@ class Generator:
             yield name, make()
 
 
+def send_paced(plug, frames, batch=100, pause=0.004):
+    """Send frames in batches, pausing between them as inject() does."""
+    for i, f in enumerate(frames):
+        plug.send(f)
+        if (i + 1) % batch == 0:
+            plug.flush()
+            time.sleep(pause)
+    plug.flush()
+
+
 def inject(plug, mac, ip, count, seed=1, batch=200, pause=0.004):
     """Send count frames through plug in batches; return {kind: count}."""
     gen = Generator(bytes.fromhex(mac.replace(":", "")), bytes(int(x) for x in ip.split(".")),
@@ -189,12 +253,20 @@ def main():
     ap.add_argument("--ip", default="10.0.0.1")
     ap.add_argument("--count", type=int, default=100000)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--fragments", action="store_true",
+                    help="send the reassembly attacks instead")
     args = ap.parse_args()
     sw = Switch(args.switch)
     plug = Plug(sw)
     try:
         start = time.monotonic()
-        sent = inject(plug, args.mac, args.ip, args.count, args.seed)
+        if args.fragments:
+            sent = {}
+            for kind, frames in fragment_attacks(args.mac, args.ip, seed=args.seed).items():
+                send_paced(plug, frames)
+                sent[kind] = len(frames)
+        else:
+            sent = inject(plug, args.mac, args.ip, args.count, args.seed)
         sent["seconds"] = round(time.monotonic() - start, 2)
         print(json.dumps(sent))
     finally:

@@ -54,9 +54,11 @@ struct sockaddr_eth {
 	uint8_t  se_zero[8];
 };
 
-/* The largest datagram a UDP socket sends or receives: an Ethernet
- * payload of 1500 bytes less 20 (IPv4) and 8 (UDP). */
-#define UDP_MAX_PAYLOAD	1472
+/* The largest datagram a UDP socket sends or receives: IPv4's 65535
+ * bytes less 20 (IPv4 header) and 8 (UDP header).  Over UDP_FRAME_PAYLOAD
+ * (what one 1500-byte Ethernet payload holds) it travels as IP fragments. */
+#define UDP_MAX_PAYLOAD	65507
+#define UDP_FRAME_PAYLOAD 1472
 #define ETH_MAX_PAYLOAD	1500
 
 /* ---- the interface: `net` ----------------------------------------- */

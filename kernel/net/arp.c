@@ -15,7 +15,7 @@
 #define ARP_TRIES	3
 #define ARP_RETRY	TIMER_HZ		/* 1 s between requests */
 #define ARP_FAILED_HOLD	(5 * TIMER_HZ)		/* unreachable for 5 s */
-#define ARP_QUEUE_MAX	8			/* packets per lookup */
+#define ARP_QUEUE_MAX	48	/* packets per lookup: one 64 KiB datagram's fragments */
 
 #define ARP_PKT_LEN	28
 #define ARP_HTYPE_ETHER	1

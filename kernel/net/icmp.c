@@ -72,11 +72,12 @@ icmp_echo_unbind(uint16_t id)
 		b->id = 0;
 }
 
+/* p: the message, in one buffer or (over the MTU) a chain. */
 static void
-set_checksum(uint8_t *msg, uint32_t len)
+set_checksum(struct pkbuf *p)
 {
-	put16(msg + 2, 0);
-	put16(msg + 2, csum_fold(csum_partial(msg, len, 0)));
+	put16(pkb_data(p) + 2, 0);
+	put16(pkb_data(p) + 2, csum_fold(csum_chain(p, 0)));
 }
 
 int
@@ -90,30 +91,27 @@ icmp_echo_send(uint32_t dst, uint16_t id, struct pkbuf *p)
 	}
 	msg[1] = 0;
 	put16(msg + 4, id);
-	set_checksum(msg, p->len);
+	set_checksum(p);
 	netstat.icmp_out++;
 	return ip_output(dst, IP_PROTO_ICMP, p);
 }
 
-/* Echo request to echo reply: the same identifier, sequence and data. */
+/* Echo request to echo reply: the same identifier, sequence and data.
+ * A request that came in fragments (reassembled) is answered in
+ * fragments. */
 static void
 answer_echo(uint32_t src, const uint8_t *msg, uint32_t len)
 {
 	struct pkbuf *p;
 	uint8_t *reply;
 
-	if (len > ETH_MTU - IP_HLEN) {
-		netstat.icmp_bad++;
+	if (!(p = ip_alloc(len, 0)))
 		return;
-	}
-	if (!(p = pkbuf_alloc()))
-		return;
+	pkbuf_chain_write(p, msg);
 	reply = pkb_data(p);
-	memcpy(reply, msg, len);
-	p->len = (uint16_t)len;
 	reply[0] = ICMP_ECHO_REPLY;
 	reply[1] = 0;
-	set_checksum(reply, len);
+	set_checksum(p);
 	netstat.icmp_out++;
 	netstat.icmp_echo_replies_out++;
 	ip_output(src, IP_PROTO_ICMP, p);
@@ -184,7 +182,7 @@ icmp_unreachable(const uint8_t *ip_pkt, uint32_t ip_len, uint8_t code)
 	memset(msg + 4, 0, 4);			/* unused */
 	memcpy(msg + ICMP_HLEN, ip_pkt, quote);
 	p->len = (uint16_t)(ICMP_HLEN + quote);
-	set_checksum(msg, p->len);
+	set_checksum(p);
 	netstat.icmp_out++;
 	netstat.icmp_unreach_out++;
 	ip_output(get32_raw(ip_pkt + 12), IP_PROTO_ICMP, p);

@@ -3,9 +3,9 @@
  * field of what arrives before trusting it, deliver to ICMP or UDP, and
  * send with a fresh header, routed to the destination on our subnet or
  * to the gateway.  Packets to ourselves (our address, 127.0.0.0/8) loop
- * back without touching the wire.  Fragments are never made (every
- * payload fits the 1500-byte MTU; DF is set) and arriving ones are
- * dropped and counted: a teaching stack need not reassemble.
+ * back without touching the wire.  A packet that fits the MTU goes
+ * whole with Don't Fragment set; a larger one goes as fragments
+ * (ip_frag.c), and arriving fragments wait in ip_reasm.c for the rest.
  */
 #include "kernel.h"
 #include "net.h"
@@ -75,11 +75,6 @@ ip_input(const uint8_t *pkt, uint32_t len)
 		return;
 	}
 	len = total;				/* drop any Ethernet padding */
-	frag = get16(pkt + 6);
-	if (frag & (IP_FLAG_MF | IP_OFFSET_MASK)) {
-		netstat.ip_fragments++;
-		return;
-	}
 	src = get32_raw(pkt + 12);
 	dst = get32_raw(pkt + 16);
 	if (ip_is_broadcast(src) || is_group_or_reserved(src)) {
@@ -88,6 +83,12 @@ ip_input(const uint8_t *pkt, uint32_t len)
 	}
 	if (!ip_is_mine(dst) && !ip_is_broadcast(dst)) {
 		netstat.ip_not_for_us++;
+		return;
+	}
+	frag = get16(pkt + 6);
+	if (frag & (IP_FLAG_MF | IP_OFFSET_MASK)) {
+		netstat.ip_fragments++;
+		ip_reasm_input(pkt, hlen, len);	/* back here once whole */
 		return;
 	}
 	switch (pkt[9]) {
@@ -115,37 +116,31 @@ ip_source_for(uint32_t dst)
 	return (ntohl(dst) >> 24) == 127 ? dst : netcfg.ip;
 }
 
-int
-ip_output(uint32_t dst, uint8_t proto, struct pkbuf *p)
+void
+ip_put_header(struct pkbuf *p, uint32_t dst, uint8_t proto, uint16_t id,
+    uint16_t frag)
 {
-	uint8_t *h;
-	uint32_t src = ip_source_for(dst);
+	uint8_t *h = pkb_push(p, IP_HLEN);
 
-	if (!netcfg.dev || !netcfg.ip) {
-		pkbuf_free(p);
-		return -ENETDOWN;
-	}
-	if (p->len + IP_HLEN > netcfg.dev->mtu) {
-		pkbuf_free(p);
-		return -EMSGSIZE;
-	}
-	h = pkb_push(p, IP_HLEN);
 	h[0] = IP_VERSION << 4 | IP_HLEN / 4;
 	h[1] = 0;				/* type of service */
 	put16(h + 2, p->len);
-	put16(h + 4, next_id++);
-	put16(h + 6, IP_FLAG_DF);
+	put16(h + 4, id);
+	put16(h + 6, frag);
 	h[8] = IP_DEFAULT_TTL;
 	h[9] = proto;
 	put16(h + 10, 0);
-	put32_raw(h + 12, src);
+	put32_raw(h + 12, ip_source_for(dst));
 	put32_raw(h + 16, dst);
 	put16(h + 10, csum_fold(csum_partial(h, IP_HLEN, 0)));
-	netstat.ip_out++;
+}
 
+int
+ip_route(uint32_t dst, struct pkbuf *p)
+{
 	if (ip_is_mine(dst)) {
 		netstat.ip_loopback++;
-		ip_input(h, p->len);
+		ip_input(pkb_data(p), p->len);
 		pkbuf_free(p);
 		return 0;
 	}
@@ -158,4 +153,18 @@ ip_output(uint32_t dst, uint8_t proto, struct pkbuf *p)
 	netstat.ip_no_route++;
 	pkbuf_free(p);
 	return -ENETUNREACH;
+}
+
+int
+ip_output(uint32_t dst, uint8_t proto, struct pkbuf *p)
+{
+	if (!netcfg.dev || !netcfg.ip) {
+		pkbuf_free(p);
+		return -ENETDOWN;
+	}
+	netstat.ip_out++;
+	if (p->next || p->len + IP_HLEN > netcfg.dev->mtu)
+		return ip_output_fragments(dst, proto, p, next_id++);
+	ip_put_header(p, dst, proto, next_id++, IP_FLAG_DF);
+	return ip_route(dst, p);
 }

@@ -7,6 +7,8 @@
  *   ether.c    Ethernet II: demultiplex by EtherType, prepend headers
  *   arp.c      IPv4 address -> MAC, with a cache and a queue per lookup
  *   ip.c       IPv4 header checks, routing on one subnet, loopback
+ *   ip_frag.c  fragments out: a datagram over the MTU, cut as it is built
+ *   ip_reasm.c fragments in, until whole (frag_map.c: which bytes came)
  *   icmp.c     echo reply, port/protocol unreachable, echo listeners (ping)
  *   udp.c      ports: a table of bindings, each with a callback
  *   socket.c   user sockets, built on the bindings above
@@ -37,6 +39,10 @@
  * path calls kmalloc, and a flood can exhaust the pool (drops, counted)
  * but never the kernel heap.  Data lives in buf[off, off + len); headers
  * are prepended by moving off down into the headroom.
+ *
+ * A datagram larger than one buffer is a chain through `next`: on the
+ * way out each link is one IP fragment's worth (ip_alloc), in a socket's
+ * queue each holds up to PKB_DATA_MAX bytes.  pkbuf_free frees a chain.
  */
 #define PKB_SIZE	2048
 #define PKB_HEADROOM	64		/* Ethernet + IPv4 + UDP/ICMP, rounded up */
@@ -44,18 +50,26 @@
 
 struct pkbuf {
 	struct list_node node;		/* on an ARP queue or a socket's queue */
+	struct pkbuf *next;		/* the rest of the datagram, or NULL */
 	uint16_t off, len;
 	/* where it came from, for a socket's queue */
 	uint32_t src_ip;
 	uint16_t src_port;
 	uint8_t  src_mac[ETH_ALEN];
-	uint8_t  buf[PKB_SIZE - 24];
+	uint8_t  buf[PKB_SIZE - 28];
 };
+
+#define PKB_DATA_MAX	(PKB_SIZE - 28 - PKB_HEADROOM)	/* data behind the headroom */
 
 void	 pkbuf_init(void);
 struct pkbuf *pkbuf_alloc(void);	/* NULL (and counted) when exhausted */
-void	 pkbuf_free(struct pkbuf *p);
-uint32_t pkbuf_in_use(void);
+void	 pkbuf_free(struct pkbuf *p);	/* the whole chain */
+/* len bytes in a chain: at most `first` in the first link, `rest` in
+ * each other (both <= PKB_DATA_MAX); every link's len is set.  NULL
+ * (nothing kept) when the pool runs out. */
+struct pkbuf *pkbuf_alloc_chain(uint32_t len, uint32_t first, uint32_t rest);
+uint32_t pkbuf_chain_len(const struct pkbuf *p);
+void	 pkbuf_chain_write(struct pkbuf *p, const uint8_t *src);	/* fills it */
 
 static inline uint8_t *
 pkb_data(struct pkbuf *p)
@@ -76,6 +90,9 @@ pkb_push(struct pkbuf *p, uint16_t n)
 
 uint32_t csum_partial(const void *data, uint32_t len, uint32_t sum);
 uint16_t csum_fold(uint32_t sum);	/* final complemented checksum */
+/* The sum over a chain's data (ip_frag.c): every link but the last holds
+ * an even number of bytes, as ip_alloc makes them. */
+uint32_t csum_chain(const struct pkbuf *p, uint32_t sum);
 
 /* ---- counters (netif.c) ---- */
 
@@ -95,7 +112,16 @@ uint16_t csum_fold(uint32_t sum);	/* final complemented checksum */
 	X(icmp_no_listener) \
 	X(udp_in) X(udp_out) X(udp_bad_length) X(udp_bad_checksum) \
 	X(udp_no_port) X(udp_queue_drops) \
-	X(raw_in) X(raw_out) X(raw_queue_drops) X(pkbuf_exhausted)
+	X(raw_in) X(raw_out) X(raw_queue_drops) X(pkbuf_exhausted) \
+	IP_FRAG_COUNTERS(X)
+
+/* Fragmentation and reassembly (ip_frag.c, ip_reasm.c).  The last three
+ * are levels, not counts: what is held now. */
+#define IP_FRAG_COUNTERS(X) \
+	X(ip_frags_out) X(ip_reassembled) X(ip_frag_bad_size) \
+	X(ip_frag_too_long) X(ip_frag_dups) X(ip_reasm_overlaps) \
+	X(ip_reasm_too_many) X(ip_reasm_evicted) X(ip_reasm_timeouts) \
+	X(ip_reasm_busy) X(ip_reasm_pending) X(ip_reasm_bufs) X(pkbuf_in_use)
 
 struct net_stats {
 #define NET_COUNTER_FIELD(name) uint32_t name;
@@ -163,11 +189,32 @@ int	arp_list(struct arp_info *out, int max);
 #define IP_PROTO_UDP	17
 #define IP_DEFAULT_TTL	64
 
+#define IP_MAX_LEN	65535		/* the total length field's limit */
+
 void	ip_input(const uint8_t *pkt, uint32_t len);
 /* Prepend an IPv4 header (src = our address) to the payload in p and
- * route it.  Consumes p. */
+ * route it; a chain, or a payload over the MTU, goes as fragments.
+ * Consumes p. */
 int	ip_output(uint32_t dst, uint8_t proto, struct pkbuf *p);
 uint32_t ip_source_for(uint32_t dst);	/* ours, or dst itself for 127/8 */
+/* ip.c, for ip_frag.c: write the header in front of p's data; send p
+ * (one packet) to dst: loopback, broadcast, ARP or the gateway. */
+void	ip_put_header(struct pkbuf *p, uint32_t dst, uint8_t proto, uint16_t id,
+	    uint16_t frag);
+int	ip_route(uint32_t dst, struct pkbuf *p);
+
+/* ---- fragments (ip_frag.c out, ip_reasm.c in) ---- */
+
+/* A buffer for a payload of len bytes plus a `reserve`-byte transport
+ * header the caller will push: one pkbuf if it fits a frame, else a
+ * chain cut where the fragments will be.  NULL if the pool is empty. */
+struct pkbuf *ip_alloc(uint32_t len, uint32_t reserve);
+int	ip_output_fragments(uint32_t dst, uint8_t proto, struct pkbuf *p,
+	    uint16_t id);
+/* A fragment that passed ip_input's checks: kept until its datagram is
+ * whole, then the datagram goes through ip_input again. */
+void	ip_reasm_input(const uint8_t *pkt, uint32_t hlen, uint32_t len);
+void	ip_reasm_timer(void);		/* expiry, every 100 ms */
 
 /* ---- ICMP (icmp.c) ---- */
 

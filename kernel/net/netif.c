@@ -170,8 +170,10 @@ net_timer(void)
 	interrupt_depth++;
 	if (tick_hook)
 		tick_hook();
-	if (++count % TICKS_PER_ARP_TIMER == 0)
+	if (++count % TICKS_PER_ARP_TIMER == 0) {
 		arp_timer();
+		ip_reasm_timer();
+	}
 	interrupt_depth--;
 }
 

@@ -6,9 +6,10 @@
  *   AF_INET   SOCK_DGRAM  IPPROTO_ICMP   an echo identifier ("ping", icmp.c)
  *   AF_PACKET SOCK_RAW    htons(type)    an EtherType (ether.c)
  *
- * Arriving datagrams are copied, in the interrupt, into a packet buffer
- * on the socket's bounded queue (SO_RCVBUF datagrams; beyond that they
- * are dropped and counted) and the readers are woken.  recvfrom waits
+ * Arriving datagrams are copied, in the interrupt, into packet buffers
+ * (a chain, for one larger than a buffer) on the socket's bounded queue
+ * (SO_RCVBUF datagrams and SOCK_QUEUE_BYTES bytes; beyond that they are
+ * dropped and counted) and the readers are woken.  recvfrom waits
  * with the IPC rules: MSG_DONTWAIT fails with EAGAIN, SO_RCVTIMEO with
  * ETIMEDOUT, a signal with EINTR.  Sockets are file descriptors
  * (file.c, FT_SOCKET), so fork shares them and exit closes them.
@@ -24,6 +25,7 @@
 #define NSOCKET			32
 #define SOCK_QUEUE_DEFAULT	32
 #define SOCK_QUEUE_MAX		128
+#define SOCK_QUEUE_BYTES	(128 * 1024)	/* two of the largest datagrams */
 
 struct socket {
 	int		 in_use;
@@ -33,6 +35,7 @@ struct socket {
 	uint16_t	 port;		/* UDP port, echo id or EtherType */
 	struct list	 queue;		/* struct pkbuf, oldest first */
 	uint32_t	 queued, limit;
+	uint32_t	 queued_bytes;
 	uint32_t	 received, dropped, sent;
 	uint32_t	 rcvtimeo_ms;
 	struct wait_queue readers;
@@ -49,20 +52,20 @@ enqueue(struct socket *s, const uint8_t *data, uint32_t len, uint32_t src_ip,
 {
 	struct pkbuf *p;
 
-	if (s->queued >= s->limit || len > sizeof(p->buf) || !(p = pkbuf_alloc())) {
+	if (s->queued >= s->limit || s->queued_bytes + len > SOCK_QUEUE_BYTES ||
+	    !(p = pkbuf_alloc_chain(len, PKB_DATA_MAX, PKB_DATA_MAX))) {
 		s->dropped++;
 		(*drop_counter)++;
 		return;
 	}
-	p->off = 0;			/* no headers will be added */
-	memcpy(p->buf, data, len);
-	p->len = (uint16_t)len;
+	pkbuf_chain_write(p, data);
 	p->src_ip = src_ip;
 	p->src_port = src_port;
 	if (src_mac)
 		memcpy(p->src_mac, src_mac, ETH_ALEN);
 	list_push_back(&s->queue, &p->node);
 	s->queued++;
+	s->queued_bytes += len;
 	s->received++;
 	wakeup(&s->readers);
 }
@@ -227,8 +230,8 @@ socket_sendto(struct socket *s, uint32_t ubuf, uint32_t len, uint32_t flags,
 {
 	struct sockaddr_in sin;
 	struct sockaddr_eth se;
-	struct pkbuf *p;
-	uint32_t max;
+	struct pkbuf *p, *q;
+	uint32_t max, done;
 	int r;
 
 	if (s->domain == AF_PACKET) {
@@ -244,19 +247,25 @@ socket_sendto(struct socket *s, uint32_t ubuf, uint32_t len, uint32_t flags,
 			return r;
 		if (sin.sin_addr == INADDR_ANY)
 			return -EDESTADDRREQ;
-		max = s->protocol == IPPROTO_UDP ? UDP_MAX_PAYLOAD : ETH_MTU - IP_HLEN;
+		max = s->protocol == IPPROTO_UDP ? UDP_MAX_PAYLOAD : IP_MAX_LEN - IP_HLEN;
 		if (!s->bound && (r = bind_port(s, 0)) < 0)
 			return r;
 	}
 	if (len > max)
 		return -EMSGSIZE;
-	if (!(p = pkbuf_alloc()))
+	/* Over the MTU, a chain already cut where the fragments will be. */
+	if (s->domain == AF_PACKET)
+		p = pkbuf_alloc_chain(len, PKB_DATA_MAX, PKB_DATA_MAX);
+	else
+		p = ip_alloc(len, s->protocol == IPPROTO_UDP ? UDP_HLEN : 0);
+	if (!p)
 		return -ENOBUFS;
-	if (copy_from_user(current->pgdir, pkb_data(p), ubuf, len) < 0) {
-		pkbuf_free(p);
-		return -EFAULT;
+	for (q = p, done = 0; q; done += q->len, q = q->next) {
+		if (copy_from_user(current->pgdir, pkb_data(q), ubuf + done, q->len) < 0) {
+			pkbuf_free(p);
+			return -EFAULT;
+		}
 	}
-	p->len = (uint16_t)len;
 	if (s->domain == AF_PACKET) {
 		netstat.raw_out++;
 		r = ether_output(se.se_addr, s->port, p);
@@ -317,8 +326,8 @@ socket_recvfrom(struct socket *s, uint32_t ubuf, uint32_t len, uint32_t flags,
 {
 	struct ipc_wait w;
 	struct list_node *n;
-	struct pkbuf *p;
-	uint32_t got;
+	struct pkbuf *p, *q;
+	uint32_t got, total, piece;
 	int r;
 
 	if (!user_range_ok(current->pgdir, ubuf, len, 1))
@@ -332,11 +341,15 @@ socket_recvfrom(struct socket *s, uint32_t ubuf, uint32_t len, uint32_t flags,
 	p = container_of(n, struct pkbuf, node);
 	if ((r = copy_address_out(s, p->src_ip, p->src_port, p->src_mac, uaddr, ualen)) < 0)
 		return r;		/* stays queued */
-	got = MIN(len, p->len);
-	if (copy_to_user(current->pgdir, ubuf, p->buf + p->off, got) < 0)
-		return -EFAULT;
+	total = pkbuf_chain_len(p);
+	for (q = p, got = 0; q && got < len; got += piece, q = q->next) {
+		piece = MIN(len - got, q->len);
+		if (copy_to_user(current->pgdir, ubuf + got, pkb_data(q), piece) < 0)
+			return -EFAULT;
+	}
 	list_remove(&p->node);
 	s->queued--;
+	s->queued_bytes -= total;
 	pkbuf_free(p);
 	return (int)got;
 }

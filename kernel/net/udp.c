@@ -70,9 +70,10 @@ udp_unbind_kernel(uint16_t port)
 }
 
 /* The checksum covers a pseudo-header of addresses, protocol and length
- * (RFC 768), so a datagram delivered to the wrong host fails it. */
+ * (RFC 768), so a datagram delivered to the wrong host fails it.  sum is
+ * what the data already adds up to. */
 static uint16_t
-udp_checksum(uint32_t src, uint32_t dst, const uint8_t *dgram, uint32_t len)
+udp_checksum(uint32_t src, uint32_t dst, uint32_t len, uint32_t sum)
 {
 	uint8_t pseudo[12];
 
@@ -81,7 +82,7 @@ udp_checksum(uint32_t src, uint32_t dst, const uint8_t *dgram, uint32_t len)
 	pseudo[8] = 0;
 	pseudo[9] = IP_PROTO_UDP;
 	put16(pseudo + 10, (uint16_t)len);
-	return csum_fold(csum_partial(dgram, len, csum_partial(pseudo, 12, 0)));
+	return csum_fold(csum_partial(pseudo, 12, sum));
 }
 
 void
@@ -97,7 +98,8 @@ udp_input(uint32_t src, uint32_t dst, const uint8_t *ip_pkt, uint32_t ip_len,
 		return;
 	}
 	/* A zero checksum means the sender computed none (RFC 768). */
-	if (get16(d + 6) != 0 && udp_checksum(src, dst, d, ulen) != 0) {
+	if (get16(d + 6) != 0 &&
+	    udp_checksum(src, dst, ulen, csum_partial(d, ulen, 0)) != 0) {
 		netstat.udp_bad_checksum++;
 		return;
 	}
@@ -112,10 +114,11 @@ udp_input(uint32_t src, uint32_t dst, const uint8_t *ip_pkt, uint32_t ip_len,
 int
 udp_output(uint32_t dst, uint16_t dst_port, uint16_t src_port, struct pkbuf *p)
 {
+	uint32_t len = pkbuf_chain_len(p);
 	uint8_t *h;
 	uint16_t sum;
 
-	if (p->len > UDP_MAX_PAYLOAD) {
+	if (len > UDP_MAX_PAYLOAD) {
 		pkbuf_free(p);
 		return -EMSGSIZE;
 	}
@@ -123,12 +126,13 @@ udp_output(uint32_t dst, uint16_t dst_port, uint16_t src_port, struct pkbuf *p)
 		pkbuf_free(p);
 		return -EINVAL;
 	}
+	len += UDP_HLEN;
 	h = pkb_push(p, UDP_HLEN);
 	put16(h, src_port);
 	put16(h + 2, dst_port);
-	put16(h + 4, p->len);
+	put16(h + 4, (uint16_t)len);
 	put16(h + 6, 0);
-	sum = udp_checksum(ip_source_for(dst), dst, h, p->len);
+	sum = udp_checksum(ip_source_for(dst), dst, len, csum_chain(p, 0));
 	put16(h + 6, sum ? sum : 0xFFFF);	/* 0 would mean "none" */
 	netstat.udp_out++;
 	return ip_output(dst, IP_PROTO_UDP, p);
@@ -144,9 +148,8 @@ udp_send(uint32_t dst_ip, uint16_t dst_port, uint16_t src_port, const void *buf,
 		return -EMSGSIZE;
 	if (!netcfg.dev)
 		return -ENETDOWN;
-	if (!(p = pkbuf_alloc()))
+	if (!(p = ip_alloc(len, UDP_HLEN)))
 		return -ENOBUFS;
-	memcpy(pkb_data(p), buf, len);
-	p->len = (uint16_t)len;
+	pkbuf_chain_write(p, buf);
 	return udp_output(dst_ip, dst_port, src_port, p);
 }

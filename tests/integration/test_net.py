@@ -89,6 +89,50 @@ def test_udp_echo_between_nodes(cluster):
         assert "reply from 10.0.0.2:7: hello-from-%d" % a in out, out
 
 
+def test_large_datagrams_travel_in_fragments(cluster):
+    """60,000 bytes (41 IP fragments) echoed across the switch, and to
+    our own addresses (looped back, reassembled all the same); the
+    largest datagram, 65507 bytes; nothing left held afterwards."""
+    b = cluster[1]
+    out = cluster[0].run("udpsend -e -c 3 -s 60000 10.0.0.2 7", timeout=60)
+    assert udp_summary(out) == (3, 3, 0), out
+    assert "60000 bytes from 10.0.0.2:7" in out, out
+    for target in ("10.0.0.2", "127.0.0.1"):
+        out = b.run("udpsend -e -c 3 -s 60000 %s 7" % target, timeout=60)
+        assert udp_summary(out) == (3, 3, 0), out
+    out = cluster[2].run("udpsend -e -c 2 -s 65507 10.0.0.2 7", timeout=60)
+    assert udp_summary(out) == (2, 2, 0), out
+    out = cluster[2].run("udpsend -e -c 1 -s 65508 10.0.0.2 7", timeout=10)
+    assert "usage" in out, out
+    c = counters(b)
+    assert c["ip_reassembled"] >= 3 + 6 + 2, c
+    assert c["ip_reasm_pending"] == 0 and c["ip_reasm_bufs"] == 0, c
+    for bad in ("ip_frag_bad_size", "ip_frag_too_long", "ip_reasm_overlaps",
+                "ip_reasm_evicted", "ip_reasm_timeouts", "pkbuf_exhausted"):
+        assert c[bad] == 0, c
+
+
+def test_large_datagrams_are_bounded_in_a_receive_queue(cluster):
+    """SO_RCVBUF counts datagrams; 128 KiB of bytes bound them too: of
+    four 60,000-byte datagrams nobody reads yet, two are kept."""
+    before = counters(cluster[2])["udp_queue_drops"]
+    cluster[2].sendline("udprecv -d 4000 -W 500 6004 &")
+    cluster[2].expect("listening on port 6004", timeout=10)
+    cluster[2].sync()
+    cluster[0].run("udpsend -c 4 -i 20 -s 60000 10.0.0.3 6004", timeout=30)
+    rows = [l for l in cluster[2].run("net sockets").splitlines()
+            if re.search(r"\budp\s+6004\b", l)]
+    assert rows, "no socket on port 6004 in `net sockets`"
+    queued, limit, received, dropped = (int(w) for w in rows[0].split()[3:7])
+    assert (queued, received, dropped) == (2, 2, 2), rows[0]
+    assert counters(cluster[2])["udp_queue_drops"] == before + 2
+    for _ in range(2):
+        cluster[2].expect(re.compile(r"from 10\.0\.0\.1:\d+: .*\.\.\. \(60000 bytes\)"),
+                          timeout=15)
+    cluster[2].expect("udprecv: Connection timed out", timeout=15)
+    cluster[2].sync()
+
+
 def test_port_in_use_is_refused(cluster):
     out = cluster[1].run("udpecho 7", timeout=10)
     assert "udpecho: bind port 7: Address already in use" in out, out

@@ -13,8 +13,8 @@ import time
 import pytest
 
 from brinchvm import ROOT
-from brinchnet import (LinuxNamespace, default_workdir, need, ping_summary, tshark_problems,
-                       udp_summary)
+from brinchnet import (LinuxNamespace, counters, default_workdir, need, ping_summary,
+                       tshark_problems, udp_summary)
 from conftest import NODES
 
 HOST_IP = "10.0.0.254"
@@ -64,8 +64,8 @@ s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 s.bind(("0.0.0.0", 7007))
 s.settimeout(30)
 print("ready", flush=True)
-for _ in range(3):
-    data, addr = s.recvfrom(2048)
+for _ in range(6):
+    data, addr = s.recvfrom(65535)
     s.sendto(data, addr)
 """
 
@@ -114,6 +114,46 @@ def test_linux_udp_client_gets_echoes(linux):
     assert "refused" in res.stdout, "no ICMP port unreachable seen by Linux:\n" + res.stdout
 
 
+LARGE_UDP_CLIENT = r"""
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(3)
+for size in (1473, 8000, 30000, 65507):
+    msg = bytes(i * 7 % 251 for i in range(size))
+    s.sendto(msg, (sys.argv[1], 7))
+    data, addr = s.recvfrom(65535)
+    assert data == msg, (size, len(data))
+    print("echoed", size)
+"""
+
+
+def test_linux_udp_client_gets_large_echoes(linux):
+    """Datagrams Linux fragments (up to the largest, 65507 bytes) come
+    back whole: brinch reassembles, and fragments its answer."""
+    node, _ = linux
+    if "udpecho" not in node.run("ps", timeout=20):
+        node.sendline("udpecho &")
+        node.expect("udpecho: listening on port 7", timeout=10)
+        node.sync()
+    res = in_ns("python3", "-c", LARGE_UDP_CLIENT, "10.0.0.1", check=False)
+    assert "echoed 65507" in res.stdout, res.stdout + res.stderr
+
+
+@pytest.mark.skipif(bool(need("ping")), reason="iputils-ping not installed")
+def test_linux_ping_with_8000_bytes(linux):
+    """An 8008-byte echo request arrives in 6 fragments; brinch answers
+    with as many."""
+    node, _ = linux
+    before = counters(node)
+    res = in_ns("ping", "-c", "3", "-i", "0.2", "-W", "2", "-s", "8000", "10.0.0.1", check=False)
+    assert re.search(r"3 packets transmitted, 3 received, 0% packet loss", res.stdout), \
+        res.stdout + res.stderr
+    assert "8008 bytes from 10.0.0.1" in res.stdout, res.stdout
+    after = counters(node)
+    assert after["ip_reassembled"] - before["ip_reassembled"] >= 3, (before, after)
+    assert after["ip_frags_out"] - before["ip_frags_out"] >= 18, (before, after)
+
+
 TCP_CLIENT = r"""
 import socket, sys, time
 start = time.monotonic()
@@ -141,6 +181,8 @@ def test_brinch_pings_linux(linux):
     node, _ = linux
     out = node.run("ping -c 3 -i 100 %s" % HOST_IP, timeout=30)
     assert ping_summary(out) == (3, 3, 0), out
+    out = node.run("ping -c 3 -i 100 -s 8000 %s" % HOST_IP, timeout=30)
+    assert ping_summary(out) == (3, 3, 0) and "8008 bytes from" in out, out
 
 
 def test_brinch_udp_to_a_linux_server(linux):
@@ -150,6 +192,8 @@ def test_brinch_udp_to_a_linux_server(linux):
     try:
         assert server.stdout.readline().strip() == "ready"
         out = node.run("udpsend -e -c 3 -s 100 %s 7007" % HOST_IP, timeout=30)
+        assert udp_summary(out) == (3, 3, 0), out
+        out = node.run("udpsend -e -c 3 -s 40000 %s 7007" % HOST_IP, timeout=30)
         assert udp_summary(out) == (3, 3, 0), out
     finally:
         server.kill()

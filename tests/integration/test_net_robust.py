@@ -2,20 +2,25 @@
 #  - 100,000 truncated, oversized, bad-checksum, bad-header and random frames
 #    (tools/netinject.py) go into the switch addressed to node 0: it must stay
 #    up, count the drops, keep its heap and buffers, and still answer.
+#  - Fragments meant to hurt reassembly (overlapping, past 65535, middle ones
+#    not a multiple of 8, floods that never complete): dropped and counted,
+#    memory back to where it was once the reassembly timeout has passed.
 #  - Through vde's wirefilter dropping 20% of frames each way, ping and UDP
-#    must report their loss honestly and finish on time.
+#    must report their loss honestly and finish on time; at 10%, 16 KiB RPCs
+#    (12 fragments each) complete through retransmission.
 # Traffic stays in unix sockets.  Part of `make integration`.
 
 import os
 import re
 import shutil
+import time
 
 import pytest
 
 from brinchvm import ROOT
 from brinchnet import (Cluster, counters, default_workdir, interface, need, ping_summary,
                        resolve_through_loss, udp_summary)
-from netinject import inject
+from netinject import fragment_attacks, inject, send_paced
 from conftest import NODES
 
 pytestmark = pytest.mark.skipif(bool(need("vde_switch", "vde_plug")),
@@ -49,6 +54,13 @@ def lossy(request):
     if need("wirefilter"):
         pytest.skip("wirefilter (vde2) not installed")
     yield from cluster_fixture(request, "net_loss", loss=20)
+
+
+@pytest.fixture(scope="module")
+def lossy10(request):
+    if need("wirefilter"):
+        pytest.skip("wirefilter (vde2) not installed")
+    yield from cluster_fixture(request, "net_loss10", loss=10)
 
 
 BAD = ("eth_runt", "eth_unknown_type", "arp_bad", "ip_bad_header", "ip_bad_checksum",
@@ -87,6 +99,52 @@ def test_injected_garbage_is_dropped_and_counted(request, hostile):
     assert "brinch: kernel" not in target.text and "panic" not in target.text
 
 
+def wait_for(node, pred, timeout):
+    """Poll `net counters` until pred(counters) holds; return them."""
+    deadline = time.monotonic() + timeout
+    while True:
+        c = counters(node)
+        if pred(c) or time.monotonic() > deadline:
+            return c
+        time.sleep(0.5)
+
+
+def test_fragment_attacks_are_dropped_and_counted(request, hostile):
+    request.node.stash.setdefault(NODES, []).extend(hostile.nodes.values())
+    target, peer = hostile[0], hostile[1]
+    # At rest: no datagram in progress, the buffers in use as they stay.
+    base = wait_for(target, lambda c: c["ip_reasm_pending"] == 0, 15)
+    assert base["ip_reasm_pending"] == 0, base
+    heap_before = re.search(r"heap: (\d+) bytes", target.run("free")).group(1)
+    attacks = fragment_attacks(target.mac, target.ip, flood=400)
+    plug = hostile.plug()
+    for kind in ("overlap", "too_long", "bad_size", "good", "flood_ids", "flood_bufs"):
+        send_paced(plug, attacks[kind])
+    c = wait_for(target, lambda c: c["ip_reassembled"] > base["ip_reassembled"], 10)
+    d = {k: c[k] - base[k] for k in c}
+    assert d["ip_reasm_overlaps"] == 1, d
+    assert d["ip_frag_too_long"] == 1, d
+    assert d["ip_frag_bad_size"] == 5, d
+    # The one good datagram, to a closed port: reassembled, then refused.
+    assert d["ip_reassembled"] == 1 and d["udp_no_port"] == 1, d
+    # 400 + 12 datagrams that never complete, in 8 slots and 96 buffers:
+    # the oldest give way (a frame or two may be lost on the host).
+    assert d["ip_reasm_evicted"] >= 380, d
+    assert c["ip_reasm_pending"] <= 8 and c["ip_reasm_bufs"] <= 96, c
+    assert d["pkbuf_exhausted"] == 0, d
+    # A peer's large datagram still gets through the flood's leftovers.
+    out = peer.run("ping -c 2 -i 100 -s 8000 %s" % target.ip, timeout=60)
+    assert ping_summary(out) == (2, 2, 0), out
+    # After the reassembly timeout (10 s) nothing is held any more.
+    c = wait_for(target, lambda c: c["ip_reasm_pending"] == 0 and
+                 c["pkbuf_in_use"] == base["pkbuf_in_use"], 30)
+    assert c["ip_reasm_pending"] == 0 and c["ip_reasm_bufs"] == 0, c
+    assert c["pkbuf_in_use"] == base["pkbuf_in_use"], (base["pkbuf_in_use"], c)
+    assert c["ip_reasm_timeouts"] - base["ip_reasm_timeouts"] >= 3, c
+    assert re.search(r"heap: (\d+) bytes", target.run("free")).group(1) == heap_before
+    assert "brinch: kernel" not in target.text and "panic" not in target.text
+
+
 def test_loss_is_reported_honestly(request, lossy):
     request.node.stash.setdefault(NODES, []).extend(lossy.nodes.values())
     a, b = lossy[0], lossy[1]
@@ -106,3 +164,37 @@ def test_loss_is_reported_honestly(request, lossy):
     sent, received, loss = udp_summary(out)
     assert sent == 30 and loss == (sent - received) * 100 // sent, out
     assert 5 <= loss <= 80, out
+
+
+def test_16k_rpc_through_loss(request, lossy10):
+    """At 10% loss each way a 16 KiB call (12 fragments) arrives whole
+    about one time in four: the client's retransmissions, each a new
+    datagram, carry it; the incomplete ones time out on the server."""
+    request.node.stash.setdefault(NODES, []).extend(lossy10.nodes.values())
+    a, b = lossy10[0], lossy10[1]
+    b.sendline("udpecho &")
+    b.expect("listening on port 7", timeout=10)
+    b.sync()
+    if not resolve_through_loss(a, b):
+        pytest.fail("no ping reply in 20 attempts through a 10%-loss link")
+    base = counters(b)
+    out = a.run("rpcbench -t 30000 sink %d 16384 10" % b.number, timeout=400)
+    m = re.search(r'"bytes": 16384, "us": \d+, .*"retransmits": (\d+)', out)
+    assert m, out
+    assert int(m.group(1)) >= 1, "no fragment lost in 10 calls at 10%% loss? %s" % out
+    # Fragmented datagrams without retransmission: loss reported honestly.
+    out = a.run("udpsend -e -q -c 20 -s 8000 -W 300 %s 7" % b.ip, timeout=120)
+    sent, received, loss = udp_summary(out)
+    assert sent == 20 and loss == (sent - received) * 100 // sent and loss >= 5, out
+    # What never completed is let go after the reassembly timeout.
+    deadline = time.monotonic() + 30
+    while True:
+        c = counters(b)
+        if (c["ip_reasm_pending"] == 0 and c["pkbuf_in_use"] == base["pkbuf_in_use"]) or \
+                time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert c["ip_reasm_pending"] == 0 and c["ip_reasm_bufs"] == 0, c
+    assert c["pkbuf_in_use"] == base["pkbuf_in_use"], (base["pkbuf_in_use"], c)
+    assert c["ip_reasm_timeouts"] > base["ip_reasm_timeouts"], c
+    assert c["pkbuf_exhausted"] == 0, c

@@ -13,7 +13,7 @@ import time
 import pytest
 
 from brinchvm import ROOT
-from brinchnet import Cluster, default_workdir, need
+from brinchnet import Cluster, counters, default_workdir, need
 from conftest import NODES
 from guest import find_rows, ps_rows
 
@@ -187,11 +187,25 @@ def test_a_timeout_is_a_clear_error(cluster):
     assert out == "rps: 10.0.0.99: RPC: portmapper failure (no answer)", out
 
 
-def test_results_larger_than_a_datagram_are_refused_plainly(cluster):
-    out = cluster[0].run("rpcbench echo 1 16384 1", timeout=20)
+def test_16k_arguments_travel_in_ip_fragments(cluster):
+    """ECHO and SINK of 16 KiB: one UDP datagram of 12 IP fragments each
+    way, reassembled by the other node; also to ourselves (loopback)."""
+    before = counters(cluster[1])["ip_reassembled"]
+    out = cluster[0].run("rpcbench sink 1 16384 20", timeout=60)
+    assert re.search(r'"bench": "rpc_sink_rtt", "bytes": 16384, "us": \d+', out), out
+    out = cluster[0].run("rpcbench echo 1 16384 20", timeout=60)     # compares each reply
+    assert re.search(r'"bench": "rpc_echo_rtt", "bytes": 16384, "us": \d+', out), out
+    assert counters(cluster[1])["ip_reassembled"] - before >= 40
+    for host in ("0", "127.0.0.1"):
+        out = cluster[0].run("rpcbench echo %s 16384 5" % host, timeout=60)
+        assert re.search(r'"bytes": 16384, "us": \d+', out), out
+
+
+def test_results_larger_than_the_interface_are_refused_plainly(cluster):
+    out = cluster[0].run("rpcbench echo 1 32001 1", timeout=20)   # ECHO_MAX is 32000
     assert '"supported": false' in out and "cannot encode arguments" in out, out
-    out = cluster[0].run("rpcbench echo 1 1400 3", timeout=20)
-    assert '"bench": "rpc_echo_rtt", "bytes": 1400' in out, out
+    out = cluster[0].run("rpcbench echo 1 32000 2", timeout=20)
+    assert '"bench": "rpc_echo_rtt", "bytes": 32000' in out, out
 
 
 def test_host_calls_with_auth_sys_like_linux(cluster, wire):
@@ -267,6 +281,9 @@ def test_server_models(cluster, model):
         assert "rpccount: 40 calls, 40 ok, 0 failed, counter 40" in out, out
         out = cluster[0].run("vecmul 1 2 1 2 3", timeout=20)
         assert out == "vecmul: 2 4 6", out
+        # Over a brinch message (client model): served by the dispatcher.
+        out = cluster[0].run("rpcbench echo 1 16384 3", timeout=60)
+        assert '"bytes": 16384, "us"' in out, out
         stats = server_stats(node)
         assert stats["workers"] >= (1 if model == "client" else 42), stats
     finally:

@@ -51,12 +51,13 @@ def build_linux_programs(workdir):
     out = os.path.join(workdir, "linux")
     os.makedirs(out, exist_ok=True)
     cc = ["gcc", "-O1", "-I", "/usr/include/tirpc", "-I", out]
-    for name in ("vec", "rps", "rfile"):
+    for name in ("vec", "rps", "rfile", "echo"):
         shutil.copy(os.path.join(ROOT, "rpc", name + ".x"), out)
         subprocess.run(["rpcgen", name + ".x"], cwd=out, check=True, capture_output=True)
     progs = {"vec_server": ["vec_svc.c", "vec_xdr.c"], "vec_client": ["vec_clnt.c", "vec_xdr.c"],
              "rps_client": ["rps_clnt.c", "rps_xdr.c"],
-             "rfile_client": ["rfile_clnt.c", "rfile_xdr.c"]}
+             "rfile_client": ["rfile_clnt.c", "rfile_xdr.c"],
+             "echo_client": ["echo_clnt.c", "echo_xdr.c"]}
     for prog, gen in progs.items():
         subprocess.run(cc + ["-o", os.path.join(out, prog)] + [os.path.join(out, g) for g in gen]
                        + [os.path.join(LINUX_SRC, prog + ".c"), "-ltirpc"],
@@ -150,6 +151,15 @@ def test_a_linux_client_calls_brinch(linux):
                           "10.0.0.1", "/bin/echo"], capture_output=True, timeout=60)
     with open(os.path.join(ROOT, "build", "bin", "echo"), "rb") as f:
         assert res.stdout == f.read(), res.stderr
+
+
+def test_a_linux_client_sends_16k_to_brinch(linux):
+    """SINK and ECHO of 16 KiB from libtirpc: IP fragments both ways."""
+    _, _, progs = linux
+    res = in_ns(os.path.join(progs, "echo_client"), "10.0.0.1", "16384", "5",
+                check=False, timeout=60)
+    assert "echo_client: 5 x SINK and ECHO of 16384 bytes: ok" in res.stdout, \
+        res.stdout + res.stderr
 
 
 def test_brinch_calls_a_linux_server(linux):

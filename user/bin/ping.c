@@ -20,7 +20,8 @@
 #include <arpa/inet.h>
 
 #define MAX_COUNT	10000
-#define MAX_SIZE	1472		/* keeps the packet within the MTU */
+#define MAX_SIZE	65507		/* IPv4's 65535 less the headers; over 1472
+				 * the request goes as IP fragments */
 #define HDR		8		/* type, code, checksum, id, sequence */
 #define STAMP		8		/* our send time, first in the data */
 
@@ -63,7 +64,7 @@ number(const char *s, int lo, int hi)
 static void
 collect(int fd, struct stats *st, uint64_t until, int want)
 {
-	uint8_t buf[HDR + MAX_SIZE];
+	static uint8_t buf[HDR + MAX_SIZE];
 	struct sockaddr_in from;
 	socklen_t fromlen;
 	uint64_t now, sent_at, rtt;
@@ -112,7 +113,7 @@ int
 main(int argc, char *argv[])
 {
 	static struct stats st;
-	uint8_t req[HDR + MAX_SIZE];
+	static uint8_t req[HDR + MAX_SIZE];
 	struct sockaddr_in to;
 	int count = 4, interval = 1000, timeout = 2000, size = 56, i, fd, seq;
 	uint64_t start, sent_at, elapsed;

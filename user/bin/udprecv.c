@@ -4,7 +4,8 @@
  *   udprecv [-c count] [-W timeout_ms] [-n] [-d delay_ms] port
  *
  * Each datagram is printed as "from A.B.C.D:P: text" (bytes outside
- * printable ASCII as '.').  -W gives up after that long without one
+ * printable ASCII as '.'); one over SHOW bytes as its first SHOW and
+ * "... (N bytes)".  -W gives up after that long without one
  * (SO_RCVTIMEO); -n polls once without blocking (MSG_DONTWAIT).  Exit
  * status 0 if anything arrived, 1 otherwise.  -d waits that long after
  * binding before the first read, so that datagrams pile up in the
@@ -18,6 +19,8 @@
 #include <brinch.h>
 #include <sys/socket.h>
 #include <arpa/inet.h>
+
+#define SHOW	64		/* bytes of a long datagram printed */
 
 int
 main(int argc, char *argv[])
@@ -65,11 +68,14 @@ main(int argc, char *argv[])
 			printf("udprecv: %s\n", strerror(errno));
 			break;
 		}
-		for (j = 0; j < n; j++)
+		for (j = 0; j < n && j < SHOW; j++)
 			if (buf[j] < ' ' || buf[j] > '~')
 				buf[j] = '.';
-		buf[n] = '\0';
-		printf("from %s:%u: %s\n", inet_ntoa(from.sin_addr), ntohs(from.sin_port), buf);
+		buf[j] = '\0';
+		printf("from %s:%u: %s", inet_ntoa(from.sin_addr), ntohs(from.sin_port), buf);
+		if (n > SHOW)
+			printf("... (%d bytes)", n);
+		printf("\n");
 		got++;
 		if (count > 0)
 			count--;

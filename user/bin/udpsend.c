@@ -8,7 +8,9 @@
  *
  * With text, each datagram is that text; otherwise it is `size` bytes
  * (default 64) starting with a sequence number and the send time, so
- * that a late echo is matched to the right datagram.  Without -e the
+ * that a late echo is matched to the right datagram, and an echo whose
+ * bytes differ from what was sent is reported and not counted.  Over
+ * 1472 bytes a datagram travels as IP fragments.  Without -e the
  * datagrams go out back to back (or every interval_ms) and the send
  * rate is printed.
  */
@@ -38,11 +40,11 @@ usage(void)
 }
 
 /* Wait for the echo of datagram seq (any datagram, in text mode), sent
- * at sent_at, for timeout_us.  Returns its round trip in us (at least 1),
- * or 0 if none came. */
+ * at sent_at as the len bytes in sent, for timeout_us.  Returns its round
+ * trip in us (at least 1), or 0 if none came. */
 static uint64_t
-await_echo(int fd, uint32_t seq, const char *text, uint64_t sent_at,
-    uint64_t timeout_us, int quiet)
+await_echo(int fd, uint32_t seq, const char *text, const uint8_t *sent, int len,
+    uint64_t sent_at, uint64_t timeout_us, int quiet)
 {
 	uint64_t deadline = sent_at + timeout_us;
 	static uint8_t buf[UDP_MAX_PAYLOAD + 1];
@@ -72,6 +74,11 @@ await_echo(int fd, uint32_t seq, const char *text, uint64_t sent_at,
 		got_seq = (uint32_t)buf[0] << 24 | buf[1] << 16 | buf[2] << 8 | buf[3];
 		if (got_seq != seq)
 			continue;		/* a late echo of an earlier one */
+		if (n != len || memcmp(buf + TAG, sent + TAG, len - TAG) != 0) {
+			printf("seq=%u: echo of %d bytes differs from the %d sent\n",
+			    seq, n, len);
+			continue;
+		}
 		memcpy(&stamp, buf + 4, 8);
 		now = uptime_us() - stamp;
 		if (!quiet)
@@ -149,7 +156,8 @@ main(int argc, char *argv[])
 			if (errors++ == 0 || !quiet)
 				printf("udpsend: sendto: %s\n", strerror(errno));
 		} else if (echo) {
-			rtt = await_echo(fd, seq, text, sent_at, (uint64_t)timeout * 1000, quiet);
+			rtt = await_echo(fd, seq, text, buf, len, sent_at,
+			    (uint64_t)timeout * 1000, quiet);
 			if (rtt) {
 				received++;
 				sum += rtt;

@@ -2,6 +2,9 @@
  * The client side of ONC RPC over UDP (RFC 5531): calls with a fresh
  * xid, retransmitted with the same xid until the matching reply comes or
  * the caller's timeout passes; several calls may be in flight at once.
+ * A call in flight keeps its message, and its reply once filed, in
+ * memory of their own size, so that eight 32 KiB slots cost nothing
+ * while they hold null calls.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -24,8 +27,8 @@ struct rpc_call {
 	uint64_t	 next_send;
 	uint32_t	 interval;	/* us until the next retransmission */
 	uint32_t	 len, reply_len;
-	uint8_t		 msg[RPC_MAX_MSG];	/* kept to retransmit */
-	uint8_t		 reply[RPC_MAX_MSG];
+	uint8_t		*msg;		/* kept to retransmit (malloc) */
+	uint8_t		*reply;		/* once done (malloc) */
 };
 
 struct rpc_client {
@@ -39,6 +42,7 @@ struct rpc_client {
 	struct rpc_client_stats st;
 	struct rpc_call	 calls[RPC_MAX_PENDING];
 	uint8_t		 rbuf[RPC_MAX_MSG];
+	uint8_t		 wbuf[RPC_MAX_MSG];	/* a call being encoded */
 	uint8_t		 arena[RPC_ARENA_SIZE];
 };
 
@@ -47,7 +51,7 @@ rpc_strerror(enum rpc_stat stat)
 {
 	switch (stat) {
 	case RPC_SUCCESS:		return "RPC: success";
-	case RPC_CANTENCODEARGS:	return "RPC: cannot encode arguments (over 1472 bytes?)";
+	case RPC_CANTENCODEARGS:	return "RPC: cannot encode arguments (over 32 KiB?)";
 	case RPC_CANTDECODERES:		return "RPC: cannot decode results";
 	case RPC_CANTSEND:		return "RPC: cannot send";
 	case RPC_CANTRECV:		return "RPC: cannot receive";
@@ -110,11 +114,26 @@ rpc_client_node(int node, uint32_t prog, uint32_t vers, enum rpc_stat *err)
 	return rpc_client_create(rpc_node_addr(node), 0, prog, vers, err);
 }
 
+/* The call's slot is free again. */
+static void
+release(struct rpc_call *k)
+{
+	free(k->msg);
+	free(k->reply);
+	k->msg = k->reply = NULL;
+	k->used = 0;
+}
+
 void
 rpc_client_destroy(struct rpc_client *c)
 {
+	struct rpc_call *k;
+
 	if (c == NULL)
 		return;
+	for (k = c->calls; k < &c->calls[RPC_MAX_PENDING]; k++)
+		if (k->used)
+			release(k);
 	close(c->fd);
 	free(c);
 }
@@ -170,14 +189,20 @@ rpc_client_start(struct rpc_client *c, uint32_t proc, xdrproc_t xargs,
 	h.vers = c->vers;
 	h.proc = proc;
 	h.cred.flavor = h.verf.flavor = AUTH_NONE;
-	xdr_init(&x, XDR_ENCODE, k->msg, sizeof(k->msg));
+	xdr_init(&x, XDR_ENCODE, c->wbuf, sizeof(c->wbuf));
 	if (!rpc_encode_call(&x, &h) || !xargs(&x, (void *)args)) {
 		*err = failed(c, RPC_CANTENCODEARGS);
 		return NULL;
 	}
+	k->len = xdr_getpos(&x);
+	if ((k->msg = malloc(k->len)) == NULL) {
+		*err = failed(c, RPC_FAILED);
+		return NULL;
+	}
+	memcpy(k->msg, c->wbuf, k->len);
+	k->reply = NULL;
 	k->c = c;
 	k->xid = h.xid;
-	k->len = xdr_getpos(&x);
 	k->done = 0;
 	k->started = now = uptime_us();
 	k->deadline = now + (uint64_t)(timeout_ms ? timeout_ms : c->timeout_ms) * 1000;
@@ -186,6 +211,7 @@ rpc_client_start(struct rpc_client *c, uint32_t proc, xdrproc_t xargs,
 	if (sendto(c->fd, k->msg, k->len, 0, (struct sockaddr *)&c->srv,
 	    sizeof(c->srv)) < 0) {
 		c->err.error = errno;
+		release(k);
 		*err = failed(c, RPC_CANTSEND);
 		return NULL;
 	}
@@ -213,6 +239,8 @@ file_reply(struct rpc_client *c, uint32_t n, const struct sockaddr_in *from)
 	}
 	for (k = c->calls; k < &c->calls[RPC_MAX_PENDING]; k++) {
 		if (k->used && !k->done && k->xid == xid) {
+			if ((k->reply = malloc(n)) == NULL)
+				return;		/* as if lost: retransmission covers it */
 			memcpy(k->reply, c->rbuf, n);
 			k->reply_len = n;
 			k->done = 1;
@@ -336,13 +364,13 @@ wait_call(struct rpc_call *h, xdrproc_t xres, void *res, uint64_t now)
 		if (now >= h->deadline)
 			break;
 		if (pump(c, h, now, 0) < 0) {
-			h->used = 0;
+			release(h);
 			return failed(c, RPC_CANTRECV);
 		}
 		now = 0;
 	}
 	st = h->done ? finish(c, h, xres, res) : failed(c, RPC_TIMEDOUT);
-	h->used = 0;
+	release(h);
 	return st;
 }
 

@@ -140,6 +140,12 @@ by_client(struct rpc_server *s, struct rpc_req *req)
 	struct worker *w, *free_slot = NULL;
 	int pid;
 
+	/* A brinch message carries at most MSG_MAX bytes: a larger call is
+	 * served here, as when no process can be had. */
+	if (sizeof(ho) - RPC_MAX_MSG + s->rlen > MSG_MAX) {
+		rpc_serve_one(req);
+		return;
+	}
 	handoff_fill(s, req, &ho);
 	for (w = workers; w < &workers[MAX_WORKERS]; w++) {
 		if (w->pid && w->addr == req->from.sin_addr &&

@@ -224,7 +224,8 @@ drc_check(struct rpc_server *s, struct rpc_req *req)
 }
 
 /* Keep the reply for retransmissions (the slot may have been given to
- * another call meanwhile: then this one simply is not cached). */
+ * another call meanwhile: then this one simply is not cached; nor is a
+ * reply over DRC_REPLY_MAX). */
 static void
 drc_done(struct rpc_server *s, struct rpc_req *req, const uint8_t *reply,
     uint32_t len)
@@ -235,9 +236,15 @@ drc_done(struct rpc_server *s, struct rpc_req *req, const uint8_t *reply,
 		return;
 	e = &s->sh->drc[req->drc_slot];
 	if (same_call(e, req, req->drc_sum) && e->state == DRC_IN_PROGRESS) {
-		memcpy(e->reply, reply, len);
-		e->len = len;
-		e->state = DRC_DONE;
+		if (len > sizeof(e->reply)) {
+			/* Too large to keep: like an NFS server's cache, which
+			 * keeps status replies and lets a READ run again. */
+			e->state = DRC_FREE;
+		} else {
+			memcpy(e->reply, reply, len);
+			e->len = len;
+			e->state = DRC_DONE;
+		}
 	}
 	req->drc_slot = -1;
 }

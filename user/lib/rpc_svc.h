@@ -10,6 +10,10 @@
 
 #define RPC_MAX_PROGS	16
 #define DRC_SIZE	64
+/* Replies the duplicate cache keeps: one frame's worth, so that 64 of
+ * them fit a shared memory segment.  A larger reply is not kept, and a
+ * retransmission of its call runs the procedure again (docs/rpc.md). */
+#define DRC_REPLY_MAX	UDP_FRAME_PAYLOAD
 
 #define DRC_FREE	0
 #define DRC_IN_PROGRESS	1
@@ -25,7 +29,7 @@ struct drc_entry {
 	uint32_t	 stamp;		/* last use, for LRU */
 	int32_t		 owner;		/* pid running it while IN_PROGRESS */
 	uint32_t	 len;
-	uint8_t		 reply[RPC_MAX_MSG];
+	uint8_t		 reply[DRC_REPLY_MAX];
 };
 
 /* What every process of one server shares: private memory with the

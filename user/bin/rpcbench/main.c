@@ -11,6 +11,9 @@
  *   rpcbench async node calls           rpc_call_start/rpc_wait by node
  *                                       number, RPC_MAX_PENDING in flight
  *
+ * -t timeout_ms first gives null, echo and sink calls that long (5000 by
+ * default) through retransmissions, as a lossy link may need.
+ *
  * null, echo and sink print one JSON line: median and fastest round trip
  * in microseconds of guest time, and the client's retransmissions; par
  * prints the time until the last client finished (the server models of
@@ -28,13 +31,14 @@
 #define MAX_SAMPLES	2000
 
 static uint32_t samples[MAX_SAMPLES];
+static unsigned call_timeout = 5000;	/* ms, for null, echo and sink */
 
 static void
 usage(void)
 {
-	dprintf(2, "usage: rpcbench null node [count]\n"
-	    "       rpcbench echo node size [count]\n"
-	    "       rpcbench sink node size [count]\n"
+	dprintf(2, "usage: rpcbench [-t timeout_ms] null node [count]\n"
+	    "       rpcbench [-t timeout_ms] echo node size [count]\n"
+	    "       rpcbench [-t timeout_ms] sink node size [count]\n"
 	    "       rpcbench par node clients calls ms\n"
 	    "       rpcbench sleep node ms [timeout_ms]\n"
 	    "       rpcbench async node calls\n");
@@ -78,9 +82,9 @@ sort(uint32_t *a, int n)
 static int
 rtt(const char *node, int size, int count, int sink)
 {
-	static uint8_t payload[16384];
+	static uint8_t payload[RPC_MAX_MSG];	/* over ECHO_MAX: refused */
 	struct rpc_client_stats cs;
-	struct rpc_client *c = client(node, 5000);
+	struct rpc_client *c = client(node, call_timeout);
 	echo_data arg, res;
 	enum rpc_stat st;
 	uint64_t t0;
@@ -218,6 +222,11 @@ async(int node, int calls)
 int
 main(int argc, char *argv[])
 {
+	if (argc > 2 && strcmp(argv[1], "-t") == 0) {
+		call_timeout = (unsigned)atoi(argv[2]);
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc >= 3 && strcmp(argv[1], "null") == 0)
 		return rtt(argv[2], -1, argc > 3 ? atoi(argv[3]) : 200, 0);
 	if (argc >= 4 && strcmp(argv[1], "echo") == 0)

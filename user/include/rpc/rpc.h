@@ -13,13 +13,15 @@
 #include "rpc_msg.h"
 
 /*
- * Messages travel as single UDP datagrams, and brinch's IP does not
- * fragment (docs/network.md): a call or reply, header included, is at
- * most UDP_MAX_PAYLOAD = 1472 bytes.  Larger arguments fail with
- * RPC_CANTENCODEARGS, larger results with SYSTEM_ERR (docs/rpc.md).
+ * Messages travel as single UDP datagrams, which IP fragments over 1472
+ * bytes (docs/network.md): a call or reply, header included, is at most
+ * RPC_MAX_MSG = 32 KiB, as NFS's largest over UDP.  Larger arguments fail
+ * with RPC_CANTENCODEARGS, larger results with SYSTEM_ERR (docs/rpc.md).
  */
-#define RPC_MAX_MSG	UDP_MAX_PAYLOAD
-#define RPC_ARENA_SIZE	(4 * RPC_MAX_MSG)	/* decoded variable-size data */
+#define RPC_MAX_MSG	(32 * 1024)
+/* Decoded variable-size data: strings and opaques take no more room than
+ * on the wire, so twice a message leaves space for what has pointers. */
+#define RPC_ARENA_SIZE	(2 * RPC_MAX_MSG)
 
 /* Outcomes of a call on the client (values as in Sun's clnt_stat). */
 enum rpc_stat {
