@@ -9,6 +9,7 @@
  *   ip.c       IPv4 header checks, routing on one subnet, loopback
  *   icmp.c     echo reply, port/protocol unreachable, echo listeners (ping)
  *   udp.c      ports: a table of bindings, each with a callback
+ *   tcp*.c     connections (tcp.h): table, input, output, socket calls
  *   socket.c   user sockets, built on the bindings above
  *
  * Inside the stack the protocol modules call each other directly, as
@@ -95,7 +96,18 @@ uint16_t csum_fold(uint32_t sum);	/* final complemented checksum */
 	X(icmp_no_listener) \
 	X(udp_in) X(udp_out) X(udp_bad_length) X(udp_bad_checksum) \
 	X(udp_no_port) X(udp_queue_drops) \
-	X(raw_in) X(raw_out) X(raw_queue_drops) X(pkbuf_exhausted)
+	X(raw_in) X(raw_out) X(raw_queue_drops) X(pkbuf_exhausted) \
+	TCP_COUNTERS(X)
+
+/* TCP's (tcp*.c, docs/network.md): every dropped segment under one
+ * reason, then events; tcp_conns is a gauge (connection blocks in use). */
+#define TCP_COUNTERS(X) \
+	X(tcp_in) X(tcp_out) X(tcp_bad_header) X(tcp_bad_checksum) \
+	X(tcp_bad_flags) X(tcp_not_unicast) X(tcp_no_listener) \
+	X(tcp_backlog_drops) X(tcp_bad_ack) X(tcp_out_of_window) \
+	X(tcp_out_of_order) X(tcp_rst_in) X(tcp_rst_out) \
+	X(tcp_retransmits) X(tcp_window_probes) X(tcp_timeouts) \
+	X(tcp_active_opens) X(tcp_passive_opens) X(tcp_conns)
 
 struct net_stats {
 #define NET_COUNTER_FIELD(name) uint32_t name;
@@ -160,6 +172,7 @@ int	arp_list(struct arp_info *out, int max);
 
 #define IP_HLEN		20
 #define IP_PROTO_ICMP	1
+#define IP_PROTO_TCP	6
 #define IP_PROTO_UDP	17
 #define IP_DEFAULT_TTL	64
 
@@ -203,5 +216,10 @@ void	udp_input(uint32_t src, uint32_t dst, const uint8_t *ip_pkt,
 /* Prepend a UDP header to the payload in p and send it.  Consumes p. */
 int	udp_output(uint32_t dst, uint16_t dst_port, uint16_t src_port,
 	    struct pkbuf *p);
+
+/* ---- TCP (tcp*.c; the connection block is in tcp.h) ---- */
+
+void	tcp_input(uint32_t src, uint32_t dst, const uint8_t *seg, uint32_t len);
+void	tcp_timer(void);		/* every tick */
 
 #endif
