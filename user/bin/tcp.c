@@ -7,8 +7,10 @@
  *                                    -1: one connection, then exit
  *   tcp connect IP PORT              type lines to send, see what comes back;
  *                                    Ctrl-D closes our half
- *   tcp send [-e] IP PORT BYTES      send BYTES of a pattern; -e: read the
- *                                    echo back and compare
+ *   tcp send [-e] [-n N] IP PORT BYTES
+ *                                    send BYTES of a pattern; -e: read the
+ *                                    echo back and compare; -n: N times,
+ *                                    a connection each
  *   tcp get IP PORT                  read until the peer closes
  *
  * Transfers report "N bytes fnv1a 0xHHHHHHHH" (FNV-1a over the bytes) so
@@ -55,7 +57,7 @@ static int
 usage(void)
 {
 	dprintf(2, "usage: tcp listen [-1] [-s] [-v] PORT | tcp connect IP PORT |\n"
-	    "       tcp send [-e] IP PORT BYTES | tcp get IP PORT\n");
+	    "       tcp send [-e] [-n N] IP PORT BYTES | tcp get IP PORT\n");
 	return 2;
 }
 
@@ -217,19 +219,13 @@ do_connect(int argc, char *argv[])
 	return 0;
 }
 
+/* One connection: total bytes out (and back, with echo). */
 static int
-do_send(int argc, char *argv[])
+send_once(char *argv[], uint32_t total, int echo)
 {
-	uint32_t state = 1, h = FNV_START, hb = FNV_START, total, sent = 0, got = 0;
-	int echo = 0, fd, n, r, want;
+	uint32_t state = 1, h = FNV_START, hb = FNV_START, sent = 0, got = 0;
+	int fd, n, r, want;
 
-	if (argc > 0 && strcmp(argv[0], "-e") == 0) {
-		echo = 1;
-		argc--, argv++;
-	}
-	if (argc != 3)
-		return usage();
-	total = (uint32_t)atoi(argv[2]);
 	if ((fd = dial(argv[0], argv[1])) < 0)
 		return 1;
 	while (sent < total) {
@@ -265,6 +261,28 @@ do_send(int argc, char *argv[])
 		    "ok" : "MISMATCH", (unsigned)got, (unsigned)hb);
 	close(fd);
 	return echo && (hb != h || got != sent);
+}
+
+static int
+do_send(int argc, char *argv[])
+{
+	int echo = 0, times = 1, failed = 0, i;
+
+	for (; argc > 0 && argv[0][0] == '-'; argc--, argv++) {
+		if (strcmp(argv[0], "-e") == 0)
+			echo = 1;
+		else if (strcmp(argv[0], "-n") == 0 && argc > 1)
+			times = atoi((argc--, *++argv));
+		else
+			return usage();
+	}
+	if (argc != 3)
+		return usage();
+	for (i = 0; i < times; i++)
+		failed += send_once(argv, (uint32_t)atoi(argv[2]), echo);
+	if (times > 1)
+		printf("tcp: %d connections, %d failed\n", times, failed);
+	return failed != 0;
 }
 
 static int
