@@ -147,7 +147,7 @@ file_read(struct file *f, uint32_t uaddr, uint32_t n)
 	switch (f->type) {
 	case FT_CONSOLE:
 		return console_read_user(uaddr, n);
-	case FT_SOCKET:		/* recv(): one datagram, source not reported */
+	case FT_SOCKET:		/* recv(): one datagram (TCP: bytes), no source */
 		return socket_recvfrom(f->socket, uaddr, n, 0, 0, 0);
 	case FT_DIR:
 		return -EISDIR;
@@ -170,8 +170,8 @@ file_write(struct file *f, uint32_t uaddr, uint32_t n)
 		return -EBADF;
 	if (f->type == FT_CONSOLE)
 		return console_write_user(uaddr, n);
-	if (f->type == FT_SOCKET)
-		return -EDESTADDRREQ;	/* no connect(): use sendto */
+	if (f->type == FT_SOCKET)	/* TCP: send(); others: EDESTADDRREQ */
+		return socket_sendto(f->socket, uaddr, n, 0, 0, 0);
 	return -EROFS;
 }
 

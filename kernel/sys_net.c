@@ -1,6 +1,7 @@
 /*
  * System calls for networking (numbers 60-79 in brinch/syscall.h):
- * sockets as file descriptors, and read-only views of the interface, the
+ * sockets as file descriptors (TCP's listen, accept, connect, shutdown;
+ * poll over several), and read-only views of the interface, the
  * protocol counters, the ARP cache, the open sockets and the PCI bus.
  * This file only translates descriptors and copies tables out; the work
  * is in kernel/net/socket.c and below.
@@ -12,6 +13,7 @@
 #include "pci.h"
 #include "net/net.h"
 #include "net/socket.h"
+#include "mbox.h"
 #include "syscall.h"
 
 /* The socket behind fd in the current process: -EBADF, -ENOTSOCK. */
@@ -105,6 +107,132 @@ sys_getsockname(uint32_t fd, uint32_t uaddr, uint32_t ualen)
 	if ((r = fd_socket(fd, &s)) < 0)
 		return r;
 	return socket_getsockname(s, uaddr, ualen);
+}
+
+int
+sys_listen(uint32_t fd, uint32_t backlog)
+{
+	struct socket *s;
+	int r;
+
+	if ((r = fd_socket(fd, &s)) < 0)
+		return r;
+	return socket_listen(s, (int)backlog);
+}
+
+int
+sys_connect(uint32_t fd, uint32_t uaddr, uint32_t addrlen)
+{
+	struct socket *s;
+	int r;
+
+	if ((r = fd_socket(fd, &s)) < 0)
+		return r;
+	return socket_connect(s, uaddr, addrlen);
+}
+
+int
+sys_accept(uint32_t fd, uint32_t uaddr, uint32_t ualen)
+{
+	struct socket *s, *ns;
+	struct file *f;
+	int err, nfd;
+
+	if ((err = fd_socket(fd, &s)) < 0)
+		return err;
+	for (nfd = 0; nfd < NOFILE && current->files[nfd]; nfd++)
+		;
+	if (nfd == NOFILE)
+		return -EMFILE;
+	if (!(ns = socket_accept(s, uaddr, ualen, &err)))
+		return err;
+	if (!(f = file_open_socket(ns, &err))) {
+		socket_close(ns);
+		return err;
+	}
+	/* accept may have slept: take the lowest free slot now. */
+	for (nfd = 0; nfd < NOFILE && current->files[nfd]; nfd++)
+		;
+	if (nfd == NOFILE) {
+		file_close(f);
+		return -EMFILE;
+	}
+	current->files[nfd] = f;
+	return nfd;
+}
+
+int
+sys_shutdown(uint32_t fd, uint32_t how)
+{
+	struct socket *s;
+	int r;
+
+	if ((r = fd_socket(fd, &s)) < 0)
+		return r;
+	return socket_shutdown(s, (int)how);
+}
+
+int
+sys_getpeername(uint32_t fd, uint32_t uaddr, uint32_t ualen)
+{
+	struct socket *s;
+	int r;
+
+	if ((r = fd_socket(fd, &s)) < 0)
+		return r;
+	return socket_getpeername(s, uaddr, ualen);
+}
+
+#define POLL_MAX	32
+
+/* Mark what is ready in fds[]; returns how many have something. */
+static int
+poll_scan(struct pollfd *fds, uint32_t n)
+{
+	struct socket *s;
+	uint32_t i;
+	int ready = 0;
+
+	for (i = 0; i < n; i++) {
+		fds[i].revents = 0;
+		if (fds[i].fd < 0)
+			continue;		/* ignored, as in POSIX */
+		if (fd_socket((uint32_t)fds[i].fd, &s) < 0)
+			fds[i].revents = POLLNVAL;
+		else
+			fds[i].revents = (int16_t)(socket_poll(s) &
+			    (fds[i].events | POLLERR | POLLHUP));
+		if (fds[i].revents)
+			ready++;
+	}
+	return ready;
+}
+
+/* poll(fds, n, timeout_ms): timeout 0 only looks, -1 (or any value
+ * with the top bit set) waits for ever. */
+int
+sys_poll(uint32_t ufds, uint32_t n, uint32_t timeout_ms)
+{
+	struct pollfd fds[POLL_MAX];
+	struct ipc_wait w;
+	int ready, r;
+
+	if (n > POLL_MAX)
+		return -EINVAL;
+	if (copy_from_user(current->pgdir, fds, ufds, n * sizeof(fds[0])) < 0 ||
+	    !user_range_ok(current->pgdir, ufds, n * sizeof(fds[0]), 1))
+		return -EFAULT;
+	ipc_wait_init(&w, timeout_ms == 0 ? IPC_NOWAIT : 0,
+	    (int32_t)timeout_ms < 0 ? 0 : timeout_ms);
+	while ((ready = poll_scan(fds, n)) == 0) {
+		if ((r = socket_poll_wait(&w)) == -EAGAIN || r == -ETIMEDOUT)
+			break;			/* nothing ready in time: 0 */
+		if (r < 0)
+			return r;
+	}
+	if (copy_to_user(current->pgdir, ufds, fds, n * sizeof(fds[0])) < 0)
+		return -EFAULT;
+	return ready;
 }
 
 int

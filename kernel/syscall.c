@@ -48,6 +48,8 @@ static const struct syscall_entry syscall_table[NSYSCALL] = {
 	ENTRY(socket),	ENTRY(bind),	ENTRY(sendto),	ENTRY(recvfrom),
 	ENTRY(setsockopt), ENTRY(getsockname), ENTRY(net_info), ENTRY(net_counters),
 	ENTRY(arp_list), ENTRY(sock_list), ENTRY(pci_list),
+	ENTRY(listen),	ENTRY(accept),	ENTRY(connect),	ENTRY(shutdown),
+	ENTRY(getpeername), ENTRY(poll),
 	ENTRY(lamport),	ENTRY(kmsg_echo), ENTRY(kmsg_stats),
 };
 

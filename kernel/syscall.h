@@ -10,7 +10,7 @@
 #include <stddef.h>
 
 /* syscall.c: copy a table of rows out to user space (see there). */
-#define TABLE_MAX	64		/* rows per call, at most */
+#define TABLE_MAX	128		/* rows per call, at most */
 typedef int (*table_fill_fn)(void *rows, int max);
 int	copy_table_out(uint32_t ubuf, uint32_t max, size_t row_size,
 	    table_fill_fn fill);
@@ -106,6 +106,12 @@ int	sys_net_counters(uint32_t ubuf, uint32_t max);
 int	sys_arp_list(uint32_t ubuf, uint32_t max);
 int	sys_sock_list(uint32_t ubuf, uint32_t max);
 int	sys_pci_list(uint32_t ubuf, uint32_t max);
+int	sys_listen(uint32_t fd, uint32_t backlog);
+int	sys_accept(uint32_t fd, uint32_t uaddr, uint32_t ualen);
+int	sys_connect(uint32_t fd, uint32_t uaddr, uint32_t addrlen);
+int	sys_shutdown(uint32_t fd, uint32_t how);
+int	sys_getpeername(uint32_t fd, uint32_t uaddr, uint32_t ualen);
+int	sys_poll(uint32_t ufds, uint32_t n, uint32_t timeout_ms);
 
 /* sys_dist.c */
 int	sys_lamport(uint32_t op);

@@ -36,13 +36,20 @@
 #define EMSGSIZE	90	/* message too long */
 #define ENOPROTOOPT	92	/* unknown socket option */
 #define EPROTONOSUPPORT	93	/* protocol not supported */
+#define EOPNOTSUPP	95	/* not for this kind of socket */
 #define EAFNOSUPPORT	97	/* address family not supported */
 #define EADDRINUSE	98	/* port already bound */
 #define EADDRNOTAVAIL	99	/* not one of our addresses */
 #define ENETDOWN	100	/* no network device, or link down */
 #define ENETUNREACH	101	/* no route to that network */
+#define ECONNABORTED	103	/* connection aborted */
+#define ECONNRESET	104	/* connection reset by the peer */
 #define ENOBUFS		105	/* out of packet buffers */
+#define EISCONN		106	/* socket already connected */
+#define ENOTCONN	107	/* socket not connected */
 #define ETIMEDOUT	110	/* timed out */
+#define ECONNREFUSED	111	/* nobody listens there (a reset) */
 #define EHOSTUNREACH	113	/* node unreachable */
+#define EALREADY	114	/* a connect is already under way */
 
 #endif

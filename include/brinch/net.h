@@ -10,12 +10,46 @@
 #include <stdint.h>
 
 /* socket(domain, type, protocol) */
-#define AF_INET		2	/* IPv4: UDP datagrams or ICMP echo ("ping") */
+#define AF_INET		2	/* IPv4: TCP, UDP datagrams or ICMP echo ("ping") */
 #define AF_PACKET	17	/* raw Ethernet frames of one EtherType */
+#define SOCK_STREAM	1	/* TCP */
 #define SOCK_DGRAM	2
 #define SOCK_RAW	3
 #define IPPROTO_ICMP	1	/* with SOCK_DGRAM: echo request/reply only */
+#define IPPROTO_TCP	6
 #define IPPROTO_UDP	17
+
+/* shutdown(fd, how) */
+#define SHUT_RD		0	/* no more receiving: recv gives 0 */
+#define SHUT_WR		1	/* no more sending: our FIN goes out */
+#define SHUT_RDWR	2
+
+/* poll(fds, n, timeout_ms): which descriptors are ready.  Sockets only;
+ * any other descriptor comes back as POLLNVAL. */
+#define POLLIN		0x01	/* data, end of stream, or a connection to accept */
+#define POLLOUT		0x04	/* room to send */
+#define POLLERR		0x08	/* an error is waiting (the next call returns it) */
+#define POLLHUP		0x10	/* the peer closed, or the connection is gone */
+#define POLLNVAL	0x20	/* not a socket descriptor */
+
+struct pollfd {
+	int32_t  fd;
+	int16_t  events;		/* what the caller waits for */
+	int16_t  revents;		/* what is ready (ERR, HUP, NVAL always) */
+};
+
+/* TCP connection states (RFC 9293 3.3.2), as sock_info.tcp_state. */
+#define TCP_CLOSED	0
+#define TCP_LISTEN	1
+#define TCP_SYN_SENT	2
+#define TCP_SYN_RCVD	3
+#define TCP_ESTABLISHED	4
+#define TCP_FIN_WAIT_1	5
+#define TCP_FIN_WAIT_2	6
+#define TCP_CLOSE_WAIT	7
+#define TCP_CLOSING	8
+#define TCP_LAST_ACK	9
+#define TCP_TIME_WAIT	10
 
 /* An EtherType from IEEE 802's "local experimental" range, free for
  * brinch's raw-frame benchmark (tshark calls it "Local Experimental
@@ -110,18 +144,24 @@ struct arp_info {
 	uint32_t queued;		/* packets waiting for the answer */
 };
 
-/* One open socket. */
+/* One open socket, or a TCP connection that no socket holds any more
+ * (closing, TIME_WAIT, or not yet accepted: owner -1).  For TCP the
+ * counts are segments and the queues bytes. */
 struct sock_info {
 	int32_t  domain, type, protocol;
 	uint32_t local_addr;		/* network byte order */
 	uint16_t local_port;		/* host order; ICMP: the echo id */
+	uint16_t tcp_state;		/* TCP_*; 0 for other kinds */
+	uint32_t queued;		/* datagrams (TCP: bytes; listener: connections) to read */
+	uint32_t limit;			/* SO_RCVBUF (TCP: queue size; listener: backlog) */
+	uint32_t received;		/* datagrams queued since creation (TCP: segments in) */
+	uint32_t dropped;		/* ...and thrown away: queue full (TCP: retransmissions) */
+	uint32_t sent;			/* (TCP: segments out) */
+	int32_t  owner;			/* pid that created it; -1: none (TCP) */
+	uint32_t remote_addr;		/* TCP: the peer, network order */
+	uint16_t remote_port;
 	uint16_t pad;
-	uint32_t queued;		/* datagrams waiting to be read */
-	uint32_t limit;			/* SO_RCVBUF */
-	uint32_t received;		/* datagrams queued since creation */
-	uint32_t dropped;		/* ...and thrown away: queue full */
-	uint32_t sent;
-	int32_t  owner;			/* pid that created it */
+	uint32_t send_queued;		/* TCP: bytes sent or to send, not yet acknowledged */
 };
 
 /* ---- PCI: `pci` --------------------------------------------------- */

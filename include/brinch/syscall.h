@@ -83,6 +83,12 @@
 #define SYS_arp_list	68	/* arp_list(struct arp_info *, max)        */
 #define SYS_sock_list	69	/* sock_list(struct sock_info *, max)      */
 #define SYS_pci_list	70	/* pci_list(struct pci_info *, max)        */
+#define SYS_listen	71	/* listen(fd, backlog)                     */
+#define SYS_accept	72	/* accept(fd, &addr, &len) -> new fd       */
+#define SYS_connect	73	/* connect(fd, &addr, len)                 */
+#define SYS_shutdown	74	/* shutdown(fd, SHUT_RD/WR/RDWR)           */
+#define SYS_getpeername	75	/* getpeername(fd, &addr, &len)            */
+#define SYS_poll	76	/* poll(struct pollfd *, n, timeout ms) -> ready */
 
 /* Cross-node IPC (kernel/sys_dist.c; brinch/dist.h).  Remote mailboxes
  * use the mailbox calls above with ids naming another node. */

@@ -98,6 +98,9 @@ ip_input(const uint8_t *pkt, uint32_t len)
 	case IP_PROTO_UDP:
 		udp_input(src, dst, pkt, len, pkt + hlen, len - hlen);
 		break;
+	case IP_PROTO_TCP:
+		tcp_input(src, dst, pkt + hlen, len - hlen);
+		break;
 	default:
 		/* RFC 1122 3.2.2.1: say so, so that (say) a TCP client
 		 * gives up at once instead of retrying for minutes. */

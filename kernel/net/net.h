@@ -11,6 +11,7 @@
  *   ip_reasm.c fragments in, until whole (frag_map.c: which bytes came)
  *   icmp.c     echo reply, port/protocol unreachable, echo listeners (ping)
  *   udp.c      ports: a table of bindings, each with a callback
+ *   tcp*.c     connections (tcp.h): table, input, output, socket calls
  *   socket.c   user sockets, built on the bindings above
  *
  * Inside the stack the protocol modules call each other directly, as
@@ -113,7 +114,8 @@ uint32_t csum_chain(const struct pkbuf *p, uint32_t sum);
 	X(udp_in) X(udp_out) X(udp_bad_length) X(udp_bad_checksum) \
 	X(udp_no_port) X(udp_queue_drops) \
 	X(raw_in) X(raw_out) X(raw_queue_drops) X(pkbuf_exhausted) \
-	IP_FRAG_COUNTERS(X)
+	IP_FRAG_COUNTERS(X) \
+	TCP_COUNTERS(X)
 
 /* Fragmentation and reassembly (ip_frag.c, ip_reasm.c).  The last three
  * are levels, not counts: what is held now. */
@@ -122,6 +124,16 @@ uint32_t csum_chain(const struct pkbuf *p, uint32_t sum);
 	X(ip_frag_too_long) X(ip_frag_dups) X(ip_reasm_overlaps) \
 	X(ip_reasm_too_many) X(ip_reasm_evicted) X(ip_reasm_timeouts) \
 	X(ip_reasm_busy) X(ip_reasm_pending) X(ip_reasm_bufs) X(pkbuf_in_use)
+
+/* TCP's (tcp*.c, docs/network.md): every dropped segment under one
+ * reason, then events; tcp_conns is a gauge (connection blocks in use). */
+#define TCP_COUNTERS(X) \
+	X(tcp_in) X(tcp_out) X(tcp_bad_header) X(tcp_bad_checksum) \
+	X(tcp_bad_flags) X(tcp_not_unicast) X(tcp_no_listener) \
+	X(tcp_backlog_drops) X(tcp_bad_ack) X(tcp_out_of_window) \
+	X(tcp_out_of_order) X(tcp_rst_in) X(tcp_rst_out) \
+	X(tcp_retransmits) X(tcp_window_probes) X(tcp_timeouts) \
+	X(tcp_active_opens) X(tcp_passive_opens) X(tcp_conns)
 
 struct net_stats {
 #define NET_COUNTER_FIELD(name) uint32_t name;
@@ -186,6 +198,7 @@ int	arp_list(struct arp_info *out, int max);
 
 #define IP_HLEN		20
 #define IP_PROTO_ICMP	1
+#define IP_PROTO_TCP	6
 #define IP_PROTO_UDP	17
 #define IP_DEFAULT_TTL	64
 
@@ -250,5 +263,10 @@ void	udp_input(uint32_t src, uint32_t dst, const uint8_t *ip_pkt,
 /* Prepend a UDP header to the payload in p and send it.  Consumes p. */
 int	udp_output(uint32_t dst, uint16_t dst_port, uint16_t src_port,
 	    struct pkbuf *p);
+
+/* ---- TCP (tcp*.c; the connection block is in tcp.h) ---- */
+
+void	tcp_input(uint32_t src, uint32_t dst, const uint8_t *seg, uint32_t len);
+void	tcp_timer(void);		/* every tick */
 
 #endif

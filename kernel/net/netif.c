@@ -170,6 +170,7 @@ net_timer(void)
 	interrupt_depth++;
 	if (tick_hook)
 		tick_hook();
+	tcp_timer();
 	if (++count % TICKS_PER_ARP_TIMER == 0) {
 		arp_timer();
 		ip_reasm_timer();

@@ -1,7 +1,8 @@
 /*
  * Sockets: what a user process holds to send and receive through the
- * stack.  Three kinds, each a client of one demultiplexing table below:
+ * stack.  Four kinds, each a client of one demultiplexing table below:
  *
+ *   AF_INET   SOCK_STREAM IPPROTO_TCP    a TCP connection block (tcp_user.c)
  *   AF_INET   SOCK_DGRAM  IPPROTO_UDP    a UDP port (udp.c)
  *   AF_INET   SOCK_DGRAM  IPPROTO_ICMP   an echo identifier ("ping", icmp.c)
  *   AF_PACKET SOCK_RAW    htons(type)    an EtherType (ether.c)
@@ -13,6 +14,9 @@
  * with the IPC rules: MSG_DONTWAIT fails with EAGAIN, SO_RCVTIMEO with
  * ETIMEDOUT, a signal with EINTR.  Sockets are file descriptors
  * (file.c, FT_SOCKET), so fork shares them and exit closes them.
+ * A TCP socket keeps no queue here: its data waits in the connection
+ * block, and its calls go to tcp_user.c.  poll() waits on one queue that
+ * every socket event wakes.
  */
 #include "kernel.h"
 #include "proc.h"
@@ -21,6 +25,7 @@
 #include "net.h"
 #include "udp.h"
 #include "socket.h"
+#include "tcp.h"
 
 #define NSOCKET			32
 #define SOCK_QUEUE_DEFAULT	32
@@ -40,9 +45,20 @@ struct socket {
 	uint32_t	 rcvtimeo_ms;
 	struct wait_queue readers;
 	char		 wait_name[16];	/* what ps shows a blocked reader on */
+	struct tcb	*tcb;		/* SOCK_STREAM: the connection */
 };
 
 static struct socket sockets[NSOCKET];
+static struct wait_queue poll_queue;
+
+/* Every socket event wakes poll(): a process waits on one queue only, so
+ * pollers share one and look again at what they wait for. */
+void
+socket_poll_wakeup(void)
+{
+	if (poll_queue.name)
+		wakeup(&poll_queue);
+}
 
 /* ---- arrivals (interrupt context: no sleeping, no user memory) ---- */
 
@@ -68,6 +84,7 @@ enqueue(struct socket *s, const uint8_t *data, uint32_t len, uint32_t src_ip,
 	s->queued_bytes += len;
 	s->received++;
 	wakeup(&s->readers);
+	socket_poll_wakeup();
 }
 
 static void
@@ -102,7 +119,14 @@ socket_create(int domain, int type, int protocol, int *err)
 		*err = -ENETDOWN;
 		return NULL;
 	}
-	if (domain == AF_INET) {
+	if (domain == AF_INET && type == SOCK_STREAM) {
+		if (protocol == 0)
+			protocol = IPPROTO_TCP;
+		if (protocol != IPPROTO_TCP) {
+			*err = -EPROTONOSUPPORT;
+			return NULL;
+		}
+	} else if (domain == AF_INET) {
 		if (type != SOCK_DGRAM) {
 			*err = -EPROTONOSUPPORT;
 			return NULL;
@@ -128,6 +152,8 @@ socket_create(int domain, int type, int protocol, int *err)
 		*err = -ENFILE;
 		return NULL;
 	}
+	if (!poll_queue.name)
+		wait_queue_init(&poll_queue, "poll");
 	memset(s, 0, sizeof(*s));
 	s->domain = domain;
 	s->type = type;
@@ -147,6 +173,33 @@ socket_create(int domain, int type, int protocol, int *err)
 		s->bound = 1;
 		snprintf(s->wait_name, sizeof(s->wait_name), "eth %04x", s->port);
 	}
+	if (protocol == IPPROTO_TCP && !(s->tcb = tcp_open(err)))
+		return NULL;
+	s->in_use = 1;
+	return s;
+}
+
+/* A socket for a connection accept() took from a listener. */
+static struct socket *
+socket_for_tcb(struct socket *listener, struct tcb *t)
+{
+	struct socket *s;
+
+	for (s = sockets; s < &sockets[NSOCKET] && s->in_use; s++)
+		;
+	if (s == &sockets[NSOCKET])
+		return NULL;
+	memset(s, 0, sizeof(*s));
+	s->domain = AF_INET;
+	s->type = SOCK_STREAM;
+	s->protocol = IPPROTO_TCP;
+	s->owner = current->pid;
+	s->bound = 1;
+	s->port = listener->port;
+	s->rcvtimeo_ms = listener->rcvtimeo_ms;
+	s->tcb = t;
+	list_init(&s->queue);
+	wait_queue_init(&s->readers, "socket");
 	s->in_use = 1;
 	return s;
 }
@@ -200,6 +253,13 @@ socket_bind(struct socket *s, uint32_t uaddr, uint32_t addrlen)
 		return -EINVAL;
 	if (sin.sin_addr != INADDR_ANY && !ip_is_mine(sin.sin_addr))
 		return -EADDRNOTAVAIL;
+	if (s->tcb) {
+		if ((r = tcp_bind(s->tcb, sin.sin_addr, ntohs(sin.sin_port))) < 0)
+			return r;
+		s->bound = 1;
+		s->port = s->tcb->local_port;
+		return 0;
+	}
 	return bind_port(s, ntohs(sin.sin_port));
 }
 
@@ -208,7 +268,10 @@ socket_close(struct socket *s)
 {
 	struct list_node *n;
 
-	if (s->bound) {
+	if (s->tcb) {
+		tcp_close(s->tcb);
+		s->tcb = NULL;
+	} else if (s->bound) {
 		if (s->domain == AF_PACKET)
 			ether_unbind(s->port);
 		else if (s->protocol == IPPROTO_UDP)
@@ -231,9 +294,15 @@ socket_sendto(struct socket *s, uint32_t ubuf, uint32_t len, uint32_t flags,
 	struct sockaddr_in sin;
 	struct sockaddr_eth se;
 	struct pkbuf *p, *q;
+	struct ipc_wait w;
 	uint32_t max, done;
 	int r;
 
+	if (s->tcb) {
+		/* A connection's peer is fixed: any address is ignored. */
+		ipc_wait_init(&w, flags & MSG_DONTWAIT ? IPC_NOWAIT : 0, 0);
+		return tcp_send(s->tcb, ubuf, len, &w);
+	}
 	if (s->domain == AF_PACKET) {
 		if (!uaddr)
 			return -EDESTADDRREQ;
@@ -332,9 +401,16 @@ socket_recvfrom(struct socket *s, uint32_t ubuf, uint32_t len, uint32_t flags,
 
 	if (!user_range_ok(current->pgdir, ubuf, len, 1))
 		return -EFAULT;
+	ipc_wait_init(&w, flags & MSG_DONTWAIT ? IPC_NOWAIT : 0, s->rcvtimeo_ms);
+	if (s->tcb) {
+		if ((r = tcp_recv(s->tcb, ubuf, len, &w)) >= 0 &&
+		    copy_address_out(s, s->tcb->remote_ip, s->tcb->remote_port, NULL,
+		    uaddr, ualen) < 0)
+			return -EFAULT;
+		return r;
+	}
 	if (s->domain == AF_INET && !s->bound)
 		return -EINVAL;		/* nothing can arrive: it would wait forever */
-	ipc_wait_init(&w, flags & MSG_DONTWAIT ? IPC_NOWAIT : 0, s->rcvtimeo_ms);
 	while (!(n = list_front(&s->queue)))
 		if ((r = ipc_sleep(&s->readers, &w)) < 0)
 			return r;
@@ -382,8 +458,121 @@ socket_setsockopt(struct socket *s, uint32_t level, uint32_t name, uint32_t uval
 int
 socket_getsockname(struct socket *s, uint32_t uaddr, uint32_t ualen)
 {
+	if (s->tcb)
+		return copy_address_out(s, s->tcb->local_ip ? s->tcb->local_ip : netcfg.ip,
+		    s->tcb->local_port, NULL, uaddr, ualen);
 	return copy_address_out(s, netcfg.ip, s->port,
 	    netcfg.dev ? netcfg.dev->mac : eth_broadcast, uaddr, ualen);
+}
+
+/* ---- connections (SOCK_STREAM): the work is in tcp_user.c ---- */
+
+int
+socket_listen(struct socket *s, int backlog)
+{
+	int r;
+
+	if (!s->tcb)
+		return -EOPNOTSUPP;
+	if ((r = tcp_listen(s->tcb, backlog)) < 0)
+		return r;
+	s->bound = 1;
+	s->port = s->tcb->local_port;
+	return 0;
+}
+
+int
+socket_connect(struct socket *s, uint32_t uaddr, uint32_t addrlen)
+{
+	struct sockaddr_in sin;
+	struct ipc_wait w;
+	int r;
+
+	if (!s->tcb)
+		return -EOPNOTSUPP;
+	if ((r = copy_sockaddr_in(uaddr, addrlen, &sin)) < 0)
+		return r;
+	ipc_wait_init(&w, 0, s->rcvtimeo_ms);
+	r = tcp_connect(s->tcb, sin.sin_addr, ntohs(sin.sin_port), &w);
+	if (s->tcb->bound) {
+		s->bound = 1;
+		s->port = s->tcb->local_port;
+	}
+	return r;
+}
+
+/* The next connection, as a new socket; its peer in *uaddr if given. */
+struct socket *
+socket_accept(struct socket *s, uint32_t uaddr, uint32_t ualen, int *err)
+{
+	struct socket *ns;
+	struct ipc_wait w;
+	struct tcb *t;
+
+	if (!s->tcb) {
+		*err = -EOPNOTSUPP;
+		return NULL;
+	}
+	if (uaddr && ualen && !user_range_ok(current->pgdir, ualen, 4, 1)) {
+		*err = -EFAULT;
+		return NULL;
+	}
+	ipc_wait_init(&w, 0, s->rcvtimeo_ms);
+	if (!(t = tcp_accept(s->tcb, &w, err)))
+		return NULL;
+	if (!(ns = socket_for_tcb(s, t))) {
+		tcp_send_rst(t);		/* no socket for it: refuse */
+		t->orphan = 1;
+		tcb_drop(t, 0);
+		*err = -ENFILE;
+		return NULL;
+	}
+	if (copy_address_out(ns, t->remote_ip, t->remote_port, NULL, uaddr, ualen) < 0) {
+		socket_close(ns);
+		*err = -EFAULT;
+		return NULL;
+	}
+	return ns;
+}
+
+int
+socket_shutdown(struct socket *s, int how)
+{
+	if (!s->tcb)
+		return -EOPNOTSUPP;
+	return tcp_shutdown(s->tcb, how);
+}
+
+int
+socket_getpeername(struct socket *s, uint32_t uaddr, uint32_t ualen)
+{
+	if (!s->tcb)
+		return -EOPNOTSUPP;
+	if (!s->tcb->was_connected)
+		return -ENOTCONN;
+	return copy_address_out(s, s->tcb->remote_ip, s->tcb->remote_port, NULL,
+	    uaddr, ualen);
+}
+
+/* What is ready on s now: POLLIN, POLLOUT, ... */
+int
+socket_poll(struct socket *s)
+{
+	if (s->tcb)
+		return tcp_poll(s->tcb);
+	if (s->domain == AF_INET && !s->bound)
+		return POLLOUT;
+	return (list_empty(&s->queue) ? 0 : POLLIN) | POLLOUT;
+}
+
+/* Wait until one of n sockets is ready, within w's limits; the caller
+ * checks them again after each wakeup. */
+int
+socket_poll_wait(struct ipc_wait *w)
+{
+	if (!poll_queue.name)
+		wait_queue_init(&poll_queue, "poll");
+	return ipc_sleep(&poll_queue, w);
 }
 
 int
@@ -396,6 +585,12 @@ socket_list(struct sock_info *out, int max)
 		if (!s->in_use)
 			continue;
 		memset(&out[n], 0, sizeof(out[n]));
+		if (s->tcb) {
+			tcp_fill_info(s->tcb, &out[n]);
+			out[n].owner = s->owner;
+			n++;
+			continue;
+		}
 		out[n].domain = s->domain;
 		out[n].type = s->type;
 		out[n].protocol = s->protocol;
@@ -409,5 +604,5 @@ socket_list(struct sock_info *out, int max)
 		out[n].owner = s->owner;
 		n++;
 	}
-	return n;
+	return n + tcp_list_orphans(out + n, max - n);
 }

@@ -23,4 +23,18 @@ int	socket_setsockopt(struct socket *s, uint32_t level, uint32_t name,
 int	socket_getsockname(struct socket *s, uint32_t uaddr, uint32_t ualen);
 int	socket_list(struct sock_info *out, int max);
 
+/* SOCK_STREAM (TCP); other kinds get -EOPNOTSUPP. */
+int	socket_listen(struct socket *s, int backlog);
+int	socket_connect(struct socket *s, uint32_t uaddr, uint32_t addrlen);
+struct socket *socket_accept(struct socket *s, uint32_t uaddr, uint32_t ualen,
+	    int *err);
+int	socket_shutdown(struct socket *s, int how);
+int	socket_getpeername(struct socket *s, uint32_t uaddr, uint32_t ualen);
+
+/* poll(): readiness, and the one queue every socket event wakes. */
+struct ipc_wait;
+int	socket_poll(struct socket *s);
+int	socket_poll_wait(struct ipc_wait *w);
+void	socket_poll_wakeup(void);
+
 #endif

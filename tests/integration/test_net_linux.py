@@ -1,7 +1,8 @@
 # test_net_linux.py: brinch against a real network stack.  The test makes a
 # network namespace of its own with a tap device (10.0.0.254/24) and runs QEMU
-# inside it on that tap; Linux's ping and a Python UDP client in the namespace
-# then talk to brinch, and brinch pings back.  Nothing leaves the namespace.
+# inside it on that tap; Linux's ping and Python UDP and TCP clients in the
+# namespace then talk to brinch, and brinch pings back and connects to a
+# Linux TCP server.  Nothing leaves the namespace.
 # Needs root (or CAP_NET_ADMIN) and /dev/net/tun; skipped otherwise.
 
 import os
@@ -154,27 +155,126 @@ def test_linux_ping_with_8000_bytes(linux):
     assert after["ip_frags_out"] - before["ip_frags_out"] >= 18, (before, after)
 
 
-TCP_CLIENT = r"""
+PROTO_PROBE = r"""
+import socket, sys, time
+# An IP protocol brinch does not speak (253, RFC 3692's experimental):
+# ICMP protocol unreachable (type 3, code 2) comes back.
+icmp = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+icmp.settimeout(3)
+raw = socket.socket(socket.AF_INET, socket.SOCK_RAW, 253)
+raw.sendto(b"anyone speak 253?", (sys.argv[1], 0))
+while True:
+    data, addr = icmp.recvfrom(2048)
+    hl = (data[0] & 15) * 4
+    if addr[0] == sys.argv[1] and data[hl] == 3:
+        print("unreachable code %d" % data[hl + 1])
+        break
+"""
+
+TCP_REFUSED = r"""
 import socket, sys, time
 start = time.monotonic()
 try:
-    socket.create_connection((sys.argv[1], 111), timeout=20)
+    socket.create_connection((sys.argv[1], 4444), timeout=20)
     print("connected?!")
-except socket.timeout:
-    print("timed out after %.1f s" % (time.monotonic() - start))
 except OSError as e:
     print("errno %d after %.1f s" % (e.errno, time.monotonic() - start))
 """
 
+TCP_ECHO_CLIENT = r"""
+import os, socket, sys, threading
+data = os.urandom(100000)
+s = socket.create_connection((sys.argv[1], 7), timeout=20)
+got = bytearray()
+def reader():
+    while True:
+        b = s.recv(65536)
+        if not b:
+            return
+        got.extend(b)
+t = threading.Thread(target=reader)
+t.start()
+s.sendall(data)
+s.shutdown(socket.SHUT_WR)
+t.join(30)
+print("echo %s %d" % ("ok" if bytes(got) == data else "MISMATCH", len(got)))
+"""
 
-def test_tcp_gets_protocol_unreachable(linux):
-    """brinch speaks no TCP; it answers a SYN with ICMP protocol
-    unreachable, a hard error that makes Linux fail connect() at once with
-    ENOPROTOOPT (92) instead of retrying the SYN for minutes."""
-    res = in_ns("python3", "-c", TCP_CLIENT, "10.0.0.1", check=False)
+
+def test_unknown_protocol_gets_protocol_unreachable(linux):
+    """RFC 1122 3.2.2.1: a protocol brinch does not speak is answered
+    with ICMP protocol unreachable."""
+    res = in_ns("python3", "-c", PROTO_PROBE, "10.0.0.1", check=False)
+    assert "unreachable code 2" in res.stdout, res.stdout + res.stderr
+
+
+def test_linux_tcp_to_a_closed_port_is_refused(linux):
+    """brinch answers a SYN for no listener with a reset: Linux's
+    connect() fails at once with ECONNREFUSED (111)."""
+    res = in_ns("python3", "-c", TCP_REFUSED, "10.0.0.1", check=False)
     m = re.search(r"errno (\d+) after ([0-9.]+) s", res.stdout)
     assert m, res.stdout + res.stderr
-    assert int(m.group(1)) == 92 and float(m.group(2)) < 5, res.stdout
+    assert int(m.group(1)) == 111 and float(m.group(2)) < 5, res.stdout
+
+
+def test_linux_tcp_client_gets_its_echo(linux):
+    """100,000 random bytes from Linux through brinch's `tcp listen`
+    echo server and back, compared byte for byte."""
+    node, _ = linux
+    node.sendline("tcp listen 7 &")
+    node.expect("tcp: listening on port 7", timeout=10)
+    node.sync()
+    res = in_ns("python3", "-c", TCP_ECHO_CLIENT, "10.0.0.1", check=False, timeout=60)
+    assert "echo ok 100000" in res.stdout, res.stdout + res.stderr
+    node.expect(re.compile(r"10\.0\.0\.254:\d+ received 100000 bytes"), timeout=10)
+    node.sync()
+
+
+TCP_SERVER = r"""
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("0.0.0.0", 7008))
+s.listen()
+s.settimeout(30)
+print("ready", flush=True)
+c, _ = s.accept()                  # 1: echo until the client closes
+while True:
+    b = c.recv(65536)
+    if not b:
+        break
+    c.sendall(b)
+c.close()
+c, _ = s.accept()                  # 2: send a payload and close
+c.sendall(bytes((i * 7 + i // 251) & 255 for i in range(70000)))
+c.close()
+"""
+
+
+def fnv1a(data):
+    h = 2166136261
+    for b in data:
+        h = ((h ^ b) * 16777619) & 0xFFFFFFFF
+    return h
+
+
+def test_brinch_tcp_to_a_linux_server(linux):
+    node, _ = linux
+    server = subprocess.Popen(["ip", "netns", "exec", NAMESPACE.name, "python3", "-c", TCP_SERVER],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        assert server.stdout.readline().strip() == "ready"
+        out = node.run("tcp send -e %s 7008 50000" % HOST_IP, timeout=60)
+        assert "echo ok: 50000 bytes" in out, out
+        out = node.run("tcp get %s 7008" % HOST_IP, timeout=60)
+        payload = bytes((i * 7 + i // 251) & 255 for i in range(70000))
+        assert "received 70000 bytes fnv1a %#010x" % fnv1a(payload) in out, out
+        server.wait(timeout=30)
+    finally:
+        server.kill()
+        server.wait()
+    out = node.run("tcp send %s 7009 10" % HOST_IP, timeout=30)
+    assert "Connection refused" in out, out
 
 
 def test_brinch_pings_linux(linux):

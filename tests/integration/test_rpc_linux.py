@@ -1,6 +1,7 @@
 # test_rpc_linux.py: brinch's RPC against Linux's (docs/rpc.md).  In a network
 # namespace of its own with brinch on a tap device (as test_net_linux.py):
-# Linux's rpcinfo queries brinch's portmapper; Linux programs built from
+# Linux's rpcinfo queries brinch's portmapper (over UDP, and over TCP with
+# record marking: `rpcinfo -p`); Linux programs built from
 # rpc/vec.x and rpc/rps.x with Debian's rpcgen and libtirpc call brinch; a
 # brinch client calls a Linux server (rpcbind and vec_server, run in the
 # namespace with a private /run) built from the same vec.x.  Nothing leaves
@@ -125,16 +126,72 @@ def test_linux_gets_brinchs_program_list_over_udp(linux):
     assert {m[0] for m in maps} >= {100000} | set(range(0x20000b01, 0x20000b06)), maps
 
 
-def test_linux_rpcinfo_p_needs_tcp(linux):
-    """rpcinfo -p asks for DUMP over TCP only, and brinch has no TCP yet
-    (docs/rpc.md).  Runs for real once port 111 accepts connections."""
-    probe = ("import socket; s=socket.socket(); s.settimeout(2); "
-             "s.connect(('10.0.0.1',111)); print('tcp')")
-    if "tcp" not in in_ns(sys.executable, "-c", probe, check=False).stdout:
-        pytest.skip("brinch does not speak TCP: `rpcinfo -p` cannot connect "
-                    "(the same list over UDP is checked above)")
-    res = in_ns("rpcinfo", "-p", "10.0.0.1", check=False, timeout=60)
-    assert re.search(r"536873731\s+1\s+udp\s+\d+", res.stdout), res.stdout + res.stderr
+def test_linux_rpcinfo_p_lists_brinchs_programs_over_tcp(linux):
+    """`rpcinfo -p` asks for DUMP over TCP only: brinch's portmapper
+    answers on TCP 111 with RFC 5531 record marking.  Every program rpcd
+    registered is listed, and the portmapper on both transports."""
+    res = in_ns("rpcinfo", "-p", "10.0.0.1", check=False, timeout=30)
+    assert res.returncode == 0, res.stdout + res.stderr
+    for proto in ("tcp", "udp"):
+        assert re.search(r"^\s*100000\s+2\s+%s\s+111\s+portmapper\s*$" % proto, res.stdout,
+                         re.M), res.stdout
+    for prog in range(0x20000b01, 0x20000b06):
+        assert re.search(r"^\s*%d\s+1\s+udp\s+\d+" % prog, res.stdout, re.M), res.stdout
+    # NULL over TCP (GETPORT of 100000/tcp, then the call, record-marked),
+    # and rpcbind version 4's DUMP, which Linux asks over TCP first.
+    res = in_ns("rpcinfo", "-T", "tcp", "10.0.0.1", "100000", "2", check=False, timeout=30)
+    assert res.stdout.strip() == "program 100000 version 2 ready and waiting", \
+        res.stdout + res.stderr
+    res = in_ns("rpcinfo", "10.0.0.1", check=False, timeout=30)
+    assert re.search(r"^\s*536873731\s+1\s+udp\s+10\.0\.0\.1\.\d+\.\d+", res.stdout, re.M), \
+        res.stdout + res.stderr
+
+
+RECORD_CLIENT = """
+import socket, struct, sys
+calls = [bytes.fromhex(h) for h in sys.argv[1:]]
+s = socket.create_connection(('10.0.0.1', 111), timeout=5)
+# The first call in two fragments, the second whole, in one write.
+a = calls[0]
+s.sendall(struct.pack('!I', 12) + a[:12] + struct.pack('!I', 0x80000000 | (len(a) - 12)) + a[12:]
+          + struct.pack('!I', 0x80000000 | len(calls[1])) + calls[1])
+def record():
+    data = b''
+    while True:
+        mark = b''
+        while len(mark) < 4:
+            mark += s.recv(4 - len(mark))
+        (m,) = struct.unpack('!I', mark)
+        body = b''
+        while len(body) < m & 0x7fffffff:
+            body += s.recv((m & 0x7fffffff) - len(body))
+        data += body
+        if m & 0x80000000:
+            return data
+print(record().hex())
+print(record().hex())
+# A mark longer than any call: the server drops the connection.
+s.sendall(struct.pack('!I', 0x80000000 | 100000) + b'x' * 64)
+print('closed' if s.recv(100) == b'' else 'open')
+"""
+
+
+def test_record_marking_fragments_pipelining_and_garbage(linux):
+    """RFC 5531 section 11 from a client written on the host: a call in
+    two fragments and a second call behind it in the same segment are
+    both answered, in order; a record too long to be a call closes the
+    connection, and the portmapper keeps serving."""
+    null = onc.call(41, onc.PMAP_PROG, 2, 0)
+    getport = onc.call(42, onc.PMAP_PROG, 2, 3, args=struct.pack("!IIII", onc.PMAP_PROG, 2, 6, 0))
+    res = in_ns(sys.executable, "-c", RECORD_CLIENT, null.hex(), getport.hex(), check=False)
+    lines = res.stdout.split()
+    assert len(lines) == 3, res.stdout + res.stderr
+    first, second = onc.parse_reply(bytes.fromhex(lines[0])), onc.parse_reply(bytes.fromhex(lines[1]))
+    assert first["xid"] == 41 and first["accept"] == onc.SUCCESS, first
+    assert second["xid"] == 42 and struct.unpack("!I", second["body"][:4])[0] == 111, second
+    assert lines[2] == "closed", res.stdout
+    res = in_ns("rpcinfo", "-T", "tcp", "10.0.0.1", "100000", "2", check=False, timeout=30)
+    assert "ready and waiting" in res.stdout, res.stdout + res.stderr
 
 
 def test_a_linux_client_calls_brinch(linux):

@@ -4,7 +4,8 @@
  *   net            address, MAC, driver, packet and byte counts
  *   net counters   every protocol counter (drops are counted where made)
  *   net arp        the ARP cache
- *   net sockets    open sockets with their queues and drops
+ *   net sockets    open sockets with their queues and drops, then TCP's
+ *   net tcp        TCP connections: addresses, state, queues (netstat-style)
  *   net all        all of the above
  *
  * The wording of "RX packets" and "name value" lines is relied on by the
@@ -16,7 +17,7 @@
 #include <brinch.h>
 #include <arpa/inet.h>
 
-#define MAX_ROWS	64
+#define MAX_ROWS	128
 
 static void
 print_mac(const uint8_t *m)
@@ -115,6 +116,8 @@ show_sockets(void)
 		const char *proto = s->domain == AF_PACKET ? "eth" :
 		    s->protocol == IPPROTO_ICMP ? "ping" : "udp";
 
+		if (s->protocol == IPPROTO_TCP)
+			continue;		/* in the TCP table below */
 		printf("%-5d %-6s ", (int)s->owner, proto);
 		if (s->domain == AF_PACKET)
 			printf("%#-6x", s->local_port);
@@ -122,6 +125,56 @@ show_sockets(void)
 			printf("%-6u", s->local_port);
 		printf(" %6u %6u %8u %8u %8u\n", (unsigned)s->queued, (unsigned)s->limit,
 		    (unsigned)s->received, (unsigned)s->dropped, (unsigned)s->sent);
+	}
+	return 0;
+}
+
+static const char *const tcp_states[] = {
+	"CLOSED", "LISTEN", "SYN_SENT", "SYN_RCVD", "ESTABLISHED", "FIN_WAIT_1",
+	"FIN_WAIT_2", "CLOSE_WAIT", "CLOSING", "LAST_ACK", "TIME_WAIT",
+};
+
+static void
+endpoint(uint32_t ip, unsigned port, char *out)
+{
+	char a[16];
+
+	if (port)
+		snprintf(out, 24, "%s:%u", inet_ntoa_r(ip, a), port);
+	else
+		snprintf(out, 24, "%s:*", inet_ntoa_r(ip, a));
+}
+
+/* TCP, netstat-style.  PID "-": no socket holds the connection (it is
+ * closing after close(), in TIME_WAIT, or waiting to be accepted).
+ * RETRANS counts segments sent again. */
+static int
+show_tcp(void)
+{
+	static struct sock_info rows[MAX_ROWS];
+	char local[24], remote[24];
+	int n, i;
+
+	if ((n = sock_list(rows, MAX_ROWS)) < 0) {
+		dprintf(2, "net: %s\n", strerror(errno));
+		return 1;
+	}
+	printf("%-5s %-21s %-21s %-11s %6s %6s %7s\n", "PID", "LOCAL", "REMOTE",
+	    "STATE", "RECV-Q", "SEND-Q", "RETRANS");
+	for (i = 0; i < n; i++) {
+		struct sock_info *s = &rows[i];
+
+		if (s->protocol != IPPROTO_TCP)
+			continue;
+		endpoint(s->local_addr, s->local_port, local);
+		endpoint(s->remote_addr, s->remote_port, remote);
+		if (s->owner < 0)
+			printf("%-5s ", "-");
+		else
+			printf("%-5d ", (int)s->owner);
+		printf("%-21s %-21s %-11s %6u %6u %7u\n", local, remote,
+		    s->tcp_state <= TCP_TIME_WAIT ? tcp_states[s->tcp_state] : "?",
+		    (unsigned)s->queued, (unsigned)s->send_queued, (unsigned)s->dropped);
 	}
 	return 0;
 }
@@ -139,8 +192,13 @@ main(int argc, char *argv[])
 		return show_counters();
 	if (strcmp(what, "arp") == 0)
 		return show_arp();
-	if (strcmp(what, "sockets") == 0)
-		return show_sockets();
+	if (strcmp(what, "sockets") == 0) {
+		show_sockets();
+		printf("\n");
+		return show_tcp();
+	}
+	if (strcmp(what, "tcp") == 0)
+		return show_tcp();
 	if (strcmp(what, "all") == 0) {
 		int r = show_interface();
 
@@ -149,9 +207,11 @@ main(int argc, char *argv[])
 		printf("\n");
 		show_sockets();
 		printf("\n");
+		show_tcp();
+		printf("\n");
 		return show_counters() | r;
 	}
 usage:
-	dprintf(2, "usage: net [counters | arp | sockets | all]\n");
+	dprintf(2, "usage: net [counters | arp | sockets | tcp | all]\n");
 	return 2;
 }

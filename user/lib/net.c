@@ -1,5 +1,5 @@
 /*
- * The user side of networking: wrappers for system calls 60-70
+ * The user side of networking: wrappers for system calls 60-76
  * (kernel/sys_net.c) and dotted-quad address helpers.  Each wrapper
  * returns -1 and sets errno on failure.
  */
@@ -8,6 +8,7 @@
 #include <brinch.h>
 #include <sys/socket.h>
 #include <arpa/inet.h>
+#include <poll.h>
 #include "user/lib/syscall.h"
 
 int
@@ -48,6 +49,48 @@ int
 getsockname(int fd, struct sockaddr *addr, socklen_t *len)
 {
 	return unix_result(syscall5(SYS_getsockname, fd, ARG(addr), ARG(len), 0, 0));
+}
+
+int
+listen(int fd, int backlog)
+{
+	return unix_result(syscall5(SYS_listen, fd, backlog, 0, 0, 0));
+}
+
+int
+accept(int fd, struct sockaddr *addr, socklen_t *len)
+{
+	return unix_result(syscall5(SYS_accept, fd, ARG(addr), ARG(len), 0, 0));
+}
+
+int
+connect(int fd, const struct sockaddr *addr, socklen_t len)
+{
+	return unix_result(syscall5(SYS_connect, fd, ARG(addr), (int)len, 0, 0));
+}
+
+ssize_t
+recv(int fd, void *buf, size_t len, int flags)
+{
+	return recvfrom(fd, buf, len, flags, NULL, NULL);
+}
+
+int
+shutdown(int fd, int how)
+{
+	return unix_result(syscall5(SYS_shutdown, fd, how, 0, 0, 0));
+}
+
+int
+getpeername(int fd, struct sockaddr *addr, socklen_t *len)
+{
+	return unix_result(syscall5(SYS_getpeername, fd, ARG(addr), ARG(len), 0, 0));
+}
+
+int
+poll(struct pollfd *fds, unsigned n, int timeout_ms)
+{
+	return unix_result(syscall5(SYS_poll, ARG(fds), (int)n, timeout_ms, 0, 0));
 }
 
 int

@@ -103,6 +103,7 @@ req_from_handoff(struct rpc_server *s, const struct handoff *ho)
 	req->cred_flavor = h.cred.flavor;
 	req->drc_slot = ho->drc_slot;
 	req->drc_sum = ho->drc_sum;
+	req->tcp_fd = -1;		/* only UDP calls are handed off */
 	return req;
 }
 

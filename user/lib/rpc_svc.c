@@ -34,6 +34,7 @@ rpc_server_create(uint16_t port)
 	memset(s->sh, 0, sizeof(*s->sh));
 	s->sh->sem = -1;
 	s->shm_id = -1;
+	s->tcp_fd = -1;
 	if ((s->fd = socket(AF_INET, SOCK_DGRAM, 0)) < 0)
 		goto fail;
 	memset(&a, 0, sizeof(a));
@@ -317,8 +318,11 @@ send_reply(struct rpc_server *s, struct rpc_req *req, uint32_t len, int stat)
 {
 	int r;
 
-	r = (int)sendto(s->fd, s->wbuf, len, 0, (struct sockaddr *)&req->from,
-	    sizeof(req->from));
+	if (req->tcp_fd >= 0)
+		r = rpc_tcp_send(s, req->tcp_fd, s->wbuf, len);
+	else
+		r = (int)sendto(s->fd, s->wbuf, len, 0, (struct sockaddr *)&req->from,
+		    sizeof(req->from));
 	rpc_lock(s);
 	drc_done(s, req, s->wbuf, len);
 	count_stat(s, stat);
@@ -447,7 +451,7 @@ find_program(struct rpc_server *s, uint32_t prog, uint32_t vers)
 /* Set up s->req for the datagram in rbuf; -1 if it is to be dropped
  * or has been answered here already. */
 int
-rpc_accept(struct rpc_server *s, struct rpc_req **reqp)
+rpc_accept(struct rpc_server *s, struct rpc_req **reqp, int tcp_fd)
 {
 	struct rpc_req *req = &s->req;
 	struct rpc_call_hdr h;
@@ -455,6 +459,7 @@ rpc_accept(struct rpc_server *s, struct rpc_req **reqp)
 	int stat;
 
 	req->srv = s;
+	req->tcp_fd = tcp_fd;
 	req->from = s->from;
 	req->answered = 0;
 	req->drc_slot = -1;
@@ -490,7 +495,7 @@ rpc_accept(struct rpc_server *s, struct rpc_req **reqp)
 		rpc_reply_error(req, stat);
 		return -1;
 	}
-	if (drc_check(s, req))
+	if (tcp_fd < 0 && drc_check(s, req))
 		return -1;
 	s->sh->st.calls++;
 	*reqp = req;
@@ -509,14 +514,21 @@ rpc_receive(struct rpc_server *s, struct rpc_req **reqp, unsigned timeout_ms)
 		s->rcvtimeo = timeout_ms;
 	}
 	for (;;) {
-		fromlen = sizeof(s->from);
-		n = recvfrom(s->fd, s->rbuf, sizeof(s->rbuf), 0,
-		    (struct sockaddr *)&s->from, &fromlen);
-		if (n < 0)
-			return -1;
+		if (s->tcp_fd >= 0) {
+			/* Datagrams and records from several sockets. */
+			if ((n = rpc_tcp_receive(s, timeout_ms)) < -1)
+				return -1;
+		} else {
+			fromlen = sizeof(s->from);
+			n = recvfrom(s->fd, s->rbuf, sizeof(s->rbuf), 0,
+			    (struct sockaddr *)&s->from, &fromlen);
+			if (n < 0)
+				return -1;
+			s->rlen = (uint32_t)n;
+			n = -1;
+		}
 		s->sh->st.received++;
-		s->rlen = (uint32_t)n;
-		if (rpc_accept(s, reqp) == 0)
+		if (rpc_accept(s, reqp, n) == 0)
 			return 0;
 		if (s->stop)
 			return -1;

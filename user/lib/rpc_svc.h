@@ -15,6 +15,8 @@
  * retransmission of its call runs the procedure again (docs/rpc.md). */
 #define DRC_REPLY_MAX	UDP_FRAME_PAYLOAD
 
+#define RPC_TCP_CONNS	4	/* connections served at once; the idlest makes room */
+
 #define DRC_FREE	0
 #define DRC_IN_PROGRESS	1
 #define DRC_DONE	2
@@ -47,8 +49,21 @@ struct rpc_prog {
 	int		 pmap;		/* registered with the portmapper */
 };
 
+/* One TCP connection of a server: bytes as they came, until they hold a
+ * whole record. */
+struct rpc_conn {
+	int		 fd;		/* -1: free */
+	struct sockaddr_in peer;
+	uint32_t	 used;		/* when last active (a counter), for eviction */
+	uint32_t	 have;
+	uint8_t		 raw[RPC_MAX_MSG + 64];	/* record marks included */
+};
+
 struct rpc_server {
 	int		 fd;
+	int		 tcp_fd;	/* listening, or -1 */
+	uint32_t	 tcp_clock;
+	struct rpc_conn	 conns[RPC_TCP_CONNS];
 	uint16_t	 port;
 	int		 model;
 	int		 shm_id;
@@ -71,7 +86,13 @@ void	rpc_lock(struct rpc_server *s);
 void	rpc_unlock(struct rpc_server *s);
 /* The datagram in rbuf (from s->from): 0 and *req for a new call to
  * serve; -1 if it was dropped, denied, or a duplicate dealt with. */
-int	rpc_accept(struct rpc_server *s, struct rpc_req **req);
+int	rpc_accept(struct rpc_server *s, struct rpc_req **req, int tcp_fd);
+/* rpc_tcp.c: wait for a datagram or a whole record (into rbuf, with
+ * s->from); returns the TCP connection it came on, -1 for UDP, or -2
+ * with errno (ETIMEDOUT, EINTR...). */
+int	rpc_tcp_receive(struct rpc_server *s, unsigned timeout_ms);
+/* Send a reply on a TCP connection, record-marked. */
+int	rpc_tcp_send(struct rpc_server *s, int fd, const uint8_t *msg, uint32_t len);
 void	rpc_drc_abandon(struct rpc_server *s, struct rpc_req *req);
 /* req is being run by process pid; pid died: forget what it held. */
 void	rpc_drc_owner(struct rpc_server *s, struct rpc_req *req, int pid);

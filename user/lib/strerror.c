@@ -40,14 +40,21 @@ static const char *const messages[] = {
 	[EMSGSIZE]	= "Message too long",
 	[ENOPROTOOPT]	= "Protocol not available",
 	[EPROTONOSUPPORT] = "Protocol not supported",
+	[EOPNOTSUPP]	= "Operation not supported",
 	[EAFNOSUPPORT]	= "Address family not supported by protocol",
 	[EADDRINUSE]	= "Address already in use",
 	[EADDRNOTAVAIL]	= "Cannot assign requested address",
 	[ENETDOWN]	= "Network is down",
 	[ENETUNREACH]	= "Network is unreachable",
+	[ECONNABORTED]	= "Software caused connection abort",
+	[ECONNRESET]	= "Connection reset by peer",
 	[ENOBUFS]	= "No buffer space available",
+	[EISCONN]	= "Transport endpoint is already connected",
+	[ENOTCONN]	= "Transport endpoint is not connected",
 	[ETIMEDOUT]	= "Connection timed out",
+	[ECONNREFUSED]	= "Connection refused",
 	[EHOSTUNREACH]	= "No route to host",
+	[EALREADY]	= "Operation already in progress",
 };
 
 char *

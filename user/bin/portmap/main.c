@@ -1,5 +1,7 @@
 /*
- * portmap: the portmapper, RPC program 100000 on UDP port 111 (RFC 1833).
+ * portmap: the portmapper, RPC program 100000 on UDP and TCP port 111
+ * (RFC 1833; over TCP with RFC 5531's record marking, which Linux's
+ * `rpcinfo -p` uses).
  * Servers register (program, version) -> port here; clients, brinch's or
  * Linux's `rpcinfo`, ask.  Versions 2 (portmap) and 3, 4 (rpcbind).
  *
@@ -222,6 +224,14 @@ main(int argc, char *argv[])
 		self.vers = v;
 		add_map(&self, "portmap");
 	}
+	/* The same procedures on TCP 111; without it only UDP works. */
+	if (rpc_server_tcp(s) < 0)
+		dprintf(2, "portmap: tcp port %d: %s\n", PMAP_PORT, strerror(errno));
+	else
+		for (v = PMAP_VERS, self.prot = PMAP_IPPROTO_TCP; v <= RPCB_VERS4; v++) {
+			self.vers = v;
+			add_map(&self, "portmap");
+		}
 	if (verbose)
 		printf("portmap: listening on port %d\n", PMAP_PORT);
 	rpc_run(s);

@@ -139,6 +139,7 @@ struct rpc_req {
 	int			 answered;
 	int			 drc_slot;	/* the runtime's: its cache entry */
 	uint32_t		 drc_sum;
+	int			 tcp_fd;	/* the runtime's: its TCP connection, or -1 */
 };
 
 /* A program's dispatcher: decode the arguments (rpc_getargs), run the
@@ -154,6 +155,10 @@ typedef int (*rpc_dispatch_fn)(struct rpc_req *req);
 
 /* A server on UDP port (0: any free one). */
 struct rpc_server *rpc_server_create(uint16_t port);
+/* Also serve on TCP, on the same port number, with RFC 5531 section
+ * 11's record marking (user/lib/rpc_tcp.c); the service model only.
+ * Calls over TCP skip the duplicate cache: TCP does not duplicate. */
+int	 rpc_server_tcp(struct rpc_server *s);
 uint16_t rpc_server_port(struct rpc_server *s);
 /* Serve prog/vers, and tell the local portmapper (SET) unless
  * RPC_REG_NOPMAP; an old mapping of the pair is replaced. */

@@ -1,6 +1,6 @@
 /*
- * Sockets for brinch user programs: UDP and ICMP echo over IPv4, and raw
- * Ethernet frames of one EtherType.  The calls and structures are shaped
+ * Sockets for brinch user programs: TCP, UDP and ICMP echo over IPv4, and
+ * raw Ethernet frames of one EtherType.  The calls and structures are shaped
  * like the Berkeley/POSIX ones; constants and address structures come
  * from <brinch/net.h>.  See docs/network.md.
  */
@@ -36,5 +36,22 @@ ssize_t	 recvfrom(int fd, void *buf, size_t len, int flags,
 	    struct sockaddr *from, socklen_t *fromlen);
 int	 setsockopt(int fd, int level, int name, const void *val, socklen_t len);
 int	 getsockname(int fd, struct sockaddr *addr, socklen_t *len);
+
+/* TCP: socket(AF_INET, SOCK_STREAM, 0).  A server binds, listens and
+ * accepts (a new descriptor per connection); a client connects
+ * (ECONNREFUSED if nobody listens, ETIMEDOUT if nobody answers).  The
+ * backlog is at most 8.  accept and recv wait with the rules of
+ * recvfrom (SO_RCVTIMEO, EINTR; recv also MSG_DONTWAIT); recv returns 0
+ * at the end of the stream.  send blocks until all is queued (a signal
+ * or MSG_DONTWAIT returns what was); after a reset ECONNRESET, then
+ * EPIPE.  read and write on the descriptor are recv and sendto. */
+int	 listen(int fd, int backlog);
+int	 accept(int fd, struct sockaddr *addr, socklen_t *len);
+int	 connect(int fd, const struct sockaddr *addr, socklen_t len);
+/* send() is brinch's message passing (<ipc.h>): on a socket, write()
+ * or sendto(fd, buf, len, flags, NULL, 0). */
+ssize_t	 recv(int fd, void *buf, size_t len, int flags);
+int	 shutdown(int fd, int how);		/* SHUT_RD, SHUT_WR, SHUT_RDWR */
+int	 getpeername(int fd, struct sockaddr *addr, socklen_t *len);
 
 #endif
