@@ -1,6 +1,6 @@
 /*
  * IPv4 (RFC 791) for one interface on one subnet: check every header
- * field of what arrives before trusting it, deliver to ICMP or UDP, and
+ * field of what arrives before trusting it, deliver to ICMP, UDP or TCP, and
  * send with a fresh header, routed to the destination on our subnet or
  * to the gateway.  Packets to ourselves (our address, 127.0.0.0/8) loop
  * back without touching the wire.  A packet that fits the MTU goes

@@ -93,7 +93,7 @@ def wait_conns(node, want, timeout=40):
 
 def test_echo_between_two_nodes(request, pair):
     request.node.stash.setdefault(NODES, []).extend(pair.nodes.values())
-    a, b = pair[1], pair[2]
+    a, b = pair[0], pair[1]
     b.sendline("tcp listen -v 7 &")
     b.expect("tcp: listening on port 7", timeout=10)
     b.sync()
@@ -113,7 +113,7 @@ def test_echo_between_two_nodes(request, pair):
 
 def test_connect_to_a_closed_port_is_refused(request, pair):
     request.node.stash.setdefault(NODES, []).extend(pair.nodes.values())
-    a, b = pair[1], pair[2]
+    a, b = pair[0], pair[1]
     before = counters(b)
     out = a.run("tcp send 10.0.0.2 4444 10", timeout=30)
     assert "tcp: connect 10.0.0.2:4444: Connection refused" in out, out
@@ -129,7 +129,7 @@ def test_table_empties_after_many_connections(request, pair):
     node 1 that expire after 2 s, leaving nothing but node 2's listener
     (and portmap's, on both)."""
     request.node.stash.setdefault(NODES, []).extend(pair.nodes.values())
-    a, b = pair[1], pair[2]
+    a, b = pair[0], pair[1]
     base_a = wait_conns(a, 1)["tcp_conns"]
     assert base_a == 1, "node 1 should hold only portmap's listener"
     heap_a, heap_b = heap(a), heap(b)
@@ -167,7 +167,7 @@ N = 40
 
 def test_malformed_segments_are_dropped_and_counted(request, pair):
     request.node.stash.setdefault(NODES, []).extend(pair.nodes.values())
-    a, b = pair[1], pair[2]
+    a, b = pair[0], pair[1]
     b_ip = bytes(int(x) for x in b.ip.split("."))
     heap_before = heap(b)
     before = counters(b)
@@ -213,7 +213,7 @@ def test_syn_flood_stops_at_the_backlog(request, pair):
     SYN-ACK's retries, the table and the heap come back, and the
     listener serves a real client again."""
     request.node.stash.setdefault(NODES, []).extend(pair.nodes.values())
-    a, b = pair[1], pair[2]
+    a, b = pair[0], pair[1]
     b_ip = bytes(int(x) for x in b.ip.split("."))
     b.sendline("tcp listen 9 &")
     b.expect("tcp: listening on port 9", timeout=10)
@@ -246,7 +246,7 @@ def test_64k_through_a_lossy_link_arrives_intact(request, lossy):
     """20% of frames lost each way (wirefilter): go-back-N retransmission
     from snd_una delivers every byte in order."""
     request.node.stash.setdefault(NODES, []).extend(lossy.nodes.values())
-    a, b = lossy[1], lossy[2]
+    a, b = lossy[0], lossy[1]
     if not resolve_through_loss(a, b):
         pytest.fail("no ping reply in 20 attempts through a 20%-loss link")
     size = 65536
