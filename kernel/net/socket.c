@@ -508,12 +508,18 @@ socket_accept(struct socket *s, uint32_t uaddr, uint32_t ualen, int *err)
 	struct socket *ns;
 	struct ipc_wait w;
 	struct tcb *t;
+	uint32_t len;
 
 	if (!s->tcb) {
 		*err = -EOPNOTSUPP;
 		return NULL;
 	}
-	if (uaddr && ualen && !user_range_ok(current->pgdir, ualen, 4, 1)) {
+	/* Check where the address goes before taking a connection: once
+	 * taken, an EFAULT would lose it. */
+	if (uaddr && ualen && (!user_range_ok(current->pgdir, ualen, 4, 1) ||
+	    copy_from_user(current->pgdir, &len, ualen, sizeof(len)) < 0 ||
+	    !user_range_ok(current->pgdir, uaddr,
+	    MIN(len, (uint32_t)sizeof(struct sockaddr_in)), 1))) {
 		*err = -EFAULT;
 		return NULL;
 	}

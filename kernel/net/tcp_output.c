@@ -111,11 +111,17 @@ send_segment(struct tcb *t, uint32_t seq, uint8_t flags, uint32_t off, uint32_t 
 	return r;
 }
 
+/*
+ * Clear ack_now before a segment leaves, never after: to ourselves the
+ * answer arrives inside send_segment and may ask for an ACK of its own
+ * (the third segment of a loopback handshake), which clearing afterwards
+ * would lose until a retransmission.
+ */
 void
 tcp_send_ack(struct tcb *t)
 {
-	send_segment(t, t->snd_nxt, TCP_ACK, 0, 0);
 	t->ack_now = 0;
+	send_segment(t, t->snd_nxt, TCP_ACK, 0, 0);
 }
 
 void
@@ -207,7 +213,7 @@ output_synchronized(struct tcb *t)
 {
 	uint32_t off, avail, room, n, wnd_end, seq;
 	uint8_t flags;
-	int fin, sent = 0;
+	int fin;
 
 	for (;;) {
 		off = t->snd_nxt - t->snd_una;
@@ -238,28 +244,31 @@ output_synchronized(struct tcb *t)
 		if (seq_gt(t->snd_nxt, t->snd_max))
 			t->snd_max = t->snd_nxt;
 		tcp_arm_timer(t);
+		t->ack_now = 0;			/* this segment carries the ACK */
 		send_segment(t, seq, flags, off, n);
-		sent = 1;
 		if (!t->in_use || t->state == TCP_CLOSED)
 			return;			/* reset meanwhile */
 		if (fin)
 			break;
 	}
-	if (t->ack_now && !sent)
-		tcp_send_ack(t);
-	t->ack_now = 0;
+	if (t->ack_now)
+		tcp_send_ack(t);		/* nothing carried it, or asked since */
 	tcp_arm_timer(t);
 }
 
 static void
 output_once(struct tcb *t)
 {
+	int answer;
+
 	switch (t->state) {
 	case TCP_SYN_SENT:
 	case TCP_SYN_RCVD:
 		/* The SYN (our SYN-ACK, passively), first or again; in
 		 * SYN_RCVD a segment that needs an answer gets it again too. */
-		if (t->snd_nxt == t->iss || (t->state == TCP_SYN_RCVD && t->ack_now)) {
+		answer = t->state == TCP_SYN_RCVD && t->ack_now;
+		t->ack_now = 0;
+		if (t->snd_nxt == t->iss || answer) {
 			if (t->snd_max != t->iss) {
 				netstat.tcp_retransmits++;
 				t->retransmits++;
@@ -274,7 +283,6 @@ output_once(struct tcb *t)
 			send_segment(t, t->iss, TCP_SYN |
 			    (t->state == TCP_SYN_RCVD ? TCP_ACK : 0), 0, 0);
 		}
-		t->ack_now = 0;
 		return;
 	case TCP_ESTABLISHED:
 	case TCP_CLOSE_WAIT:

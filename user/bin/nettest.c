@@ -4,6 +4,9 @@
  * in use, sizes, families) and the basic loopback path.  Prints one line
  * per failure and "nettest: N passed, M failed"; exit status 1 on any
  * failure.  Run by tests/integration/test_net.py; needs a network device.
+ * The stream calls (listen, accept, connect, shutdown, getpeername, poll)
+ * are checked here for their errors and one loopback connection;
+ * tests/integration/test_tcp.py drives TCP itself.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -14,6 +17,7 @@
 #include <sys/stat.h>
 #include <sys/socket.h>
 #include <arpa/inet.h>
+#include <poll.h>
 
 #define KERNEL_ADDR	((void *)0xC0100000)	/* kernel space: always EFAULT */
 
@@ -150,6 +154,61 @@ test_loopback(void)
 	close(tx);
 }
 
+/* The stream calls' errors, and one connection over loopback: connect
+ * returns once the handshake (all looped back) is done, so one process
+ * can play both ends. */
+static void
+test_streams(void)
+{
+	struct sockaddr_in a = local(7200), got;
+	struct pollfd pfd[2];
+	uint32_t len = sizeof(got);
+	char buf[16];
+	int udp = socket(AF_INET, SOCK_DGRAM, 0), file = open("/etc/motd", O_RDONLY);
+	int lis, cli, srv;
+
+	FAILS(socket(AF_INET, SOCK_STREAM, 17), EPROTONOSUPPORT);
+	FAILS(listen(99, 4), EBADF);
+	FAILS(listen(file, 4), ENOTSOCK);
+	FAILS(listen(udp, 4), EOPNOTSUPP);
+	FAILS(accept(udp, NULL, NULL), EOPNOTSUPP);
+	FAILS(poll(KERNEL_ADDR, 1, 0), EFAULT);
+	FAILS(poll(pfd, 33, 0), EINVAL);
+	pfd[0].fd = file;
+	pfd[0].events = POLLIN;
+	pfd[1].fd = udp;
+	pfd[1].events = POLLIN;
+	CHECK(poll(pfd, 2, 0) == 1 && pfd[0].revents == POLLNVAL && pfd[1].revents == 0);
+
+	CHECK((lis = socket(AF_INET, SOCK_STREAM, 0)) >= 0);
+	CHECK((cli = socket(AF_INET, SOCK_STREAM, 0)) >= 0);
+	FAILS(getpeername(cli, (struct sockaddr *)&got, &len), ENOTCONN);
+	FAILS(connect(cli, KERNEL_ADDR, sizeof(a)), EFAULT);
+	FAILS(connect(cli, (struct sockaddr *)&a, sizeof(a)), ECONNREFUSED);
+	close(cli);
+	CHECK(bind(lis, (struct sockaddr *)&a, sizeof(a)) == 0);
+	CHECK(listen(lis, 2) == 0);
+	CHECK((cli = socket(AF_INET, SOCK_STREAM, 0)) >= 0);
+	CHECK(connect(cli, (struct sockaddr *)&a, sizeof(a)) == 0);
+	FAILS(connect(cli, (struct sockaddr *)&a, sizeof(a)), EISCONN);
+	pfd[0].fd = lis;
+	/* Looped back, the handshake is over when connect returns. */
+	CHECK(poll(pfd, 1, 0) == 1 && (pfd[0].revents & POLLIN));
+	FAILS(accept(lis, KERNEL_ADDR, &len), EFAULT);
+	CHECK((srv = accept(lis, (struct sockaddr *)&got, &len)) >= 0);
+	CHECK(write(cli, "stream", 6) == 6);
+	CHECK(read(srv, buf, sizeof(buf)) == 6 && memcmp(buf, "stream", 6) == 0);
+	CHECK(getpeername(srv, (struct sockaddr *)&got, &len) == 0 &&
+	    got.sin_addr == htonl(0x7F000001));
+	CHECK(shutdown(cli, SHUT_WR) == 0);
+	CHECK(read(srv, buf, sizeof(buf)) == 0);	/* end of stream */
+	close(srv);
+	close(cli);
+	close(lis);
+	close(udp);
+	close(file);
+}
+
 int
 main(void)
 {
@@ -157,6 +216,7 @@ main(void)
 	test_bad_arguments();
 	test_ports();
 	test_loopback();
+	test_streams();
 	printf("nettest: %d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;
 }
