@@ -115,6 +115,7 @@ void	tcp_reply_rst(uint32_t src, uint32_t dst, const struct tcp_seg *s);
 void	tcp_rexmit_timeout(struct tcb *t);
 void	tcp_arm_timer(struct tcb *t);
 void	tcp_rtt_sample(struct tcb *t, uint32_t ticks_taken);
+void	tcp_rto_restore(struct tcb *t);
 uint32_t tcp_rcv_window(const struct tcb *t);
 
 /* ---- for socket.c and kernel/net/netif.c (tcp_user.c, tcp.c) ---- */

@@ -170,7 +170,8 @@ process_ack(struct tcb *t, const struct tcp_seg *s)
 		if (t->rtt_timing && seq_ge(s->ack, t->rtt_seq)) {
 			tcp_rtt_sample(t, ticks - t->rtt_start);
 			t->rtt_timing = 0;
-		}
+		} else
+			tcp_rto_restore(t);
 		t->rexmit_at = 0;
 		tcb_wake(t);			/* room for writers */
 	}
@@ -180,8 +181,12 @@ process_ack(struct tcb *t, const struct tcp_seg *s)
 	 * than the one it last came from. */
 	if (seq_lt(t->snd_wl1, s->seq) ||
 	    (t->snd_wl1 == s->seq && seq_le(t->snd_wl2, s->ack))) {
-		if (t->snd_wnd == 0 && s->wnd)
-			t->rexmit_at = 0;	/* the probe's work is done */
+		if (t->snd_wnd == 0 && s->wnd) {
+			/* The probe's work is done; whatever of it was not
+			 * taken goes again, from the oldest byte. */
+			t->rexmit_at = 0;
+			t->snd_nxt = t->snd_una;
+		}
 		t->snd_wnd = s->wnd;
 		t->snd_wl1 = s->seq;
 		t->snd_wl2 = s->ack;

@@ -208,6 +208,21 @@ tcp_rtt_sample(struct tcb *t, uint32_t m)
 	t->rto = MIN(MAX(rto, TCP_RTO_MIN), TCP_RTO_MAX);
 }
 
+/*
+ * New data was acknowledged: the path works again, so drop the backoff
+ * and go back to the estimate (as Linux does).  Waiting for a fresh RTT
+ * sample instead (RFC 6298 5.7) can take minutes on a lossy link, since
+ * go-back-N resends, which Karn's rule never times, are most of what
+ * goes out after a timeout.
+ */
+void
+tcp_rto_restore(struct tcb *t)
+{
+	uint32_t rto = t->srtt ? (uint32_t)((t->srtt >> 3) + t->rttvar) : TCP_RTO_INITIAL;
+
+	t->rto = MIN(MAX(rto, TCP_RTO_MIN), TCP_RTO_MAX);
+}
+
 static void
 output_synchronized(struct tcb *t)
 {
@@ -337,14 +352,24 @@ tcp_rexmit_timeout(struct tcb *t)
 	}
 	t->rto = MIN(t->rto * 2, TCP_RTO_MAX);
 	t->rtt_timing = 0;
-	if (t->snd_una == t->snd_max) {
-		/* Zero window: probe with one byte beyond it; the answer
-		 * carries the window again (RFC 9293 3.8.6.1). */
-		if (t->sndq.len && t->snd_wnd == 0) {
-			netstat.tcp_window_probes++;
-			send_segment(t, t->snd_nxt, TCP_ACK, 0, 1);
-		}
+	if (t->snd_wnd == 0 && t->sndq.len) {
+		/*
+		 * Zero window: probe with the first unacknowledged byte
+		 * (RFC 9293 3.8.6.1); the answer carries the window again.
+		 * The byte is real data and counts as sent: a receiver
+		 * whose window has opened meanwhile takes it, and its ACK
+		 * must not look like one for something never sent.
+		 */
+		netstat.tcp_window_probes++;
+		t->snd_nxt = t->snd_una + 1;
+		if (seq_gt(t->snd_nxt, t->snd_max))
+			t->snd_max = t->snd_nxt;
+		send_segment(t, t->snd_una, TCP_ACK, 0, 1);
 		tcp_arm_timer(t);
+		return;
+	}
+	if (t->snd_una == t->snd_max) {
+		tcp_arm_timer(t);		/* nothing outstanding any more */
 		return;
 	}
 	t->snd_nxt = t->snd_una;

@@ -4,6 +4,7 @@
 
 import os
 import re
+import shutil
 import sys
 
 import pytest
@@ -22,6 +23,26 @@ def log_name(item, n):
     """build/test-logs/<test name>.log, then <test name>-2.log, ... for more nodes."""
     base = re.sub(r"[^A-Za-z0-9_.=-]+", "-", item.name).strip("-")   # test_crash[gp] -> test_crash-gp
     return os.path.join(LOG_DIR, base + (".log" if n == 1 else "-%d.log" % n))
+
+
+def booted_cluster(request, n, tag, **kwargs):
+    """For a fixture to `yield from`: a booted brinchnet.Cluster of n
+    nodes, stopped afterwards, its logs and pcaps kept in
+    build/test-logs/<tag> when a test failed, else removed."""
+    from brinchnet import Cluster, default_workdir
+    failed_before = request.session.testsfailed
+    c = Cluster(n, default_workdir(tag), name=tag, **kwargs)
+    c.start()
+    try:
+        c.boot()
+        request.node.stash.setdefault(NODES, []).extend(c.nodes.values())
+        yield c
+    finally:
+        c.stop()
+        if request.session.testsfailed != failed_before:
+            c.collect(os.path.join(LOG_DIR, tag))
+        else:
+            shutil.rmtree(c.workdir, ignore_errors=True)
 
 
 @pytest.fixture

@@ -12,14 +12,13 @@
 
 import os
 import re
-import shutil
 import subprocess
 
 import pytest
 
 from brinchvm import ROOT
-from brinchnet import Cluster, default_workdir, need, resolve_through_loss
-from conftest import NODES
+from brinchnet import need, resolve_through_loss
+from conftest import booted_cluster
 
 pytestmark = pytest.mark.skipif(bool(need("vde_switch")),
                                 reason="vde_switch (Debian package vde2) not installed")
@@ -27,38 +26,21 @@ pytestmark = pytest.mark.skipif(bool(need("vde_switch")),
 DISSECTOR = os.path.join(ROOT, "tools", "wireshark", "brinch.lua")
 
 
-def cluster(request, n, tag, **kwargs):
-    """A booted cluster whose logs are kept when the test fails."""
-    failed_before = request.session.testsfailed
-    c = Cluster(n, default_workdir(tag), name=tag, **kwargs)
-    c.start()
-    try:
-        c.boot()
-        request.node.stash.setdefault(NODES, []).extend(c.nodes.values())
-        yield c
-    finally:
-        c.stop()
-        if request.session.testsfailed != failed_before:
-            c.collect(os.path.join(ROOT, "build", "test-logs", tag))
-        else:
-            shutil.rmtree(c.workdir, ignore_errors=True)
-
-
 @pytest.fixture
 def pair(request):
-    yield from cluster(request, 2, "dist_pair")
+    yield from booted_cluster(request, 2, "dist_pair")
 
 
 @pytest.fixture
 def trio(request):
-    yield from cluster(request, 3, "dist_trio")
+    yield from booted_cluster(request, 3, "dist_trio")
 
 
 @pytest.fixture
 def lossy(request):
     if need("wirefilter"):
         pytest.skip("wirefilter (vde2) not installed")
-    clusters = cluster(request, 2, "dist_loss", loss=20)
+    clusters = booted_cluster(request, 2, "dist_loss", loss=20)
     c = next(clusters)
     try:
         # The tests measure the message layer, not ARP's hold-down.

@@ -220,10 +220,10 @@ def test_closed_port_answers_port_unreachable(cluster):
 
 def test_full_transmit_ring_makes_the_sender_wait(cluster):
     a, b = cluster[0], cluster[2]
-    out = a.run("ping -c 1 10.0.0.3", timeout=20)        # ARP answered first
+    out = a.run("ping -c 1 %s" % b.ip, timeout=20)       # ARP answered first
     assert ping_summary(out)[1] == 1, out
     before = interface(a)
-    out = a.run("netbench flood 10.0.0.3 9 2000 1000", timeout=120)
+    out = a.run("netbench flood %s 9 2000 1000" % b.ip, timeout=120)
     assert '"packets": 2000' in out, out
     time.sleep(0.5)
     after = interface(a)

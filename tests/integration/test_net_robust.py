@@ -10,18 +10,15 @@
 #    (12 fragments each) complete through retransmission.
 # Traffic stays in unix sockets.  Part of `make integration`.
 
-import os
 import re
-import shutil
 import time
 
 import pytest
 
-from brinchvm import ROOT
-from brinchnet import (Cluster, counters, default_workdir, interface, need, ping_summary,
-                       resolve_through_loss, udp_summary)
+from brinchnet import (counters, interface, need, ping_summary, resolve_through_loss,
+                       udp_summary)
 from netinject import fragment_attacks, inject, send_paced
-from conftest import NODES
+from conftest import NODES, booted_cluster
 
 pytestmark = pytest.mark.skipif(bool(need("vde_switch", "vde_plug")),
                                 reason="vde_switch/vde_plug (Debian package vde2) not installed")
@@ -29,38 +26,23 @@ pytestmark = pytest.mark.skipif(bool(need("vde_switch", "vde_plug")),
 FRAMES = 100000
 
 
-def cluster_fixture(request, tag, **kwargs):
-    failed_before = request.session.testsfailed
-    c = Cluster(2, default_workdir(tag), name=tag, **kwargs)
-    c.start()
-    try:
-        c.boot()
-        yield c
-    finally:
-        c.stop()
-        if request.session.testsfailed != failed_before:
-            c.collect(os.path.join(ROOT, "build", "test-logs", tag))
-        else:
-            shutil.rmtree(c.workdir, ignore_errors=True)
-
-
 @pytest.fixture(scope="module")
 def hostile(request):
-    yield from cluster_fixture(request, "net_inject")
+    yield from booted_cluster(request, 2, "net_inject")
 
 
 @pytest.fixture(scope="module")
 def lossy(request):
     if need("wirefilter"):
         pytest.skip("wirefilter (vde2) not installed")
-    yield from cluster_fixture(request, "net_loss", loss=20)
+    yield from booted_cluster(request, 2, "net_loss", loss=20)
 
 
 @pytest.fixture(scope="module")
 def lossy10(request):
     if need("wirefilter"):
         pytest.skip("wirefilter (vde2) not installed")
-    yield from cluster_fixture(request, "net_loss10", loss=10)
+    yield from booted_cluster(request, 2, "net_loss10", loss=10)
 
 
 BAD = ("eth_runt", "eth_unknown_type", "arp_bad", "ip_bad_header", "ip_bad_checksum",

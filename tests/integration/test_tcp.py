@@ -6,18 +6,15 @@
 # counted under its reason, with no crash and no memory kept.  Traffic
 # stays in unix sockets.  Part of `make integration`.
 
-import os
 import re
-import shutil
 import struct
 import time
 
 import pytest
 
-from brinchvm import ROOT
-from brinchnet import Cluster, counters, default_workdir, need, resolve_through_loss
+from brinchnet import counters, need, resolve_through_loss
 from netinject import SRC_IP, SRC_MAC, checksum, ipv4
-from conftest import NODES
+from conftest import NODES, booted_cluster
 
 pytestmark = pytest.mark.skipif(bool(need("vde_switch", "vde_plug")),
                                 reason="vde_switch/vde_plug (Debian package vde2) not installed")
@@ -49,31 +46,16 @@ def transfer(text, what):
     raise AssertionError("no '%s N bytes' line in:\n%s" % (what, text))
 
 
-def cluster_fixture(request, tag, **kwargs):
-    failed_before = request.session.testsfailed
-    c = Cluster(2, default_workdir(tag), name=tag, **kwargs)
-    c.start()
-    try:
-        c.boot()
-        yield c
-    finally:
-        c.stop()
-        if request.session.testsfailed != failed_before:
-            c.collect(os.path.join(ROOT, "build", "test-logs", tag))
-        else:
-            shutil.rmtree(c.workdir, ignore_errors=True)
-
-
 @pytest.fixture(scope="module")
 def pair(request):
-    yield from cluster_fixture(request, "tcp_pair")
+    yield from booted_cluster(request, 2, "tcp_pair")
 
 
 @pytest.fixture(scope="module")
 def lossy(request):
     if need("wirefilter"):
         pytest.skip("wirefilter (vde2) not installed")
-    yield from cluster_fixture(request, "tcp_loss", loss=20)
+    yield from booted_cluster(request, 2, "tcp_loss", loss=20)
 
 
 def heap(node):
