@@ -392,6 +392,15 @@ PING_RE = re.compile(r"(\d+) packets transmitted, (\d+) received, "
 UDP_RE = re.compile(r"udp: (\d+) sent, (\d+) received, (\d+)% loss")
 
 
+def fnv1a(data):
+    """FNV-1a, 32 bits: the hash brinch's tools print for what they
+    moved (`tcp`, `rcat -c`), so a test compares it with the bytes."""
+    h = 2166136261
+    for b in data:
+        h = ((h ^ b) * 16777619) & 0xFFFFFFFF
+    return h
+
+
 def ping_summary(text):
     """(transmitted, received, loss %) from ping's summary line."""
     m = PING_RE.search(text)

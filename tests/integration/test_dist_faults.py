@@ -21,7 +21,7 @@ import pytest
 from brinchvm import ROOT, scale
 from brinchnet import Cluster, NetNode, default_workdir, need
 from netinject import checksum
-from conftest import NODES
+from conftest import NODES, booted_cluster
 
 pytestmark = pytest.mark.skipif(bool(need("vde_switch", "vde_plug")),
                                 reason="vde_switch/vde_plug (Debian package vde2) not installed")
@@ -31,19 +31,7 @@ KMSG_PORT = 4700
 
 @pytest.fixture
 def trio(request):
-    failed_before = request.session.testsfailed
-    c = Cluster(3, default_workdir("dist_fault"), name="dist_fault")
-    c.start()
-    try:
-        c.boot()
-        request.node.stash.setdefault(NODES, []).extend(c.nodes.values())
-        yield c
-    finally:
-        c.stop()
-        if request.session.testsfailed != failed_before:
-            c.collect(os.path.join(ROOT, "build", "test-logs", "dist_fault"))
-        else:
-            shutil.rmtree(c.workdir, ignore_errors=True)
+    yield from booted_cluster(request, 3, "dist_fault")
 
 
 def kmsg_state(node):

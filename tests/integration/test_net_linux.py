@@ -14,7 +14,7 @@ import time
 import pytest
 
 from brinchvm import ROOT
-from brinchnet import (LinuxNamespace, counters, default_workdir, need, ping_summary,
+from brinchnet import (LinuxNamespace, counters, default_workdir, fnv1a, need, ping_summary,
                        tshark_problems, udp_summary)
 from conftest import NODES
 
@@ -249,13 +249,6 @@ c, _ = s.accept()                  # 2: send a payload and close
 c.sendall(bytes((i * 7 + i // 251) & 255 for i in range(70000)))
 c.close()
 """
-
-
-def fnv1a(data):
-    h = 2166136261
-    for b in data:
-        h = ((h ^ b) * 16777619) & 0xFFFFFFFF
-    return h
 
 
 def test_brinch_tcp_to_a_linux_server(linux):

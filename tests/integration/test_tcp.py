@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from brinchnet import counters, need, resolve_through_loss
+from brinchnet import counters, fnv1a, need, resolve_through_loss
 from netinject import SRC_IP, SRC_MAC, checksum, ipv4
 from conftest import NODES, booted_cluster
 
@@ -20,13 +20,6 @@ pytestmark = pytest.mark.skipif(bool(need("vde_switch", "vde_plug")),
                                 reason="vde_switch/vde_plug (Debian package vde2) not installed")
 
 TRANSFER_RE = re.compile(r"(sent|received) (\d+) bytes fnv1a (0x[0-9a-f]{8})")
-
-
-def fnv1a(data):
-    h = 2166136261
-    for b in data:
-        h = ((h ^ b) * 16777619) & 0xFFFFFFFF
-    return h
 
 
 def pattern(n):
