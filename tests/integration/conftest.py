@@ -25,10 +25,11 @@ def log_name(item, n):
     return os.path.join(LOG_DIR, base + (".log" if n == 1 else "-%d.log" % n))
 
 
-def booted_cluster(request, n, tag, **kwargs):
+def booted_cluster(request, n, tag, ready=None, **kwargs):
     """For a fixture to `yield from`: a booted brinchnet.Cluster of n
     nodes, stopped afterwards, its logs and pcaps kept in
-    build/test-logs/<tag> when a test failed, else removed."""
+    build/test-logs/<tag> when a test failed, else removed.  ready(c),
+    if given, runs once all are booted (wait for daemons, resolve ARP)."""
     from brinchnet import Cluster, default_workdir
     failed_before = request.session.testsfailed
     c = Cluster(n, default_workdir(tag), name=tag, **kwargs)
@@ -36,6 +37,8 @@ def booted_cluster(request, n, tag, **kwargs):
     try:
         c.boot()
         request.node.stash.setdefault(NODES, []).extend(c.nodes.values())
+        if ready:
+            ready(c)
         yield c
     finally:
         c.stop()

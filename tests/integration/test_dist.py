@@ -36,19 +36,17 @@ def trio(request):
     yield from booted_cluster(request, 3, "dist_trio")
 
 
+def resolved(c):
+    """The tests measure the message layer, not ARP's hold-down."""
+    if not resolve_through_loss(c[0], c[1]):
+        pytest.fail("no ping reply in 20 attempts through a 20%-loss link")
+
+
 @pytest.fixture
 def lossy(request):
     if need("wirefilter"):
         pytest.skip("wirefilter (vde2) not installed")
-    clusters = booted_cluster(request, 2, "dist_loss", loss=20)
-    c = next(clusters)
-    try:
-        # The tests measure the message layer, not ARP's hold-down.
-        if not resolve_through_loss(c[0], c[1]):
-            pytest.fail("no ping reply in 20 attempts through a 20%-loss link")
-        yield c
-    finally:
-        clusters.close()
+    yield from booted_cluster(request, 2, "dist_loss", ready=resolved, loss=20)
 
 
 def kmsg_counters(node):

@@ -3,17 +3,14 @@
 # decodes a node's pcap.  One cluster serves the whole module.  Traffic stays
 # in unix sockets.  Part of `make integration`.
 
-import os
 import re
-import shutil
 import time
 
 import pytest
 
-from brinchvm import ROOT
-from brinchnet import (Cluster, counters, default_workdir, interface, need,
-                       ping_summary, tshark_problems, udp_summary)
-from conftest import NODES
+from brinchnet import (counters, interface, need, ping_summary, tshark_problems,
+                       udp_summary)
+from conftest import NODES, booted_cluster
 
 pytestmark = pytest.mark.skipif(bool(need("vde_switch")),
                                 reason="vde_switch (Debian package vde2) not installed")
@@ -23,18 +20,7 @@ N = 3
 
 @pytest.fixture(scope="module")
 def cluster(request):
-    failed_before = request.session.testsfailed
-    c = Cluster(N, default_workdir("test_net"), name="net", cmdline="arp_ttl=3")
-    c.start()
-    try:
-        c.boot()
-        yield c
-    finally:
-        c.stop()
-        if request.session.testsfailed != failed_before:
-            c.collect(os.path.join(ROOT, "build", "test-logs", "test_net"))
-        else:
-            shutil.rmtree(c.workdir, ignore_errors=True)
+    yield from booted_cluster(request, N, "test_net", cmdline="arp_ttl=3")
 
 
 @pytest.fixture(autouse=True)

@@ -6,15 +6,14 @@
 
 import os
 import re
-import shutil
 import sys
 import time
 
 import pytest
 
 from brinchvm import ROOT
-from brinchnet import Cluster, counters, default_workdir, need
-from conftest import NODES
+from brinchnet import counters, need
+from conftest import NODES, booted_cluster
 from guest import find_rows, ps_rows
 
 sys.path.insert(0, os.path.join(ROOT, "tools", "rpc"))
@@ -40,22 +39,15 @@ def wait_rpcd(node, timeout=30):
         time.sleep(0.5)
 
 
+def all_rpcd(cluster):
+    """Until every node's rpcd has registered with its portmapper."""
+    for node in cluster.nodes.values():
+        wait_rpcd(node)
+
+
 @pytest.fixture(scope="module")
 def cluster(request):
-    failed_before = request.session.testsfailed
-    c = Cluster(2, default_workdir("test_rpc"), name="rpc")
-    c.start()
-    try:
-        c.boot()
-        for i in (0, 1):
-            wait_rpcd(c[i])
-        yield c
-    finally:
-        c.stop()
-        if request.session.testsfailed != failed_before:
-            c.collect(os.path.join(ROOT, "build", "test-logs", "test_rpc"))
-        else:
-            shutil.rmtree(c.workdir, ignore_errors=True)
+    yield from booted_cluster(request, 2, "test_rpc", ready=all_rpcd)
 
 
 @pytest.fixture(autouse=True)

@@ -7,17 +7,16 @@
 import os
 import random
 import re
-import shutil
 import sys
 import time
 
 import pytest
 
 from brinchvm import ROOT, scale
-from brinchnet import Cluster, Wirefilter, counters, default_workdir, need
-from conftest import NODES
+from brinchnet import Wirefilter, counters, need
+from conftest import NODES, booted_cluster
 from guest import find_rows, free_frames, ps_rows
-from test_rpc import server_stats, wait_rpcd
+from test_rpc import all_rpcd, server_stats, wait_rpcd
 
 sys.path.insert(0, os.path.join(ROOT, "tools", "rpc"))
 import onc  # noqa: E402
@@ -32,14 +31,6 @@ SUMMARY = re.compile(r"rpccount: (\d+) calls, (\d+) ok, (\d+) failed, counter (\
 def started(request, cluster):
     request.node.stash.setdefault(NODES, []).extend(cluster.nodes.values())
     return cluster
-
-
-def finish(request, cluster, failed_before, tag):
-    cluster.stop()
-    if request.session.testsfailed != failed_before:
-        cluster.collect(os.path.join(ROOT, "build", "test-logs", tag))
-    else:
-        shutil.rmtree(cluster.workdir, ignore_errors=True)
 
 
 def check_counts(out, calls):
@@ -57,53 +48,43 @@ def check_counts(out, calls):
     return ok, failed, counter
 
 
-def test_lossy_duplicating_reordering_wire(request):
+@pytest.fixture
+def rewired(request):
+    """Two nodes joined by a wirefilter (loss 0 for now), rpcd up on both."""
+    yield from booted_cluster(request, 2, "test_rpc_loss", ready=all_rpcd, loss=0)
+
+
+def test_lossy_duplicating_reordering_wire(rewired):
     """10% loss each way, 10% duplicated, delays that reorder: 1,000 INCRs
     end with the counter equal to the successes."""
-    failed_before = request.session.testsfailed
-    c = Cluster(2, default_workdir("test_rpc_loss"), loss=0, name="rpcloss")
-    c.start()
-    try:
-        started(request, c).boot()
-        wait_rpcd(c[1])
-        # Swap the clean cable for a bad one between the same switches.
-        c.wire.stop()
-        w = Wirefilter(c.switches[1], c.switches[0], 10,
-                       os.path.join(c.workdir, "wirefilter.log"))
-        w.argv += ["-D", "10", "-d", "3+3", "-N"]
-        c.wire = w.start()
-        t0 = time.monotonic()
-        out = c[0].run("rpccount -q -n 1000 -t 10000 -r 40 1", timeout=600)
-        took = time.monotonic() - t0
-        ok, failed, counter = check_counts(out, 1000)
-        assert failed == 0 and counter == ok == 1000, out
-        retransmits = int(SUMMARY.search(out).group(5))
-        assert retransmits > 50, "the wire lost nothing? " + out
-        stats = server_stats(c[1])
-        # Retransmitted and duplicated calls were answered from the cache.
-        assert stats["dup_replayed"] + stats["dup_dropped"] > 20, stats
-        print("1000 calls in %.1f s: %s; server %r" % (took, out.splitlines()[-1], stats))
-        # With a timeout too short to outlast the loss, calls fail, each
-        # with a clear error, and still none runs twice.
-        out = c[0].run("rpccount -n 300 -t 30 -r 30 1", timeout=300)
-        ok, failed, counter = check_counts(out, 300)
-        assert failed > 0, "no call failed with a 30 ms timeout on a lossy wire?\n" + out
-    finally:
-        finish(request, c, failed_before, "test_rpc_loss")
+    c = rewired
+    # Swap the clean cable for a bad one between the same switches.
+    c.wire.stop()
+    w = Wirefilter(c.switches[1], c.switches[0], 10,
+                   os.path.join(c.workdir, "wirefilter.log"))
+    w.argv += ["-D", "10", "-d", "3+3", "-N"]
+    c.wire = w.start()
+    t0 = time.monotonic()
+    out = c[0].run("rpccount -q -n 1000 -t 10000 -r 40 1", timeout=600)
+    took = time.monotonic() - t0
+    ok, failed, counter = check_counts(out, 1000)
+    assert failed == 0 and counter == ok == 1000, out
+    retransmits = int(SUMMARY.search(out).group(5))
+    assert retransmits > 50, "the wire lost nothing? " + out
+    stats = server_stats(c[1])
+    # Retransmitted and duplicated calls were answered from the cache.
+    assert stats["dup_replayed"] + stats["dup_dropped"] > 20, stats
+    print("1000 calls in %.1f s: %s; server %r" % (took, out.splitlines()[-1], stats))
+    # With a timeout too short to outlast the loss, calls fail, each
+    # with a clear error, and still none runs twice.
+    out = c[0].run("rpccount -n 300 -t 30 -r 30 1", timeout=300)
+    ok, failed, counter = check_counts(out, 300)
+    assert failed > 0, "no call failed with a 30 ms timeout on a lossy wire?\n" + out
 
 
 @pytest.fixture(scope="module")
 def trio(request):
-    failed_before = request.session.testsfailed
-    c = Cluster(3, default_workdir("test_rpc_faults"), name="rpcfault")
-    c.start()
-    try:
-        c.boot()
-        for i in (0, 1, 2):
-            wait_rpcd(c[i])
-        yield c
-    finally:
-        finish(request, c, failed_before, "test_rpc_faults")
+    yield from booted_cluster(request, 3, "test_rpc_faults", ready=all_rpcd)
 
 
 def mem_of(node, name):
