@@ -21,6 +21,7 @@ for slow machines.
 import os
 import re
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -261,6 +262,14 @@ class Console:
         if out.endswith("\n"):
             out = out[:-1]
         return out
+
+
+def free_port():
+    """A TCP port on the loopback interface that nobody listens on right
+    now: for QEMU's gdb stub (-gdb tcp:127.0.0.1:PORT) in the gdb tests."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def accel_default():

@@ -6,12 +6,11 @@
 import os
 import re
 import shutil
-import socket
 import subprocess
 
 import pytest
 
-from brinchvm import scale
+from brinchvm import free_port, scale
 from guest import ps_rows
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
@@ -22,13 +21,6 @@ SPINNERS = 3                            # CPU-bound processes: the ready queue i
 
 pytestmark = pytest.mark.skipif(shutil.which(GDB) is None,
                                 reason="gdb is not installed (sh tools/ensure-deps.sh gdb)")
-
-
-def free_port():
-    """A TCP port on the loopback interface that nobody listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def gdb_batch(port, commands):

@@ -6,7 +6,6 @@
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 
@@ -15,7 +14,7 @@ import pytest
 from labutil import ROOT
 
 sys.path.insert(0, os.path.join(ROOT, "tools"))
-from brinchvm import Node, scale  # noqa: E402
+from brinchvm import Node, free_port, scale  # noqa: E402
 
 GDB = os.environ.get("GDB", "gdb")
 LOG_DIR = os.path.join(ROOT, "build", "test-logs", "labs")
@@ -34,13 +33,6 @@ LOAD = "((struct context *)*(unsigned int *)($esp + 8))"
 
 pytestmark = pytest.mark.skipif(shutil.which(GDB) is None,
                                 reason="gdb is not installed (sh tools/ensure-deps.sh gdb)")
-
-
-def free_port():
-    """A TCP port on the loopback interface that nobody listens on now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def gdb_batch(port, commands, log):
