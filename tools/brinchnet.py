@@ -455,11 +455,15 @@ def interface(node, timeout=30):
     return out
 
 
-def tshark_problems(pcap):
+def tshark_problems(pcap, options=(), display_filter=None):
     """Lines in which tshark, with IPv4/ICMP/UDP checksum checks on, reports
-    a malformed packet or an error-level expert note."""
+    a malformed packet or an error-level expert note; and the number of
+    frames.  options: more tshark arguments (how to decode); display_filter
+    leaves out, say, what a test made malformed on purpose."""
     argv = ["tshark", "-r", pcap, "-V", "-o", "ip.check_checksum:TRUE",
-            "-o", "udp.check_checksum:TRUE"]
+            "-o", "udp.check_checksum:TRUE"] + list(options)
+    if display_filter:
+        argv += ["-Y", display_filter]
     res = subprocess.run(argv, capture_output=True, text=True, timeout=120)
     if res.returncode != 0:
         raise AssertionError("tshark failed on %s:\n%s" % (pcap, res.stderr))

@@ -16,6 +16,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import brinchnet  # noqa: E402
 from netinject import SRC_IP, SRC_MAC, arp, ether, ipv4, udp  # noqa: E402
 
 CALL, REPLY = 0, 1
@@ -154,19 +155,8 @@ TSHARK_RPC = ["-o", "udp.try_heuristic_first:TRUE", "-o", "rpc.dissect_unknown_p
 
 
 def tshark_problems(pcap, display_filter=None):
-    """Lines where tshark, checking IPv4/UDP checksums and decoding RPC,
-    reports a malformed packet or an error; and the number of frames.
-    display_filter leaves out, say, what a test made malformed on purpose."""
-    argv = ["tshark", "-r", pcap, "-V", "-o", "ip.check_checksum:TRUE",
-            "-o", "udp.check_checksum:TRUE"] + TSHARK_RPC
-    if display_filter:
-        argv += ["-Y", display_filter]
-    res = subprocess.run(argv, capture_output=True, text=True, timeout=120)
-    if res.returncode != 0:
-        raise AssertionError("tshark failed on %s:\n%s" % (pcap, res.stderr))
-    bad = [l.strip() for l in res.stdout.splitlines()
-           if "Malformed" in l or "Expert Info (Error" in l or "[Checksum Status: Bad]" in l]
-    return bad, res.stdout.count("\nFrame ")
+    """brinchnet.tshark_problems, decoding RPC on brinch's ports too."""
+    return brinchnet.tshark_problems(pcap, TSHARK_RPC, display_filter)
 
 
 def tshark_calls(pcap):
