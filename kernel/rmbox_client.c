@@ -145,6 +145,16 @@ op_begin(int node)
 	return op;
 }
 
+/* A mailbox operation by the current process: its header, and its op. */
+static struct rop *
+mbox_op_begin(int node, struct rm_hdr *h, int opcode)
+{
+	memset(h, 0, sizeof(*h));
+	h->op = opcode;
+	h->sender = current->pid;
+	return op_begin(node);
+}
+
 static void
 op_end(struct rop *op)
 {
@@ -366,10 +376,7 @@ rmbox_open(const char *name)
 	strlcpy(local, name, MIN((size_t)(at - name) + 1, sizeof(local)));
 	if (node == kmsg_node())
 		return mbox_open(local);
-	op = op_begin(node);
-	memset(&h, 0, sizeof(h));
-	h.op = RM_LOOKUP;
-	h.sender = current->pid;
+	op = mbox_op_begin(node, &h, RM_LOOKUP);
 	if ((err = op_request(op, KMSG_SVC_MBOX, &h, 0, local, strlen(local) + 1)) < 0)
 		return err;
 	ipc_wait_init(&w, 0, LOOKUP_MS);
@@ -390,12 +397,9 @@ rmbox_send(int id, int is_pid, uint32_t ubuf, uint32_t len, uint32_t flags,
 
 	if (len > MSG_MAX)
 		return -EMSGSIZE;
-	op = op_begin(DIST_NODE(id));
-	memset(&h, 0, sizeof(h));
-	h.op = is_pid ? RM_SEND_PID : RM_SEND;
+	op = mbox_op_begin(DIST_NODE(id), &h, is_pid ? RM_SEND_PID : RM_SEND);
 	h.flags = flags & IPC_NOWAIT ? RMF_NOWAIT : 0;
 	h.target = DIST_LOCAL(id);
-	h.sender = current->pid;
 	if ((err = op_request(op, KMSG_SVC_MBOX, &h, ubuf, NULL, len)) < 0)
 		return err;
 	/* IPC_NOWAIT travels to the mailbox; here we wait for its verdict. */
@@ -481,12 +485,9 @@ rmbox_receive(int id, uint32_t ubuf, uint32_t max, struct msg_info *info,
 	struct rop *op;
 	int err;
 
-	op = op_begin(DIST_NODE(id));
-	memset(&h, 0, sizeof(h));
-	h.op = RM_RECV;
+	op = mbox_op_begin(DIST_NODE(id), &h, RM_RECV);
 	h.flags = flags & IPC_NOWAIT ? RMF_NOWAIT : 0;
 	h.target = DIST_LOCAL(id);
-	h.sender = current->pid;
 	h.status = (int32_t)MIN(max, (uint32_t)MSG_MAX);
 	if ((err = op_request(op, KMSG_SVC_MBOX, &h, 0, NULL, 0)) < 0)
 		return err;
@@ -538,11 +539,8 @@ rmbox_call(int id, int is_pid, uint32_t ureq, uint32_t len, uint32_t ureply,
 		return -EMSGSIZE;
 	if (!user_range_ok(current->pgdir, ureply, max, 1))
 		return -EFAULT;
-	op = op_begin(DIST_NODE(id));
-	memset(&h, 0, sizeof(h));
-	h.op = is_pid ? RM_CALL_PID : RM_CALL;
+	op = mbox_op_begin(DIST_NODE(id), &h, is_pid ? RM_CALL_PID : RM_CALL);
 	h.target = DIST_LOCAL(id);
-	h.sender = current->pid;
 	if ((err = op_request(op, KMSG_SVC_MBOX, &h, ureq, NULL, len)) < 0)
 		return err;
 	ipc_wait_init(&w, 0, timeout_ms);
