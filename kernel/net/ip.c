@@ -34,6 +34,22 @@ csum_partial(const void *data, uint32_t len, uint32_t sum)
 	return sum;
 }
 
+/* UDP and TCP checksum a pseudo-header of addresses, protocol and length
+ * too (RFC 768, RFC 9293 3.1), so a segment delivered to the wrong host
+ * or protocol fails it. */
+uint32_t
+csum_pseudo(uint32_t src, uint32_t dst, uint8_t proto, uint32_t len, uint32_t sum)
+{
+	uint8_t pseudo[12];
+
+	put32_raw(pseudo, src);
+	put32_raw(pseudo + 4, dst);
+	pseudo[8] = 0;
+	pseudo[9] = proto;
+	put16(pseudo + 10, (uint16_t)len);
+	return csum_partial(pseudo, sizeof(pseudo), sum);
+}
+
 uint16_t
 csum_fold(uint32_t sum)
 {

@@ -94,6 +94,9 @@ uint16_t csum_fold(uint32_t sum);	/* final complemented checksum */
 /* The sum over a chain's data (ip_frag.c): every link but the last holds
  * an even number of bytes, as ip_alloc makes them. */
 uint32_t csum_chain(const struct pkbuf *p, uint32_t sum);
+/* sum plus UDP's and TCP's pseudo-header: addresses, protocol, length. */
+uint32_t csum_pseudo(uint32_t src, uint32_t dst, uint8_t proto, uint32_t len,
+    uint32_t sum);
 
 /* ---- counters (netif.c) ---- */
 

@@ -18,14 +18,7 @@ static uint32_t rst_tokens = RST_PER_SEC, rst_refill_tick;
 uint16_t
 tcp_checksum(uint32_t src, uint32_t dst, const uint8_t *seg, uint32_t len)
 {
-	uint8_t pseudo[12];
-
-	put32_raw(pseudo, src);
-	put32_raw(pseudo + 4, dst);
-	pseudo[8] = 0;
-	pseudo[9] = IP_PROTO_TCP;
-	put16(pseudo + 10, (uint16_t)len);
-	return csum_fold(csum_partial(seg, len, csum_partial(pseudo, 12, 0)));
+	return csum_fold(csum_partial(seg, len, csum_pseudo(src, dst, IP_PROTO_TCP, len, 0)));
 }
 
 /* Free receive space, as the window we offer (8 KiB fits 16 bits). */

@@ -69,20 +69,11 @@ udp_unbind_kernel(uint16_t port)
 		b->port = 0;
 }
 
-/* The checksum covers a pseudo-header of addresses, protocol and length
- * (RFC 768), so a datagram delivered to the wrong host fails it.  sum is
- * what the data already adds up to. */
+/* sum is what the data already adds up to; the pseudo-header is added. */
 static uint16_t
 udp_checksum(uint32_t src, uint32_t dst, uint32_t len, uint32_t sum)
 {
-	uint8_t pseudo[12];
-
-	put32_raw(pseudo, src);
-	put32_raw(pseudo + 4, dst);
-	pseudo[8] = 0;
-	pseudo[9] = IP_PROTO_UDP;
-	put16(pseudo + 10, (uint16_t)len);
-	return csum_fold(csum_partial(pseudo, 12, sum));
+	return csum_fold(csum_pseudo(src, dst, IP_PROTO_UDP, len, sum));
 }
 
 void
