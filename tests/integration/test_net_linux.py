@@ -5,6 +5,7 @@
 # Linux TCP server.  Nothing leaves the namespace.
 # Needs root (or CAP_NET_ADMIN) and /dev/net/tun; skipped otherwise.
 
+import contextlib
 import os
 import re
 import shutil
@@ -251,21 +252,29 @@ c.close()
 """
 
 
-def test_brinch_tcp_to_a_linux_server(linux):
-    node, _ = linux
-    server = subprocess.Popen(["ip", "netns", "exec", NAMESPACE.name, "python3", "-c", TCP_SERVER],
+@contextlib.contextmanager
+def linux_server(program):
+    """A Python server in the namespace, once it has printed "ready";
+    killed on the way out."""
+    server = subprocess.Popen(["ip", "netns", "exec", NAMESPACE.name, "python3", "-c", program],
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
         assert server.stdout.readline().strip() == "ready"
+        yield server
+    finally:
+        server.kill()
+        server.wait()
+
+
+def test_brinch_tcp_to_a_linux_server(linux):
+    node, _ = linux
+    with linux_server(TCP_SERVER) as server:
         out = node.run("tcp send -e %s 7008 50000" % HOST_IP, timeout=60)
         assert "echo ok: 50000 bytes" in out, out
         out = node.run("tcp get %s 7008" % HOST_IP, timeout=60)
         payload = bytes((i * 7 + i // 251) & 255 for i in range(70000))
         assert "received 70000 bytes fnv1a %#010x" % fnv1a(payload) in out, out
         server.wait(timeout=30)
-    finally:
-        server.kill()
-        server.wait()
     out = node.run("tcp send %s 7009 10" % HOST_IP, timeout=30)
     assert "Connection refused" in out, out
 
@@ -280,17 +289,11 @@ def test_brinch_pings_linux(linux):
 
 def test_brinch_udp_to_a_linux_server(linux):
     node, _ = linux
-    server = subprocess.Popen(["ip", "netns", "exec", NAMESPACE.name, "python3", "-c", UDP_ECHO_SERVER],
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        assert server.stdout.readline().strip() == "ready"
+    with linux_server(UDP_ECHO_SERVER):
         out = node.run("udpsend -e -c 3 -s 100 %s 7007" % HOST_IP, timeout=30)
         assert udp_summary(out) == (3, 3, 0), out
         out = node.run("udpsend -e -c 3 -s 40000 %s 7007" % HOST_IP, timeout=30)
         assert udp_summary(out) == (3, 3, 0), out
-    finally:
-        server.kill()
-        server.wait()
 
 
 @pytest.mark.skipif(bool(need("tshark")), reason="tshark not installed")
