@@ -13,6 +13,7 @@
 #include "virtio_net.h"
 #include "net.h"
 #include "udp.h"
+#include "socket.h"
 
 #define DEFAULT_NET	0x0A000000u	/* 10.0.0.0, host order */
 #define DEFAULT_PREFIX	24
@@ -123,6 +124,7 @@ net_init(void)
 {
 	uint32_t ip;
 
+	socket_init();
 	if (!(netcfg.dev = virtio_net_init())) {
 		kprintf("brinch: net: no network device\n");
 		return;

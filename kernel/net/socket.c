@@ -56,8 +56,15 @@ static struct wait_queue poll_queue;
 void
 socket_poll_wakeup(void)
 {
-	if (poll_queue.name)
-		wakeup(&poll_queue);
+	wakeup(&poll_queue);
+}
+
+/* At boot, with or without a network device: poll() may wait on no
+ * socket at all (a plain timeout). */
+void
+socket_init(void)
+{
+	wait_queue_init(&poll_queue, "poll");
 }
 
 /* ---- arrivals (interrupt context: no sleeping, no user memory) ---- */
@@ -152,8 +159,6 @@ socket_create(int domain, int type, int protocol, int *err)
 		*err = -ENFILE;
 		return NULL;
 	}
-	if (!poll_queue.name)
-		wait_queue_init(&poll_queue, "poll");
 	memset(s, 0, sizeof(*s));
 	s->domain = domain;
 	s->type = type;
@@ -576,8 +581,6 @@ socket_poll(struct socket *s)
 int
 socket_poll_wait(struct ipc_wait *w)
 {
-	if (!poll_queue.name)
-		wait_queue_init(&poll_queue, "poll");
 	return ipc_sleep(&poll_queue, w);
 }
 

@@ -36,5 +36,6 @@ struct ipc_wait;
 int	socket_poll(struct socket *s);
 int	socket_poll_wait(struct ipc_wait *w);
 void	socket_poll_wakeup(void);
+void	socket_init(void);
 
 #endif
