@@ -21,9 +21,9 @@
 #include <string.h>
 #include <brinch.h>
 #include <dist.h>
+#include "order.h"
 
-#define MAXN		16
-#define MAXU		256
+#define MAXN		ORDER_MAX_NODES
 #define OPEN_WAIT_MS	30000
 
 enum { M_DATA, M_DONE, M_UPDATE, M_ACK };
@@ -175,100 +175,65 @@ happened_before(int count)
 	return 0;
 }
 
-/* ---- total order: the replicated account ---- */
+/* ---- total order: the replicated account (order.c) ---- */
 
-struct update {
-	uint32_t ts;
-	int	 node, value, have;	/* have: the update itself has arrived */
-	uint32_t acked;			/* bit k: node k has acknowledged it */
-};
+static struct replica account;
+static long naive = 1000;		/* the same updates in arrival order */
+static uint32_t arrival_hash = 17;
 
-static struct update queue[MAXU];	/* sorted by (ts, node) */
-static int nqueue, delivered, total;
-static long balance = 1000, naive = 1000;
-static uint32_t order_hash = 17, arrival_hash = 17;
-
-static long
-apply(long b, int node, int value)
-{
-	/* Odd nodes deposit, even ones add interest: order matters. */
-	return node % 2 ? b + value : b + b * value / 100;
-}
-
-static int
-before(uint32_t ts1, int n1, uint32_t ts2, int n2)
-{
-	return ts1 < ts2 || (ts1 == ts2 && n1 < n2);
-}
-
-/* The queue entry for update (ts, node), made if it is new. */
-static struct update *
-entry(uint32_t ts, int node)
-{
-	int i, j;
-
-	for (i = 0; i < nqueue && before(queue[i].ts, queue[i].node, ts, node); i++)
-		;
-	if (i < nqueue && queue[i].ts == ts && queue[i].node == node)
-		return &queue[i];
-	if (nqueue == MAXU)
-		return NULL;
-	for (j = nqueue++; j > i; j--)
-		queue[j] = queue[j - 1];
-	memset(&queue[i], 0, sizeof(queue[i]));
-	queue[i].ts = ts;
-	queue[i].node = node;
-	return &queue[i];
-}
-
-/* Apply the head while every node has acknowledged it. */
 static void
-deliver_ready(void)
+print_applied(struct replica *r, const struct update *u)
 {
-	uint32_t all = (1u << nodes) - 1;
-
-	while (nqueue && queue[0].have && (queue[0].acked & all) == all) {
-		balance = apply(balance, queue[0].node, queue[0].value);
-		order_hash = order_hash * 31 + queue[0].ts * 7 + (uint32_t)queue[0].node;
-		delivered++;
-		printf("order %d: deliver (%u,%d) %s%d -> %ld\n", me, (unsigned)queue[0].ts,
-		    queue[0].node, queue[0].node % 2 ? "+" : "%", queue[0].value, balance);
-		nqueue--;
-		memmove(&queue[0], &queue[1], nqueue * sizeof(queue[0]));
-	}
+	printf("order %d: deliver (%u,%d) %s%d -> %ld\n", me, (unsigned)u->ts,
+	    u->node, u->node % 2 ? "+" : "%", u->value, r->balance);
 }
 
 static int
 order_received(struct msg *m)
 {
-	struct update *u;
 	struct msg ack;
 	int k;
 
-	if (m->kind == M_UPDATE) {
-		if (!(u = entry(m->ts, m->node)))
+	if (m->kind == M_ACK)
+		return replica_ack(&account, m->about_ts, m->about_node, m->node);
+	if (m->kind != M_UPDATE || m->node == me)
+		return -1;
+	naive = account_apply(naive, m->node, m->seq);
+	arrival_hash = order_hash_step(arrival_hash, m->ts, m->node);
+	memset(&ack, 0, sizeof(ack));
+	ack.kind = M_ACK;
+	ack.node = me;
+	ack.ts = lamport_tick();
+	ack.about_ts = m->ts;
+	ack.about_node = m->node;
+	/* To everyone, its sender included; the update itself stands for
+	 * its sender's acknowledgement, and receiving it for ours. */
+	for (k = 0; k < nodes; k++)
+		if (k != me && post(k, &ack) < 0)
 			return -1;
-		u->have = 1;
-		u->value = m->seq;
-		u->acked |= 1u << m->node | 1u << me;
-		naive = apply(naive, m->node, m->seq);
-		arrival_hash = arrival_hash * 31 + m->ts * 7 + (uint32_t)m->node;
-		memset(&ack, 0, sizeof(ack));
-		ack.kind = M_ACK;
-		ack.node = me;
-		ack.ts = lamport_tick();
-		ack.about_ts = m->ts;
-		ack.about_node = m->node;
-		/* Its sender's acknowledgement is the update itself. */
-		for (k = 0; k < nodes && m->node != me; k++)
-			if (k != me && post(k, &ack) < 0)
-				return -1;
-	} else if (m->kind == M_ACK) {
-		if (!(u = entry(m->about_ts, m->about_node)))
+	return replica_update(&account, m->ts, m->node, m->seq);
+}
+
+/* Stamp an update, queue it here, then send it to everyone else. */
+static int
+multicast(int value)
+{
+	struct msg m;
+	int k;
+
+	memset(&m, 0, sizeof(m));
+	m.kind = M_UPDATE;
+	m.node = me;
+	m.seq = value;
+	m.ts = lamport_tick();
+	printf("order %d: multicast (%u,%d)\n", me, (unsigned)m.ts, me);
+	naive = account_apply(naive, me, value);
+	arrival_hash = order_hash_step(arrival_hash, m.ts, me);
+	if (replica_update(&account, m.ts, me, value) < 0)
+		return -1;
+	for (k = 0; k < nodes; k++)
+		if (k != me && post(k, &m) < 0)
 			return -1;
-		u->acked |= 1u << m->node;
-	}
-	deliver_ready();
 	return 0;
 }
 
@@ -276,23 +241,17 @@ static int
 total_order(int updates)
 {
 	struct msg m;
-	int k, sent = 0;
+	int sent = 0;
 
 	if (setup("ORDER") < 0)
 		return 1;
-	total = updates * nodes;
-	while (delivered < total) {
+	replica_init(&account, me, nodes, 1000);
+	account.on_apply = print_applied;
+	while (account.applied < updates * nodes) {
 		if (sent < updates && rnd() % 2 == 0) {
-			memset(&m, 0, sizeof(m));
-			m.kind = M_UPDATE;
-			m.node = me;
-			m.seq = me % 2 ? 10 * me + sent : 1 + me + sent;
-			m.ts = lamport_tick();
+			if (multicast(me % 2 ? 10 * me + sent : 1 + me + sent) < 0)
+				return 1;
 			sent++;
-			printf("order %d: multicast (%u,%d)\n", me, (unsigned)m.ts, me);
-			for (k = 0; k < nodes; k++)
-				if (post(k, &m) < 0)	/* ourselves included */
-					return 1;
 			continue;
 		}
 		if (mbox_receive(box, &m, sizeof(m), NULL, 0, sent < updates ? 20 : 60000) !=
@@ -305,13 +264,13 @@ total_order(int updates)
 		if (m.kind == M_DONE)
 			dones++;	/* it has everything; we wait for acks */
 		else if (order_received(&m) < 0)
-			return 1;
+			return printf("lamport: bad or too many updates\n"), 1;
 	}
 	if (finish(order_received) < 0)
 		return 1;
 	printf("order %d: final balance %ld, order %08x; in arrival order it "
-	    "would be %ld (%08x)\n", me, balance, (unsigned)order_hash, naive,
-	    (unsigned)arrival_hash);
+	    "would be %ld (%08x)\n", me, account.balance, (unsigned)account.order_hash,
+	    naive, (unsigned)arrival_hash);
 	return 0;
 }
 
@@ -334,7 +293,7 @@ main(int argc, char *argv[])
 	if (argc == 4 && strcmp(argv[1], "order") == 0) {
 		nodes = atoi(argv[2]);
 		seed = 12345u + (unsigned)dist_node() * 31;
-		if (atoi(argv[3]) * nodes > MAXU / 2)
+		if (atoi(argv[3]) * nodes > ORDER_MAX_UPDATES / 2)
 			return printf("lamport: too many updates\n"), 2;
 		return total_order(atoi(argv[3]));
 	}
