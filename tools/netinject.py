@@ -132,6 +132,9 @@ def fragment_attacks(mac, ip, flood=400, seed=1):
     payload = udp(ip, 4000, 9, data[:3000])
     frags = ip_fragments(ip, 17, payload, 0x5100, 1480)
     kinds["good"] = [frame(f) for f in reversed(frags)]
+    # Last, one small unfragmented datagram to the same closed port: once
+    # the node has counted it, it has seen (or lost) everything before it.
+    kinds["end"] = [frame(ipv4(ip, 17, udp(ip, 4000, 9, b"end")))]
     return kinds
 
 

@@ -9,7 +9,6 @@ import re
 
 import pytest
 
-import conftest
 from guest import free_frames, ps_rows
 
 USERTESTS_TIMEOUT = 60

@@ -10,7 +10,6 @@ import os
 import re
 import shutil
 import subprocess
-import time
 
 import pytest
 
@@ -299,7 +298,6 @@ def test_brinch_udp_to_a_linux_server(linux):
 @pytest.mark.skipif(bool(need("tshark")), reason="tshark not installed")
 def test_tshark_decodes_the_tap_pcap(linux):
     _, workdir = linux
-    time.sleep(0.5)
     bad, frames = tshark_problems(os.path.join(workdir, "node0.pcap"))
     assert frames > 10
     assert not bad, "\n".join(bad[:20])

@@ -102,13 +102,20 @@ def test_fragment_attacks_are_dropped_and_counted(request, hostile):
     plug = hostile.plug()
     for kind in ("overlap", "too_long", "bad_size", "good", "flood_ids", "flood_bufs"):
         send_paced(plug, attacks[kind])
-    c = wait_for(target, lambda c: c["ip_reassembled"] > base["ip_reassembled"], 10)
+    # Frames reach the node in order: once it has refused the "end"
+    # datagram, it has handled the attacks (sent again if it was lost).
+    for ends in range(1, 4):
+        send_paced(plug, attacks["end"])
+        c = wait_for(target, lambda c: c["udp_no_port"] >= base["udp_no_port"] + 2, 10)
+        if c["udp_no_port"] >= base["udp_no_port"] + 2:
+            break
     d = {k: c[k] - base[k] for k in c}
     assert d["ip_reasm_overlaps"] == 1, d
     assert d["ip_frag_too_long"] == 1, d
     assert d["ip_frag_bad_size"] == 5, d
-    # The one good datagram, to a closed port: reassembled, then refused.
-    assert d["ip_reassembled"] == 1 and d["udp_no_port"] == 1, d
+    # The one good datagram, to a closed port: reassembled, then refused
+    # (as was the end marker, perhaps more than once).
+    assert d["ip_reassembled"] == 1 and 2 <= d["udp_no_port"] <= 1 + ends, d
     # 400 + 12 datagrams that never complete, in 8 slots and 96 buffers:
     # the oldest give way (a frame or two may be lost on the host).
     assert d["ip_reasm_evicted"] >= 380, d

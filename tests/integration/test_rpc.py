@@ -73,6 +73,17 @@ def pid_of(node, name):
     raise AssertionError("no %s process on %s" % (name, node.name))
 
 
+def stop_rpcd(node, timeout=20):
+    """Kill rpcd (and its workers) and wait until none is left alive, so
+    that a new one can bind its ports."""
+    node.run("kill %d" % pid_of(node, "rpcd"))
+    deadline = time.monotonic() + timeout
+    while any(r["state"] != "ZOMBIE" for r in find_rows(ps_rows(node)[1], "rpcd")):
+        if time.monotonic() > deadline:
+            raise AssertionError("rpcd still alive on %s after kill" % node.name)
+        time.sleep(0.2)
+
+
 def server_stats(node, name="rpcd"):
     """SIGUSR1 makes a server print its counters: as a dict."""
     node.sendline("kill -USR1 %d" % pid_of(node, name))
@@ -263,8 +274,7 @@ def test_malformed_calls_are_dropped_and_counted(cluster, wire):
 @pytest.mark.parametrize("model", ["client", "call"])
 def test_server_models(cluster, model):
     node = cluster[1]
-    node.run("kill %d" % pid_of(node, "rpcd"))
-    time.sleep(0.5)
+    stop_rpcd(node)
     node.sendline("rpcd -m %s -v &" % model)
     node.expect("(%s model)" % model, timeout=20)
     wait_rpcd(node)
@@ -279,15 +289,13 @@ def test_server_models(cluster, model):
         stats = server_stats(node)
         assert stats["workers"] >= (1 if model == "client" else 42), stats
     finally:
-        node.run("kill %d" % pid_of(node, "rpcd"))
-        time.sleep(0.5)
+        stop_rpcd(node)
         node.sendline("rpcd &")
         wait_rpcd(node)
 
 
 @pytest.mark.skipif(bool(need("tshark")), reason="tshark not installed")
 def test_tshark_decodes_the_rpc_traffic(cluster):
-    time.sleep(0.5)
     for pcap in cluster.pcaps():
         bad, frames = onc.tshark_problems(pcap, onc.NOT_CRAFTED)
         assert frames > 10 and not bad, "%s:\n%s" % (pcap, "\n".join(bad[:20]))

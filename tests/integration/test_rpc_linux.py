@@ -222,8 +222,10 @@ def test_a_linux_client_sends_16k_to_brinch(linux):
 def test_brinch_calls_a_linux_server(linux):
     node, workdir, progs = linux
     # rpcbind and the server share a private /run: no clash with a host's.
-    cmd = ("mount -t tmpfs tmpfs /run && rpcbind -f & sleep 0.5; exec %s"
-           % os.path.join(progs, "vec_server"))
+    # The server registers with rpcbind as it starts: wait for its socket.
+    cmd = ("mount -t tmpfs tmpfs /run || exit 1; rpcbind -f & "
+           "for i in $(seq 100); do [ -S /run/rpcbind.sock ] && break; sleep 0.1; done; "
+           "exec %s" % os.path.join(progs, "vec_server"))
     log = open(os.path.join(workdir, "vec_server.log"), "w")
     server = subprocess.Popen(["ip", "netns", "exec", NAMESPACE.name, "unshare", "-m", "sh", "-c", cmd],
                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
@@ -252,7 +254,6 @@ def test_brinch_calls_a_linux_server(linux):
 @pytest.mark.skipif(bool(need("tshark")), reason="tshark not installed")
 def test_tshark_decodes_every_call(linux):
     _, workdir, _ = linux
-    time.sleep(0.5)
     pcap = os.path.join(workdir, "node0.pcap")
     bad, _ = onc.tshark_problems(pcap)
     assert not bad, "\n".join(bad[:20])

@@ -6,8 +6,6 @@
 
 import re
 
-import pytest
-
 from guest import ps_rows
 
 CTRL_C = "\x03"
