@@ -73,10 +73,17 @@ def pid_of(node, name):
     raise AssertionError("no %s process on %s" % (name, node.name))
 
 
-def stop_rpcd(node, timeout=20):
+def stop_rpcd(node, verbose=False, timeout=20):
     """Kill rpcd (and its workers) and wait until none is left alive, so
-    that a new one can bind its ports."""
-    node.run("kill %d" % pid_of(node, "rpcd"))
+    that a new one can bind its ports.  A verbose rpcd prints its counters
+    as it goes: wait for them too, or they land in the next command's
+    output."""
+    if verbose:
+        node.sendline("kill %d" % pid_of(node, "rpcd"))
+        node.expect(re.compile(r"rpcd: port \d+: received .*\n"), timeout=timeout)
+        node.sync()             # past kill's prompt, whichever came first
+    else:
+        node.run("kill %d" % pid_of(node, "rpcd"))
     deadline = time.monotonic() + timeout
     while any(r["state"] != "ZOMBIE" for r in find_rows(ps_rows(node)[1], "rpcd")):
         if time.monotonic() > deadline:
@@ -289,7 +296,7 @@ def test_server_models(cluster, model):
         stats = server_stats(node)
         assert stats["workers"] >= (1 if model == "client" else 42), stats
     finally:
-        stop_rpcd(node)
+        stop_rpcd(node, verbose=True)
         node.sendline("rpcd &")
         wait_rpcd(node)
 
