@@ -105,8 +105,11 @@ def test_table_empties_after_many_connections(request, pair):
     (and portmap's, on both)."""
     request.node.stash.setdefault(NODES, []).extend(pair.nodes.values())
     a, b = pair[0], pair[1]
+    # Both at rest first: the loopback echo of an earlier test leaves
+    # connections (and their queues) on node 2 until their TIME_WAIT ends.
     base_a = wait_conns(a, 1)["tcp_conns"]
     assert base_a == 1, "node 1 should hold only portmap's listener"
+    assert wait_conns(b, 2)["tcp_conns"] == 2, b.run("net tcp")
     heap_a, heap_b = heap(a), heap(b)
     out = a.run("tcp send -e -n 20 10.0.0.2 7 3000", timeout=120)
     assert "tcp: 20 connections, 0 failed" in out, out
