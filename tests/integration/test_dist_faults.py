@@ -44,6 +44,21 @@ def kmsg_state(node):
     return out, counters
 
 
+IDLE = "queued 0 bytes, held 0 packets, reassembling 0 bytes"
+
+
+def wait_idle(node, timeout):
+    """Poll `kmsg` until node's message layer holds nothing (no message
+    queued or unacknowledged, no half message) and no remote mailbox
+    operation is pending; return the last (output, counters)."""
+    deadline = time.monotonic() + timeout * scale()
+    while True:
+        out, k = kmsg_state(node)
+        if (IDLE in out and k["rm_pending"] == 0) or time.monotonic() > deadline:
+            return out, k
+        time.sleep(2)
+
+
 def wait_pending(node, n):
     """Until node's mailbox service holds n remote operations (senders,
     callers, receivers from other nodes): the marker that they wait."""
@@ -220,6 +235,8 @@ def test_injected_garbage_is_dropped_and_counted(request):
         request.node.stash.setdefault(NODES, []).extend(c.nodes.values())
         a, b = c[0], c[1]
         assert ": ok" in b.run("kmsg echo 0 65536 1", timeout=60)
+        out, _ = wait_idle(a, 30)       # the echo's last acknowledgement
+        assert IDLE in out, out
         heap_before = re.search(r"heap: (\d+) bytes", a.run("free")).group(1)
         plug = c.plug()
         rng = random.Random(5)
@@ -244,14 +261,8 @@ def test_injected_garbage_is_dropped_and_counted(request):
         assert dropped >= 9000 * 6 // 9 * 0.8, (dropped, out)
         # What the stranger's requests left behind drains away: its
         # answers fail (nobody at 10.0.0.66), its half messages expire.
-        deadline = time.monotonic() + 60 * scale()
-        while True:
-            out, k = kmsg_state(a)
-            if ("queued 0 bytes, held 0 packets, reassembling 0 bytes" in out and
-                    k["rm_pending"] == 0) or time.monotonic() > deadline:
-                break
-            time.sleep(2)
-        assert "queued 0 bytes, held 0 packets, reassembling 0 bytes" in out, out
+        out, k = wait_idle(a, 60)
+        assert IDLE in out, out
         assert k["rm_pending"] == 0, out
         assert re.search(r"heap: (\d+) bytes", a.run("free")).group(1) == heap_before
         assert "panic" not in a.text and "brinch: kernel" not in a.text
