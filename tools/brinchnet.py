@@ -442,6 +442,17 @@ def counters(node, timeout=30):
     return out
 
 
+def wait_counters(node, pred, timeout):
+    """Poll `net counters` until pred(counters) holds or timeout seconds
+    pass; return the last counters (the caller asserts on them)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        c = counters(node)
+        if pred(c) or time.monotonic() > deadline:
+            return c
+        time.sleep(0.2)
+
+
 def interface(node, timeout=30):
     """The RX/TX lines of `net` as {"rx_packets": .., "rx_dropped": .., ...}."""
     text = node.run("net", timeout=timeout)

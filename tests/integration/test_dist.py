@@ -44,8 +44,6 @@ def resolved(c):
 
 @pytest.fixture
 def lossy(request):
-    if need("wirefilter"):
-        pytest.skip("wirefilter (vde2) not installed")
     yield from booted_cluster(request, 2, "dist_loss", ready=resolved, loss=20)
 
 

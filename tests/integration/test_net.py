@@ -9,7 +9,7 @@ import time
 import pytest
 
 from brinchnet import (counters, interface, need, ping_summary, tshark_problems,
-                       udp_summary)
+                       udp_summary, wait_counters)
 from conftest import NODES, booted_cluster
 
 pytestmark = pytest.mark.skipif(bool(need("vde_switch")),
@@ -186,24 +186,15 @@ def test_arp_entries_expire(cluster):
     assert ping_summary(out) == (1, 1, 0), out
 
 
-def wait_counter(node, name, value, timeout=10):
-    """Poll `net counters` until counter name reaches value; return all."""
-    deadline = time.monotonic() + timeout
-    while True:
-        c = counters(node)
-        if c[name] >= value or time.monotonic() > deadline:
-            return c
-        time.sleep(0.2)
-
-
 def test_closed_port_answers_port_unreachable(cluster):
     before = counters(cluster[1])
     unreach_in = counters(cluster[0])["icmp_unreach_in"]
     cluster[0].run("udpsend 10.0.0.2 4444 nobody-home", timeout=20)
-    after = wait_counter(cluster[1], "icmp_unreach_out", before["icmp_unreach_out"] + 1)
+    after = wait_counters(cluster[1],
+                          lambda c: c["icmp_unreach_out"] >= before["icmp_unreach_out"] + 1, 10)
     assert after["udp_no_port"] == before["udp_no_port"] + 1, after
     assert after["icmp_unreach_out"] == before["icmp_unreach_out"] + 1, after
-    c = wait_counter(cluster[0], "icmp_unreach_in", unreach_in + 1)
+    c = wait_counters(cluster[0], lambda c: c["icmp_unreach_in"] >= unreach_in + 1, 10)
     assert c["icmp_unreach_in"] == unreach_in + 1, c
 
 

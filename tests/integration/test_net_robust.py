@@ -16,7 +16,7 @@ import time
 import pytest
 
 from brinchnet import (counters, interface, need, ping_summary, resolve_through_loss,
-                       udp_summary)
+                       udp_summary, wait_counters)
 from netinject import fragment_attacks, inject, send_paced
 from conftest import NODES, booted_cluster
 
@@ -33,15 +33,11 @@ def hostile(request):
 
 @pytest.fixture(scope="module")
 def lossy(request):
-    if need("wirefilter"):
-        pytest.skip("wirefilter (vde2) not installed")
     yield from booted_cluster(request, 2, "net_loss", loss=20)
 
 
 @pytest.fixture(scope="module")
 def lossy10(request):
-    if need("wirefilter"):
-        pytest.skip("wirefilter (vde2) not installed")
     yield from booted_cluster(request, 2, "net_loss10", loss=10)
 
 
@@ -81,21 +77,11 @@ def test_injected_garbage_is_dropped_and_counted(request, hostile):
     assert "brinch: kernel" not in target.text and "panic" not in target.text
 
 
-def wait_for(node, pred, timeout):
-    """Poll `net counters` until pred(counters) holds; return them."""
-    deadline = time.monotonic() + timeout
-    while True:
-        c = counters(node)
-        if pred(c) or time.monotonic() > deadline:
-            return c
-        time.sleep(0.5)
-
-
 def test_fragment_attacks_are_dropped_and_counted(request, hostile):
     request.node.stash.setdefault(NODES, []).extend(hostile.nodes.values())
     target, peer = hostile[0], hostile[1]
     # At rest: no datagram in progress, the buffers in use as they stay.
-    base = wait_for(target, lambda c: c["ip_reasm_pending"] == 0, 15)
+    base = wait_counters(target, lambda c: c["ip_reasm_pending"] == 0, 15)
     assert base["ip_reasm_pending"] == 0, base
     heap_before = re.search(r"heap: (\d+) bytes", target.run("free")).group(1)
     attacks = fragment_attacks(target.mac, target.ip, flood=400)
@@ -106,7 +92,7 @@ def test_fragment_attacks_are_dropped_and_counted(request, hostile):
     # datagram, it has handled the attacks (sent again if it was lost).
     for ends in range(1, 4):
         send_paced(plug, attacks["end"])
-        c = wait_for(target, lambda c: c["udp_no_port"] >= base["udp_no_port"] + 2, 10)
+        c = wait_counters(target, lambda c: c["udp_no_port"] >= base["udp_no_port"] + 2, 10)
         if c["udp_no_port"] >= base["udp_no_port"] + 2:
             break
     d = {k: c[k] - base[k] for k in c}
@@ -125,7 +111,7 @@ def test_fragment_attacks_are_dropped_and_counted(request, hostile):
     out = peer.run("ping -c 2 -i 100 -s 8000 %s" % target.ip, timeout=60)
     assert ping_summary(out) == (2, 2, 0), out
     # After the reassembly timeout (10 s) nothing is held any more.
-    c = wait_for(target, lambda c: c["ip_reasm_pending"] == 0 and
+    c = wait_counters(target, lambda c: c["ip_reasm_pending"] == 0 and
                  c["pkbuf_in_use"] == base["pkbuf_in_use"], 30)
     assert c["ip_reasm_pending"] == 0 and c["ip_reasm_bufs"] == 0, c
     assert c["pkbuf_in_use"] == base["pkbuf_in_use"], (base["pkbuf_in_use"], c)

@@ -8,11 +8,10 @@
 
 import re
 import struct
-import time
 
 import pytest
 
-from brinchnet import counters, fnv1a, need, resolve_through_loss
+from brinchnet import counters, fnv1a, need, resolve_through_loss, wait_counters
 from netinject import SRC_IP, SRC_MAC, checksum, ipv4
 from conftest import NODES, booted_cluster
 
@@ -46,8 +45,6 @@ def pair(request):
 
 @pytest.fixture(scope="module")
 def lossy(request):
-    if need("wirefilter"):
-        pytest.skip("wirefilter (vde2) not installed")
     yield from booted_cluster(request, 2, "tcp_loss", loss=20)
 
 
@@ -56,14 +53,9 @@ def heap(node):
 
 
 def wait_conns(node, want, timeout=40):
-    """Poll `net counters` until tcp_conns (connection blocks in use) is
-    `want`: TIME_WAIT and half-open connections expire on their own."""
-    deadline = time.monotonic() + timeout
-    while True:
-        c = counters(node)
-        if c["tcp_conns"] == want or time.monotonic() > deadline:
-            return c
-        node.run("net tcp")		# a round trip, and a log of what is left
+    """Until tcp_conns (connection blocks in use) is `want`: TIME_WAIT and
+    half-open connections expire on their own."""
+    return wait_counters(node, lambda c: c["tcp_conns"] == want, timeout)
 
 
 def test_echo_between_two_nodes(request, pair):
