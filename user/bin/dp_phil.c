@@ -148,6 +148,21 @@ static const char *table_name = "TABLE";	/* or TABLE@NODE */
 static volatile int *at_table;		/* shared: who eats, as they see it */
 static volatile int *clashes;
 
+/* The seats and the clash counter, in memory the philosophers share. */
+static int
+share_seats(void)
+{
+	int seg;
+
+	if ((seg = shm_create((N + 1) * sizeof(int))) < 0 ||
+	    (at_table = shm_attach(seg)) == (void *)-1) {
+		printf("dp_phil: FAILED: shared memory: %s\n", strerror(errno));
+		return -1;
+	}
+	clashes = at_table + N;
+	return 0;
+}
+
 /* A little randomness, different in each philosopher. */
 static unsigned
 next_random(unsigned *seed)
@@ -231,16 +246,12 @@ usage(void)
 static int
 some_philosophers(int first, int last)
 {
-	int pids[N], npids = 0, seg;
+	int pids[N], npids = 0;
 
 	if (first < 0 || last >= N || first > last)
 		return usage();
-	if ((seg = shm_create((N + 1) * sizeof(int))) < 0 ||
-	    (at_table = shm_attach(seg)) == (void *)-1) {
-		printf("dp_phil: FAILED: shared memory: %s\n", strerror(errno));
+	if (share_seats() < 0)
 		return 1;
-	}
-	clashes = at_table + N;
 	for (int i = first; i <= last; i++)
 		pids[npids++] = dp_spawn(philosopher, (void *)(intptr_t)i);
 	if (dp_join(pids, npids, TIMEOUT_MS) != 0) {
@@ -294,7 +305,7 @@ distributed(int argc, char *argv[])
 int
 main(int argc, char *argv[])
 {
-	int pids[N + 1], npids = 0, a = 1, seg;
+	int pids[N + 1], npids = 0, a = 1;
 	struct report report;
 
 	if (argc > 1 && (strcmp(argv[1], "table") == 0 || strcmp(argv[1], "phil") == 0 ||
@@ -308,12 +319,8 @@ main(int argc, char *argv[])
 		meals = atoi(argv[a++]);
 	if (argc > a || meals < 1)
 		return usage();
-	if ((seg = shm_create((N + 1) * sizeof(int))) < 0 ||
-	    (at_table = shm_attach(seg)) == (void *)-1) {
-		printf("dp_phil: FAILED: shared memory: %s\n", strerror(errno));
+	if (share_seats() < 0)
 		return 1;
-	}
-	clashes = at_table + N;
 
 	pids[npids++] = dp_spawn(run_table, NULL);
 	for (int i = 0; i < N; i++)
