@@ -116,6 +116,29 @@ frame_arrived(void *ctx, const uint8_t src[ETH_ALEN], const uint8_t *payload,
 
 /* ---- creating, binding, closing ---- */
 
+/* A free slot, cleared and owned by the caller's process; the caller
+ * marks it in_use once it is fully set up. */
+static struct socket *
+socket_slot(int domain, int type, int protocol)
+{
+	struct socket *s;
+
+	for (s = sockets; s < &sockets[NSOCKET] && s->in_use; s++)
+		;
+	if (s == &sockets[NSOCKET])
+		return NULL;
+	memset(s, 0, sizeof(*s));
+	s->domain = domain;
+	s->type = type;
+	s->protocol = protocol;
+	s->owner = current->pid;
+	s->limit = SOCK_QUEUE_DEFAULT;
+	list_init(&s->queue);
+	strlcpy(s->wait_name, "socket", sizeof(s->wait_name));
+	wait_queue_init(&s->readers, s->wait_name);
+	return s;
+}
+
 struct socket *
 socket_create(int domain, int type, int protocol, int *err)
 {
@@ -153,21 +176,10 @@ socket_create(int domain, int type, int protocol, int *err)
 		*err = -EAFNOSUPPORT;
 		return NULL;
 	}
-	for (s = sockets; s < &sockets[NSOCKET] && s->in_use; s++)
-		;
-	if (s == &sockets[NSOCKET]) {
+	if (!(s = socket_slot(domain, type, protocol))) {
 		*err = -ENFILE;
 		return NULL;
 	}
-	memset(s, 0, sizeof(*s));
-	s->domain = domain;
-	s->type = type;
-	s->protocol = protocol;
-	s->owner = current->pid;
-	s->limit = SOCK_QUEUE_DEFAULT;
-	list_init(&s->queue);
-	strlcpy(s->wait_name, "socket", sizeof(s->wait_name));
-	wait_queue_init(&s->readers, s->wait_name);
 	if (domain == AF_PACKET) {
 		/* A packet socket is bound to its EtherType from birth. */
 		s->port = ntohs((uint16_t)protocol);
@@ -190,21 +202,12 @@ socket_for_tcb(struct socket *listener, struct tcb *t)
 {
 	struct socket *s;
 
-	for (s = sockets; s < &sockets[NSOCKET] && s->in_use; s++)
-		;
-	if (s == &sockets[NSOCKET])
+	if (!(s = socket_slot(AF_INET, SOCK_STREAM, IPPROTO_TCP)))
 		return NULL;
-	memset(s, 0, sizeof(*s));
-	s->domain = AF_INET;
-	s->type = SOCK_STREAM;
-	s->protocol = IPPROTO_TCP;
-	s->owner = current->pid;
 	s->bound = 1;
 	s->port = listener->port;
 	s->rcvtimeo_ms = listener->rcvtimeo_ms;
 	s->tcb = t;
-	list_init(&s->queue);
-	wait_queue_init(&s->readers, "socket");
 	s->in_use = 1;
 	return s;
 }
