@@ -181,6 +181,14 @@ static struct replica account;
 static long naive = 1000;		/* the same updates in arrival order */
 static uint32_t arrival_hash = 17;
 
+/* What applying updates as they come would give, for comparison. */
+static void
+as_they_come(uint32_t ts, int node, int value)
+{
+	naive = account_apply(naive, node, value);
+	arrival_hash = order_hash_step(arrival_hash, ts, node);
+}
+
 static void
 print_applied(struct replica *r, const struct update *u)
 {
@@ -198,8 +206,7 @@ order_received(struct msg *m)
 		return replica_ack(&account, m->about_ts, m->about_node, m->node);
 	if (m->kind != M_UPDATE || m->node == me)
 		return -1;
-	naive = account_apply(naive, m->node, m->seq);
-	arrival_hash = order_hash_step(arrival_hash, m->ts, m->node);
+	as_they_come(m->ts, m->node, m->seq);
 	memset(&ack, 0, sizeof(ack));
 	ack.kind = M_ACK;
 	ack.node = me;
@@ -227,8 +234,7 @@ multicast(int value)
 	m.seq = value;
 	m.ts = lamport_tick();
 	printf("order %d: multicast (%u,%d)\n", me, (unsigned)m.ts, me);
-	naive = account_apply(naive, me, value);
-	arrival_hash = order_hash_step(arrival_hash, m.ts, me);
+	as_they_come(m.ts, me, value);
 	if (replica_update(&account, m.ts, me, value) < 0)
 		return -1;
 	for (k = 0; k < nodes; k++)
