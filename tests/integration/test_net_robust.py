@@ -80,14 +80,20 @@ def test_injected_garbage_is_dropped_and_counted(request, hostile):
 def test_fragment_attacks_are_dropped_and_counted(request, hostile):
     request.node.stash.setdefault(NODES, []).extend(hostile.nodes.values())
     target, peer = hostile[0], hostile[1]
-    # At rest: no datagram in progress, the buffers in use as they stay.
-    base = wait_counters(target, lambda c: c["ip_reasm_pending"] == 0, 15)
-    assert base["ip_reasm_pending"] == 0, base
+    # At rest: no datagram in progress, no packet buffer held (just after
+    # boot rpcd's registrations with the portmapper may still hold one).
+    base = wait_counters(target, lambda c: c["ip_reasm_pending"] == 0 and
+                         c["pkbuf_in_use"] == 0, 15)
+    assert base["ip_reasm_pending"] == 0 and base["pkbuf_in_use"] == 0, base
     heap_before = re.search(r"heap: (\d+) bytes", target.run("free")).group(1)
     attacks = fragment_attacks(target.mac, target.ip, flood=400)
     plug = hostile.plug()
+    # Gently: the test is about reassembly, not about a busy host dropping
+    # frames on their way to a slow guest.
+    sent = 0
     for kind in ("overlap", "too_long", "bad_size", "good", "flood_ids", "flood_bufs"):
-        send_paced(plug, attacks[kind])
+        send_paced(plug, attacks[kind], batch=20, pause=0.01)
+        sent += len(attacks[kind])
     # Frames reach the node in order: once it has refused the "end"
     # datagram, it has handled the attacks (sent again if it was lost).
     for ends in range(1, 4):
@@ -104,7 +110,7 @@ def test_fragment_attacks_are_dropped_and_counted(request, hostile):
     assert d["ip_reassembled"] == 1 and 2 <= d["udp_no_port"] <= 1 + ends, d
     # 400 + 12 datagrams that never complete, in 8 slots and 96 buffers:
     # the oldest give way (a frame or two may be lost on the host).
-    assert d["ip_reasm_evicted"] >= 380, d
+    assert d["ip_reasm_evicted"] >= 380, (d, "%d frames sent" % sent)
     assert c["ip_reasm_pending"] <= 8 and c["ip_reasm_bufs"] <= 96, c
     assert d["pkbuf_exhausted"] == 0, d
     # A peer's large datagram still gets through the flood's leftovers.
@@ -112,7 +118,7 @@ def test_fragment_attacks_are_dropped_and_counted(request, hostile):
     assert ping_summary(out) == (2, 2, 0), out
     # After the reassembly timeout (10 s) nothing is held any more.
     c = wait_counters(target, lambda c: c["ip_reasm_pending"] == 0 and
-                 c["pkbuf_in_use"] == base["pkbuf_in_use"], 30)
+                      c["pkbuf_in_use"] == base["pkbuf_in_use"], 30)
     assert c["ip_reasm_pending"] == 0 and c["ip_reasm_bufs"] == 0, c
     assert c["pkbuf_in_use"] == base["pkbuf_in_use"], (base["pkbuf_in_use"], c)
     assert c["ip_reasm_timeouts"] - base["ip_reasm_timeouts"] >= 3, c
