@@ -33,7 +33,7 @@ LIBGCC  := $(shell $(CC) -m32 -print-libgcc-file-name 2>/dev/null)
 BUILD   := build
 
 # ---- kernel --------------------------------------------------------------
-KERNEL_C   := $(wildcard kernel/*.c kernel/net/*.c drivers/*.c lib/*.c)
+KERNEL_C   := $(wildcard kernel/*.c kernel/*/*.c drivers/*.c lib/*.c)
 KERNEL_ASM := $(wildcard boot/*.asm kernel/*.asm)
 KERNEL_OBJ := $(patsubst %.asm,$(BUILD)/%.o,$(filter boot/%,$(KERNEL_ASM))) \
 	$(patsubst %.asm,$(BUILD)/%.o,$(filter-out boot/%,$(KERNEL_ASM))) \
@@ -187,7 +187,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/host/%,$(wildcard tests/unit/te
 HOSTCFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Wno-unused-parameter -Iinclude -I. -Ikernel -DHOST_TEST \
 	-fsanitize=address,undefined -fno-omit-frame-pointer
 
-$(BUILD)/host/%: tests/unit/%.c tests/unit/unit.h $(wildcard lib/*.c lib/*.h kernel/*.h kernel/*.c user/lib/*.c user/bin/*/*.[ch] user/include/rpc/*.h)
+$(BUILD)/host/%: tests/unit/%.c tests/unit/unit.h $(wildcard lib/*.c lib/*.h kernel/*.[ch] kernel/*/*.[ch] user/lib/*.c user/bin/*/*.[ch] user/include/rpc/*.h)
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOSTCFLAGS) -o $@ $< $(shell sed -n 's,^// *uses: *,,p' $<)
 

@@ -21,7 +21,7 @@ align 4
 section .data
 align 4096
 ; 1024 entries of 4 MiB each.  Entries 0-3 identity-map 0..16 MiB and
-; entries 768-771 map the same memory at 0xC0000000.  kernel/vm.c replaces
+; entries 768-771 map the same memory at 0xC0000000.  kernel/mm/vm.c replaces
 ; this directory as soon as C code runs.
 global boot_page_directory
 boot_page_directory:

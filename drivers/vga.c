@@ -3,7 +3,7 @@
  * bottom, moves the hardware cursor through the CRT controller.
  */
 #include "kernel.h"
-#include "mmu.h"
+#include "mm/mmu.h"
 #include "x86.h"
 #include "vga.h"
 

@@ -11,8 +11,8 @@
  */
 #include "kernel.h"
 #include "x86.h"
-#include "mmu.h"
-#include "pmm.h"
+#include "mm/mmu.h"
+#include "mm/pmm.h"
 #include "trap.h"
 #include "waitq.h"
 #include "pci.h"

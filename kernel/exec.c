@@ -5,15 +5,15 @@
  * old program, as Unix promises.
  */
 #include "kernel.h"
-#include "mmu.h"
+#include "mm/mmu.h"
 #include "trap.h"
-#include "vm.h"
-#include "initrd.h"
+#include "mm/vm.h"
+#include "fs/initrd.h"
 #include "elf.h"
 #include "proc.h"
 #include "signal.h"
 #include "exec.h"
-#include "shm.h"
+#include "ipc/shm.h"
 
 /* Copy argv onto the new stack.  Layout, from the top down:
  *	the strings themselves

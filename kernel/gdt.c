@@ -4,7 +4,7 @@
  * CPU which kernel stack to use when an interrupt arrives in user mode.
  */
 #include "kernel.h"
-#include "mmu.h"
+#include "mm/mmu.h"
 #include "trap.h"
 
 struct segment_descriptor {

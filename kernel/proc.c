@@ -5,18 +5,18 @@
  * exec.c's.
  */
 #include "kernel.h"
-#include "mmu.h"
+#include "mm/mmu.h"
 #include "trap.h"
-#include "pmm.h"
-#include "vm.h"
-#include "file.h"
+#include "mm/pmm.h"
+#include "mm/vm.h"
+#include "fs/file.h"
 #include "proc.h"
 #include "sched.h"
 #include "signal.h"
 #include "exec.h"
-#include "mbox.h"
-#include "sem.h"
-#include "shm.h"
+#include "ipc/mbox.h"
+#include "ipc/sem.h"
+#include "ipc/shm.h"
 #include "sched_admit.h"
 
 extern char boot_stack_top[];		/* boot/multiboot.asm */

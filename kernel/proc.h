@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include "list.h"
 #include "waitq.h"
-#include "vm.h"
+#include "mm/vm.h"
 #include "brinch/types.h"
 #include "brinch/signal.h"
 #include "brinch/ipc.h"

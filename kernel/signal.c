@@ -11,11 +11,11 @@
  * trampoline), which calls sigreturn; signal_return() pops the frame.
  */
 #include "kernel.h"
-#include "mmu.h"
+#include "mm/mmu.h"
 #include "trap.h"
 #include "proc.h"
 #include "sched.h"
-#include "vm.h"
+#include "mm/vm.h"
 #include "signal.h"
 #include "sched_admit.h"
 

@@ -3,11 +3,11 @@
  * signal.c, plus the information calls behind ps, free and uptime.
  */
 #include "kernel.h"
-#include "mmu.h"
+#include "mm/mmu.h"
 #include "trap.h"
-#include "pmm.h"
-#include "kheap.h"
-#include "vm.h"
+#include "mm/pmm.h"
+#include "mm/kheap.h"
+#include "mm/vm.h"
 #include "proc.h"
 #include "sched.h"
 #include "signal.h"

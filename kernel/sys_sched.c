@@ -4,7 +4,7 @@
  */
 #include "kernel.h"
 #include "proc.h"
-#include "vm.h"
+#include "mm/vm.h"
 #include "sched.h"
 #include "sched_policy.h"
 #include "sched_admit.h"

@@ -4,7 +4,7 @@
  */
 #include "kernel.h"
 #include "proc.h"
-#include "vm.h"
+#include "mm/vm.h"
 #include "signal.h"
 #include "syscall.h"
 

@@ -9,8 +9,8 @@
 #include "kernel.h"
 #include "trap.h"
 #include "proc.h"
-#include "vm.h"
-#include "kheap.h"
+#include "mm/vm.h"
+#include "mm/kheap.h"
 #include "syscall.h"
 #include "brinch/syscall.h"
 

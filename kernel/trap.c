@@ -10,7 +10,7 @@
  * locks: kernel data is only ever touched by one thread of control.
  */
 #include "kernel.h"
-#include "mmu.h"
+#include "mm/mmu.h"
 #include "x86.h"
 #include "trap.h"
 #include "proc.h"

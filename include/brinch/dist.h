@@ -1,8 +1,8 @@
 /*
  * Cross-node IPC: the user/kernel ABI.  How a mailbox id or a pid names
  * a node, the Lamport clock call, and the records the kmsg_stats call
- * fills in.  Kernel side: kernel/net/kmsg.c (transport), kernel/rmbox.c
- * (remote mailboxes), kernel/sys_dist.c; see docs/protocol.md.
+ * fills in.  Kernel side: kernel/dist/kmsg.c (transport), kernel/dist/rmbox.c
+ * (remote mailboxes), kernel/dist/sys_dist.c; see docs/protocol.md.
  */
 #ifndef BRINCH_DIST_H
 #define BRINCH_DIST_H
@@ -47,7 +47,7 @@
 
 /* Transport counters, by name as `kmsg` prints them.  Every packet
  * dropped is counted under exactly one bad_* or drop_* name.  The rm_*
- * ones are the remote mailbox service's (kernel/rmbox.c): requests
+ * ones are the remote mailbox service's (kernel/dist/rmbox.c): requests
  * served, answers taken, malformed ones, answers for operations no
  * longer waiting, requests refused for want of room, and how many
  * remote senders, callers and receivers it holds now. */

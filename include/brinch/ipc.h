@@ -1,6 +1,6 @@
 /*
  * Message passing, semaphores and shared memory: the user/kernel ABI.
- * Kernel side: kernel/mbox.c, kernel/sem.c, kernel/shm.c.  docs/ipc.md
+ * Kernel side: kernel/ipc/mbox.c, kernel/ipc/sem.c, kernel/ipc/shm.c.  docs/ipc.md
  * explains how the calls map onto the textbook's design choices.
  *
  * Every id here is a small positive integer, never a kernel address, so

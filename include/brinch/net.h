@@ -1,7 +1,7 @@
 /*
  * The networking ABI: socket address structures and constants, and the
  * records that the net_info, net_counters, arp_list, sock_list and
- * pci_list system calls fill in.  Shared by kernel/net/, kernel/sys_net.c
+ * pci_list system calls fill in.  Shared by kernel/net/ (its system calls in sys_net.c)
  * and user/lib/net.c.  Values follow Linux where Linux has one.
  */
 #ifndef BRINCH_NET_H

@@ -71,7 +71,7 @@
 /* Written in the labs (kernel/sys_lab.c, docs/labs/). */
 #define SYS_callcount	57	/* callcount(num) -> calls of num since boot */
 
-/* Networking (kernel/sys_net.c; structures in brinch/net.h). */
+/* Networking (kernel/net/sys_net.c; structures in brinch/net.h). */
 #define SYS_socket	60	/* socket(domain, type, protocol) -> fd    */
 #define SYS_bind	61	/* bind(fd, &sockaddr, len)                */
 #define SYS_sendto	62	/* sendto(fd, buf, len, flags, &addr, len) */
@@ -90,7 +90,7 @@
 #define SYS_getpeername	75	/* getpeername(fd, &addr, &len)            */
 #define SYS_poll	76	/* poll(struct pollfd *, n, timeout ms) -> ready */
 
-/* Cross-node IPC (kernel/sys_dist.c; brinch/dist.h).  Remote mailboxes
+/* Cross-node IPC (kernel/dist/sys_dist.c; brinch/dist.h).  Remote mailboxes
  * use the mailbox calls above with ids naming another node. */
 #define SYS_lamport	80	/* lamport(LAMPORT_READ or _TICK) -> time  */
 #define SYS_kmsg_echo	81	/* kmsg_echo(node, buf, len, reply, max, timeout) */

@@ -5,8 +5,8 @@
  * A datagram larger than one buffer is a chain of them (pkbuf_alloc_chain).
  */
 #include "kernel.h"
-#include "mmu.h"
-#include "pmm.h"
+#include "mm/mmu.h"
+#include "mm/pmm.h"
 #include "net.h"
 
 _Static_assert(sizeof(struct pkbuf) == PKB_SIZE, "a pkbuf is 2 KiB");

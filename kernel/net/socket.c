@@ -20,8 +20,8 @@
  */
 #include "kernel.h"
 #include "proc.h"
-#include "vm.h"
-#include "mbox.h"
+#include "mm/vm.h"
+#include "ipc/mbox.h"
 #include "net.h"
 #include "udp.h"
 #include "socket.h"

@@ -1,6 +1,6 @@
 /*
- * User sockets (kernel/net/socket.c) as the system calls (kernel/sys_net.c)
- * and the file layer (kernel/file.c, FT_SOCKET) see them.  Arguments named
+ * User sockets (kernel/net/socket.c) as the system calls (kernel/net/sys_net.c)
+ * and the file layer (kernel/fs/file.c, FT_SOCKET) see them.  Arguments named
  * u* are user addresses, checked here before use.
  */
 #ifndef NET_SOCKET_H

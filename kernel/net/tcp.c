@@ -5,7 +5,7 @@
  * bookkeeping; and the timers, run from the network tick.
  */
 #include "kernel.h"
-#include "kheap.h"
+#include "mm/kheap.h"
 #include "sched.h"
 #include "net.h"
 #include "socket.h"

@@ -5,11 +5,11 @@
  * (MSG_DONTWAIT: EAGAIN; SO_RCVTIMEO: ETIMEDOUT; a signal: EINTR).
  */
 #include "kernel.h"
-#include "kheap.h"
+#include "mm/kheap.h"
 #include "proc.h"
-#include "vm.h"
+#include "mm/vm.h"
 #include "sched.h"
-#include "mbox.h"
+#include "ipc/mbox.h"
 #include "net.h"
 #include "tcp.h"
 

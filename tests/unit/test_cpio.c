@@ -1,14 +1,14 @@
 /*
- * Host unit tests for kernel/cpio.c and kernel/initrd.c: a well-formed
+ * Host unit tests for kernel/fs/cpio.c and kernel/fs/initrd.c: a well-formed
  * newc archive is read entry by entry and becomes a file tree; truncated
  * or corrupt archives are rejected, never read past their end.
  */
-// uses: kernel/cpio.c kernel/initrd.c lib/string.c
+// uses: kernel/fs/cpio.c kernel/fs/initrd.c lib/string.c
 #include <stdio.h>
 #include <string.h>
 #include "unit.h"
-#include "kernel/cpio.h"
-#include "kernel/initrd.h"
+#include "kernel/fs/cpio.h"
+#include "kernel/fs/initrd.h"
 #include "brinch/types.h"
 
 static unsigned char archive[4096];

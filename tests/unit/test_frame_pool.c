@@ -1,11 +1,11 @@
 /*
- * Host unit tests for kernel/frame_pool.c, the physical frame bitmap:
+ * Host unit tests for kernel/mm/frame_pool.c, the physical frame bitmap:
  * counting, contiguous runs, wrap-around of the search hint, and refusal
  * of double frees.
  */
-// uses: kernel/frame_pool.c
+// uses: kernel/mm/frame_pool.c
 #include "unit.h"
-#include "kernel/frame_pool.h"
+#include "kernel/mm/frame_pool.h"
 
 #define NFRAMES	100
 

@@ -1,16 +1,16 @@
 /*
  * Host unit tests for the pure parts of the kernel message layer
- * (kernel/net/kmsg_wire.c): header layout, the checks that refuse
+ * (kernel/dist/kmsg_wire.c): header layout, the checks that refuse
  * truncated, forged and unknown packets, fragment arithmetic, and the
  * send/receive windows, run against a lossy, reordering, duplicating
- * channel.  Also the Lamport rules (kernel/lamport.c) and global ids.
+ * channel.  Also the Lamport rules (kernel/dist/lamport.c) and global ids.
  */
-// uses: kernel/net/kmsg_wire.c kernel/lamport.c
+// uses: kernel/dist/kmsg_wire.c kernel/dist/lamport.c
 #include <stdlib.h>
 #include <string.h>
 #include "unit.h"
-#include "kernel/net/kmsg.h"
-#include "kernel/lamport.h"
+#include "kernel/dist/kmsg.h"
+#include "kernel/dist/lamport.h"
 #include "brinch/dist.h"
 
 static struct kmsg_hdr

@@ -157,7 +157,7 @@ class Waitq(BrinchCommand):
 
 
 class Mbox(BrinchCommand):
-    """Print the mailboxes in use (mailboxes[] in kernel/mbox.c, ports
+    """Print the mailboxes in use (mailboxes[] in kernel/ipc/mbox.c, ports
     included): owner, capacity, the queued messages (sender, length, first
     bytes) and the processes blocked receiving and sending.  Usage: mbox"""
 

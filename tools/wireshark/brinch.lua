@@ -1,5 +1,5 @@
 -- brinch.lua: a Wireshark/tshark dissector for brinch's kernel message
--- layer (kernel/net/kmsg*.c, UDP port 4700) and the remote mailbox
+-- layer (kernel/dist/kmsg*.c, UDP port 4700) and the remote mailbox
 -- protocol it carries (kernel/rmbox*.c).  Every field is described in
 -- docs/protocol.md.  Use:
 --   tshark -X lua_script:tools/wireshark/brinch.lua -r build/cluster/node0.pcap -Y brinch

@@ -1,5 +1,5 @@
 /*
- * Wrappers for the cross-node IPC system calls 80-82 (kernel/sys_dist.c)
+ * Wrappers for the cross-node IPC system calls 80-82 (kernel/dist/sys_dist.c)
  * and small helpers for global names; declared in <dist.h>.  Each call
  * returns -1 and sets errno on failure.
  */

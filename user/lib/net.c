@@ -1,6 +1,6 @@
 /*
  * The user side of networking: wrappers for system calls 60-76
- * (kernel/sys_net.c) and dotted-quad address helpers.  Each wrapper
+ * (kernel/net/sys_net.c) and dotted-quad address helpers.  Each wrapper
  * returns -1 and sets errno on failure.
  */
 #include <errno.h>

@@ -17,7 +17,7 @@
 static int sem;
 
 /*
- * kernel/sys_ipc.c, send_to() and receive_from(): a negative mailbox
+ * kernel/ipc/sys_ipc.c, send_to() and receive_from(): a negative mailbox
  * id is taken for an error code from port_of() and returned as is, so
  * mbox_send(-7, ...) fails with errno 7 (E2BIG) instead of ENOENT.
  */
@@ -40,7 +40,7 @@ sem_waiter(void *unused)
 }
 
 /*
- * kernel/sem.c, sem_post() and sem_wait(): sem_post wakes one waiter;
+ * kernel/ipc/sem.c, sem_post() and sem_wait(): sem_post wakes one waiter;
  * if that waiter then returns EINTR (a signal came before it ran) it
  * leaves without the unit and without passing the wakeup on, so the
  * next waiter sleeps on while the value is 1.
@@ -76,7 +76,7 @@ test_sem_lost_wakeup(void)
 }
 
 /*
- * kernel/mbox.c, destroy(): the slot is freed (id = 0) before the queued
+ * kernel/ipc/mbox.c, destroy(): the slot is freed (id = 0) before the queued
  * messages are drained.  When a message's sender has no port yet,
  * notify_undelivered() creates one, mbox_create() takes that very slot
  * and clears it: the rest of the messages are never freed (kernel heap

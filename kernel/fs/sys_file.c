@@ -5,7 +5,7 @@
  */
 #include "kernel.h"
 #include "proc.h"
-#include "vm.h"
+#include "mm/vm.h"
 #include "file.h"
 #include "syscall.h"
 

@@ -5,7 +5,7 @@
  * windows), which tests/unit/test_kmsg.c runs on the host.  The packet
  * formats are in docs/protocol.md.
  *
- * Above it sit kernel services (remote mailboxes in kernel/rmbox.c, the
+ * Above it sit kernel services (remote mailboxes in kernel/dist/rmbox.c, the
  * echo service in kmsg.c), each registered under a service number; a
  * service is reached only through the callbacks it registered.
  */

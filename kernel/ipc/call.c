@@ -16,9 +16,9 @@
 #include "kernel.h"
 #include "proc.h"
 #include "sched.h"
-#include "vm.h"
+#include "mm/vm.h"
 #include "mbox.h"
-#include "rmbox.h"
+#include "dist/rmbox.h"
 
 enum { CALL_NONE, CALL_QUEUED, CALL_TAKEN, CALL_REPLIED, CALL_FAILED };
 

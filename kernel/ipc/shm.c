@@ -6,10 +6,10 @@
  * destroyed and that count reaches zero.
  */
 #include "kernel.h"
-#include "mmu.h"
-#include "pmm.h"
+#include "mm/mmu.h"
+#include "mm/pmm.h"
 #include "proc.h"
-#include "vm.h"
+#include "mm/vm.h"
 #include "shm.h"
 #include "brinch/ipc.h"
 

@@ -2,16 +2,16 @@
  * System calls for cross-node IPC (numbers 80-89): the Lamport clock,
  * the message layer's echo (a 64 KiB round trip, for tests and `kmsg`)
  * and its counters.  Remote mailboxes need none of their own: the
- * mailbox calls route ids of other nodes to kernel/rmbox_client.c.
+ * mailbox calls route ids of other nodes to kernel/dist/rmbox_client.c.
  */
 #include "kernel.h"
 #include "proc.h"
-#include "vm.h"
-#include "kheap.h"
+#include "mm/vm.h"
+#include "mm/kheap.h"
 #include "lamport.h"
 #include "rmbox.h"
 #include "syscall.h"
-#include "net/kmsg.h"
+#include "kmsg.h"
 #include "brinch/dist.h"
 
 #define MAX_PEER_ROWS	64

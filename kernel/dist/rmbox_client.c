@@ -7,13 +7,13 @@
  * remote mailbox's: the answer comes when a local sender would wake.
  */
 #include "kernel.h"
-#include "kheap.h"
+#include "mm/kheap.h"
 #include "proc.h"
 #include "sched.h"
-#include "vm.h"
-#include "mbox.h"
+#include "mm/vm.h"
+#include "ipc/mbox.h"
 #include "rmbox.h"
-#include "net/kmsg.h"
+#include "kmsg.h"
 #include "net/byteorder.h"
 
 #define LOOKUP_MS	10000		/* mbox_open("NAME@N") waits this long */

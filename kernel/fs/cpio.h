@@ -1,7 +1,7 @@
 /*
  * Reading "newc" cpio archives (the format Linux uses for initramfs; host
  * tools `cpio -t` list it).  Pure parsing, no allocation: tests/unit runs
- * it on the host; kernel/initrd.c builds the file tree from it.
+ * it on the host; kernel/fs/initrd.c builds the file tree from it.
  */
 #ifndef CPIO_H
 #define CPIO_H

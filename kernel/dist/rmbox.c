@@ -3,18 +3,18 @@
  * nodes arrive from the message layer in interrupt context and become
  * ordinary messages on local mailboxes.  Whatever a local sender, caller
  * or receiver would sleep for, a remote one waits for here, as a pending
- * entry; kernel/mbox.c calls back (rmbox_taken, rmbox_room...) when the
+ * entry; kernel/ipc/mbox.c calls back (rmbox_taken, rmbox_room...) when the
  * mailbox moves, and the entry's answer goes back to the asking node.
  * The table is fixed: a flood of requests is refused, never stored.
  */
 #include "kernel.h"
-#include "kheap.h"
+#include "mm/kheap.h"
 #include "proc.h"
 #include "sched.h"
-#include "vm.h"
-#include "mbox.h"
+#include "mm/vm.h"
+#include "ipc/mbox.h"
 #include "rmbox.h"
-#include "net/kmsg.h"
+#include "kmsg.h"
 
 #define NPEND	128
 

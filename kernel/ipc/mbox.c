@@ -11,12 +11,12 @@
  *	sender, capacity 0, until taken		mailbox->senders
  */
 #include "kernel.h"
-#include "kheap.h"
+#include "mm/kheap.h"
 #include "proc.h"
 #include "sched.h"
-#include "vm.h"
+#include "mm/vm.h"
 #include "mbox.h"
-#include "rmbox.h"
+#include "dist/rmbox.h"
 
 #define NMBOX		64
 
@@ -473,7 +473,7 @@ mbox_list(struct mbox_info *out, int max)
 	return n;
 }
 
-/* ---- for senders and receivers on other nodes (kernel/rmbox.c) ---- */
+/* ---- for senders and receivers on other nodes (kernel/dist/rmbox.c) ---- */
 
 /* Queue msg now or say why not: rmbox.h.  Never sleeps. */
 int

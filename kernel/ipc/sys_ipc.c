@@ -4,9 +4,9 @@
  */
 #include "kernel.h"
 #include "proc.h"
-#include "vm.h"
+#include "mm/vm.h"
 #include "mbox.h"
-#include "rmbox.h"
+#include "dist/rmbox.h"
 #include "sem.h"
 #include "shm.h"
 #include "syscall.h"

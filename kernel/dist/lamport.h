@@ -1,5 +1,5 @@
 /*
- * Lamport's logical clock (1978), one per node: kernel/net/kmsg.c stamps
+ * Lamport's logical clock (1978), one per node: kernel/dist/kmsg.c stamps
  * every message it sends and applies the receive rule to every message
  * it delivers; the lamport() system call reads or ticks it.  lamport.c
  * is pure, so tests/unit/test_kmsg.c checks the rules on the host.

@@ -12,11 +12,11 @@
  * packet and the retransmission timer sends it later.
  */
 #include "kernel.h"
-#include "kheap.h"
+#include "mm/kheap.h"
 #include "sched.h"
 #include "x86.h"
-#include "net.h"
-#include "udp.h"
+#include "net/net.h"
+#include "net/udp.h"
 #include "kmsg_impl.h"
 #include "lamport.h"
 

@@ -1,10 +1,10 @@
 /*
  * Remote mailboxes: the mailbox calls of docs/ipc.md on ids and pids that
  * name another node (include/brinch/dist.h), carried by the kernel
- * message layer (kernel/net/kmsg.h).  rmbox_client.c is the asking side
+ * message layer (kernel/dist/kmsg.h).  rmbox_client.c is the asking side
  * (the calling process sleeps there); rmbox.c is the serving side, which
  * holds remote senders, callers and receivers on its mailboxes, and the
- * hooks that kernel/mbox.c and kernel/call.c call.  Wire format in
+ * hooks that kernel/ipc/mbox.c and kernel/ipc/call.c call.  Wire format in
  * docs/protocol.md.
  */
 #ifndef RMBOX_H
@@ -92,7 +92,7 @@ void	rmbox_send_hdr(int node, const struct rm_hdr *h, const void *data,
 void	rmbox_respond(int node, const struct rm_hdr *req, int op, int32_t status,
 	    int flags, const void *data, uint32_t len);
 
-/* Hooks: kernel/mbox.c and kernel/call.c call these. */
+/* Hooks: kernel/ipc/mbox.c and kernel/ipc/call.c call these. */
 void	rmbox_taken(struct message *msg, int server);	/* a receiver took it */
 void	rmbox_room(int mbox);		/* a bounded mailbox has room */
 void	rmbox_arrived(int mbox);	/* a message was queued */
@@ -102,7 +102,7 @@ int	rmbox_reply(int pid, uint32_t ubuf, uint32_t len);	/* pid: remote */
 void	rmbox_proc_exit(struct proc *p);
 void	rmbox_stats_fill(struct kmsg_stats *out);
 
-/* ---- in kernel/mbox.c and kernel/call.c, for the serving side ---- */
+/* ---- in kernel/ipc/mbox.c and kernel/ipc/call.c, for the serving side ---- */
 
 enum { RQ_QUEUED = 0, RQ_RENDEZVOUS = 1 };
 /* Queue a message from another node without sleeping: RQ_QUEUED (its

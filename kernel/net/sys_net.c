@@ -8,12 +8,12 @@
  */
 #include "kernel.h"
 #include "proc.h"
-#include "vm.h"
-#include "file.h"
+#include "mm/vm.h"
+#include "fs/file.h"
 #include "pci.h"
-#include "net/net.h"
-#include "net/socket.h"
-#include "mbox.h"
+#include "net.h"
+#include "socket.h"
+#include "ipc/mbox.h"
 #include "syscall.h"
 
 /* The socket behind fd in the current process: -EBADF, -ENOTSOCK. */

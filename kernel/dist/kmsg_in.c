@@ -5,10 +5,10 @@
  * together.  All of it runs in the UDP callback, in interrupt context.
  */
 #include "kernel.h"
-#include "kheap.h"
+#include "mm/kheap.h"
 #include "sched.h"
-#include "net.h"
-#include "udp.h"
+#include "net/net.h"
+#include "net/udp.h"
 #include "kmsg_impl.h"
 #include "lamport.h"
 

@@ -60,7 +60,7 @@ int	proc_port(struct proc *p);	/* the port's id, created on first use */
 int	mbox_list(struct mbox_info *out, int max);
 void	mbox_proc_exit(struct proc *p);
 
-/* call/reply (kernel/call.c) */
+/* call/reply (kernel/ipc/call.c) */
 int	ipc_call(int mbox, uint32_t ureq, uint32_t len, uint32_t ureply,
 	    uint32_t max, uint32_t timeout_ms);
 int	ipc_reply(int pid, uint32_t ubuf, uint32_t len);

@@ -6,7 +6,7 @@
  */
 #include <stdint.h>
 #include "kmsg.h"
-#include "byteorder.h"
+#include "net/byteorder.h"
 
 /* The layout, byte by byte, is drawn in docs/protocol.md. */
 void

@@ -1,7 +1,7 @@
 /*
  * A bitmap of physical page frames: one bit per 4 KiB frame, set = in use.
  * Pure bookkeeping with no hardware access, so tests/unit can exercise it
- * on the host; kernel/pmm.c wraps one pool around the machine's RAM.
+ * on the host; kernel/mm/pmm.c wraps one pool around the machine's RAM.
  */
 #ifndef FRAME_POOL_H
 #define FRAME_POOL_H
