@@ -96,7 +96,7 @@ policy_ready_count(void)
 	return n;
 }
 
-/* LAB sched: BEGIN */
+/* LAB sched: BEGIN pick */
 /* The READY process with the lowest nice value; the earliest queued
  * among equals, so equal priorities take turns. */
 static struct proc *
@@ -125,32 +125,7 @@ highest_level(void)
 			return container_of(n, struct proc, queue_node);
 	return NULL;
 }
-/* LAB sched: STUB
-// best_priority(): the READY process with the lowest nice value (-20 runs
-// first); the earliest queued among equals, so that equals take turns.
-// highest_level(): the first process on the highest non-empty MLFQ level
-// (policy_queue(0), then policy_queue(1), then policy_queue(2)).
-// Neither removes the process from its queue: policy_pick() does that.
-// Until they are written both answer as round robin would: the head of
-// level 0, where every process is while nothing changes p->level.
-static struct proc *
-best_priority(void)
-{
-	struct list_node *n = list_front(&ready_queue.waiters);
-
-	// TODO(lab sched): search ready_queue for the lowest p->nice.
-	return n ? container_of(n, struct proc, queue_node) : NULL;
-}
-
-static struct proc *
-highest_level(void)
-{
-	struct list_node *n = list_front(&ready_queue.waiters);
-
-	// TODO(lab sched): look at every level, the highest (0) first.
-	return n ? container_of(n, struct proc, queue_node) : NULL;
-}
-LAB sched: END */
+/* LAB sched: END pick */
 
 struct proc *
 policy_pick(void)
@@ -178,12 +153,9 @@ policy_pick(void)
 uint32_t
 policy_quantum(struct proc *p)
 {
-	/* LAB sched: BEGIN */
+	/* LAB sched: BEGIN quantum */
 	return sched_quantum << level_of(p);
-	/* LAB sched: STUB
-	// TODO(lab sched): under mlfq, level n gets 2^n quanta.
-	return sched_quantum;
-	LAB sched: END */
+	/* LAB sched: END quantum */
 }
 
 int
@@ -193,7 +165,7 @@ policy_should_preempt(struct proc *running)
 	struct proc *next;
 
 	switch (sched_policy) {
-	/* LAB sched: BEGIN */
+	/* LAB sched: BEGIN preempt */
 	case SCHED_PRIO:
 		if (!(next = best_priority()))
 			return 0;
@@ -203,18 +175,7 @@ policy_should_preempt(struct proc *running)
 		if (!(next = highest_level()))
 			return 0;
 		return next->level < running->level || expired;
-	/* LAB sched: STUB
-	case SCHED_PRIO:
-	case SCHED_MLFQ:
-		// TODO(lab sched): when must the running process give way?
-		// prio: someone READY has a better (lower) nice value, or the
-		// quantum is used up and someone equally good is READY.
-		// mlfq: someone is READY on a higher level, or the quantum
-		// is used up (and anyone at all is READY).
-		// Until then, round robin's rule:
-		next = best_priority();
-		return expired && next != NULL;
-	LAB sched: END */
+	/* LAB sched: END preempt */
 	default:
 		return expired && !list_empty(&ready_queue.waiters);
 	}
@@ -223,12 +184,10 @@ policy_should_preempt(struct proc *running)
 void
 policy_used_full_slice(struct proc *p)
 {
-	/* LAB sched: BEGIN */
+	/* LAB sched: BEGIN demote */
 	if (sched_policy == SCHED_MLFQ && p->level < MLFQ_LEVELS - 1)
 		p->level++;
-	/* LAB sched: STUB
-	// TODO(lab sched): mlfq demotes a process that used its whole slice.
-	LAB sched: END */
+	/* LAB sched: END demote */
 }
 
 /* Aging: a process that has waited AGING_TICKS on a lower level moves up
@@ -236,7 +195,7 @@ policy_used_full_slice(struct proc *p)
 void
 policy_tick(void)
 {
-	/* LAB sched: BEGIN */
+	/* LAB sched: BEGIN aging */
 	struct list_node *n, *tmp;
 	struct proc *p;
 	int level;
@@ -253,9 +212,7 @@ policy_tick(void)
 			}
 		}
 	}
-	/* LAB sched: STUB
-	// TODO(lab sched): mlfq aging (nothing to do under rr and prio).
-	LAB sched: END */
+	/* LAB sched: END aging */
 }
 
 /* Switch policy: everyone waiting is requeued under the new rules, and

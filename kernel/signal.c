@@ -298,7 +298,7 @@ stop_current(void)
 static int
 push_handler_frame(struct proc *p, struct trapframe *tf, int sig)
 {
-	/* LAB signals: BEGIN */
+	/* LAB signals: BEGIN frame */
 	struct sigaction *act = &p->sig_actions[sig];
 	struct sigframe f;
 	uint32_t sp;
@@ -329,14 +329,7 @@ push_handler_frame(struct proc *p, struct trapframe *tf, int sig)
 	if (act->sa_flags & SA_RESETHAND)
 		memset(act, 0, sizeof(*act));
 	return 0;
-	/* LAB signals: STUB
-	// TODO(lab signals): fill in a struct sigframe from the trap frame,
-	// copy it to the user stack below tf->esp (copy_to_user), point
-	// tf->esp at it and tf->eip at the handler, and block sa_mask and
-	// the signal itself while the handler runs (docs/signals.md).
-	// Until then every process that has a handler is killed.
-	return -EFAULT;
-	LAB signals: END */
+	/* LAB signals: END frame */
 }
 
 void
@@ -399,7 +392,7 @@ signal_deliver_first(void)
 int
 signal_return(struct trapframe *tf)
 {
-	/* LAB signals: BEGIN */
+	/* LAB signals: BEGIN sigreturn */
 	struct proc *p = current;
 	struct sigframe f;
 
@@ -420,14 +413,5 @@ signal_return(struct trapframe *tf)
 	tf->eflags = (tf->eflags & ~USER_EFLAGS) | (f.eflags & USER_EFLAGS);
 	p->sig_blocked = f.saved_blocked & ~SIG_UNCATCHABLE;
 	return (int)f.eax;	/* syscall() puts this back in eax */
-	/* LAB signals: STUB
-	// TODO(lab signals): read back the struct sigframe that
-	// push_handler_frame() wrote (where is it now?), restore the
-	// registers and the signal mask from it, and return the eax it
-	// saved.  A frame that cannot be read kills with SIGSEGV; a frame
-	// must not be able to change privileged eflags bits (USER_EFLAGS).
-	kprintf("brinch: pid %d (%s) killed: sigreturn is not written yet\n",
-	    current->pid, current->name);
-	proc_exit(KILLED_STATUS(SIGSEGV));
-	LAB signals: END */
+	/* LAB signals: END sigreturn */
 }

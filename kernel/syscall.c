@@ -40,11 +40,9 @@ static const struct syscall_entry syscall_table[NSYSCALL] = {
 	ENTRY(shm_create), ENTRY(shm_attach), ENTRY(shm_detach), ENTRY(shm_destroy),
 	ENTRY(sched_set), ENTRY(sched_get), ENTRY(nice), ENTRY(suspend),
 	ENTRY(resume),	ENTRY(procinfo),
-	/* LAB syscall: BEGIN */
+	/* LAB syscall: BEGIN table */
 	ENTRY(callcount),
-	/* LAB syscall: STUB
-	// TODO(lab syscall): a table entry for callcount.
-	LAB syscall: END */
+	/* LAB syscall: END table */
 	ENTRY(socket),	ENTRY(bind),	ENTRY(sendto),	ENTRY(recvfrom),
 	ENTRY(setsockopt), ENTRY(getsockname), ENTRY(net_info), ENTRY(net_counters),
 	ENTRY(arp_list), ENTRY(sock_list), ENTRY(pci_list),
@@ -58,11 +56,9 @@ syscall(struct trapframe *tf)
 {
 	uint32_t num = tf->eax;
 
-	/* LAB syscall: BEGIN */
+	/* LAB syscall: BEGIN count */
 	syscall_count(num);
-	/* LAB syscall: STUB
-	// TODO(lab syscall): count this call (see kernel/sys_lab.c).
-	LAB syscall: END */
+	/* LAB syscall: END count */
 	if (num >= NSYSCALL || !syscall_table[num].fn) {
 		tf->eax = (uint32_t)-ENOSYS;
 		return;

@@ -325,7 +325,7 @@ mbox_send_message(int id, struct message *msg, struct ipc_wait *w)
 	}
 
 	/* Bounded (or "unbounded" up to its limit): wait for room. */
-	/* LAB mbox: BEGIN */
+	/* LAB mbox: BEGIN send-waits */
 	while (mb->queued >= (uint32_t)limit) {
 		if ((err = ipc_sleep(&mb->senders, w)) < 0) {
 			message_free(msg);
@@ -336,16 +336,7 @@ mbox_send_message(int id, struct message *msg, struct ipc_wait *w)
 			return -EPIPE;
 		}
 	}
-	/* LAB mbox: STUB
-	// TODO(lab mbox): a full mailbox makes the sender wait for room
-	// (ipc_sleep on mb->senders, which also handles IPC_NOWAIT, the
-	// timeout and signals), and the mailbox may be gone when it wakes.
-	// Until then a full mailbox refuses the message.
-	if (mb->queued >= (uint32_t)limit) {
-		message_free(msg);
-		return -EAGAIN;
-	}
-	LAB mbox: END */
+	/* LAB mbox: END send-waits */
 	list_push_back(&mb->messages, &msg->node);
 	mb->queued++;
 	mb->sent++;
@@ -383,11 +374,9 @@ dequeue(struct mailbox *mb, struct message *msg, int taker)
 		msg->blocked_sender->ipc_status = 0;
 		wake_process(msg->blocked_sender);
 	} else {
-		/* LAB mbox: BEGIN */
+		/* LAB mbox: BEGIN receive-wakes */
 		wakeup(&mb->senders);	/* there is room now */
-		/* LAB mbox: STUB
-		// TODO(lab mbox): is anyone waiting for the room just made?
-		LAB mbox: END */
+		/* LAB mbox: END receive-wakes */
 	}
 	if (msg->flags & MSG_CALL)
 		call_taken_by(msg, taker);

@@ -1,8 +1,8 @@
 # tools/gdb/lab_gdb.py: the gdb lab (docs/labs/gdb.md), a gdb command that
 # reads the kernel's ready queue: `next-to-run` names the process that will
 # get the CPU next under round robin, and where in the kernel it resumes.
-# Load it with `source tools/gdb/lab_gdb.py`; the code between the LAB
-# markers is the reference solution.
+# Load it with `source tools/gdb/lab_gdb.py`.  In the reference tree the code
+# between the LAB markers is the solution; labs/gdb.stubs, a student's start.
 """The gdb lab's command.
 
     next-to-run     the process at the head of the ready queue: its pid,
@@ -18,7 +18,7 @@ Output, one line:
 import gdb
 
 
-# LAB gdb: BEGIN
+# LAB gdb: BEGIN helpers
 def symbolize(addr):
     """'function+offset' for a code address, as gdb's `x/i` shows it
     (just 'function' at offset 0), from gdb's `info symbol`."""
@@ -49,11 +49,7 @@ def head_of_ready_queue():
     proc_type = gdb.lookup_type("struct proc")
     offset = next(f.bitpos // 8 for f in proc_type.fields() if f.name == "queue_node")
     return gdb.Value(int(first) - offset).cast(proc_type.pointer()).dereference()
-# LAB gdb: STUB
-# # TODO(lab gdb): helpers you may want: find the struct proc at the head of
-# # `ready_queue` (see kernel/list.h: container_of), and turn an address
-# # into 'function+offset' (gdb's `info symbol` does the hard part).
-# LAB gdb: END
+# LAB gdb: END helpers
 
 
 class NextToRun(gdb.Command):
@@ -66,7 +62,7 @@ class NextToRun(gdb.Command):
         super().__init__("next-to-run", gdb.COMMAND_USER)
 
     def invoke(self, arg, from_tty):
-        # LAB gdb: BEGIN
+        # LAB gdb: BEGIN command
         p = head_of_ready_queue()
         if p is None:
             print("next-to-run: the ready queue is empty (idle runs next)")
@@ -76,13 +72,7 @@ class NextToRun(gdb.Command):
         eip = int(p["context"]["eip"]) & 0xFFFFFFFF
         print("next-to-run: pid %d (%s) resumes at 0x%08x <%s>"
               % (int(p["pid"]), p["name"].string(), eip, symbolize(eip)))
-        # LAB gdb: STUB
-        # # TODO(lab gdb): print, in exactly this form,
-        # #   next-to-run: pid 5 (spin) resumes at 0xc0102a3f <schedule+175>
-        # # or, when the ready queue is empty,
-        # #   next-to-run: the ready queue is empty (idle runs next)
-        # raise gdb.GdbError("next-to-run: not written yet (docs/labs/gdb.md)")
-        # LAB gdb: END
+        # LAB gdb: END command
 
 
 NextToRun()
