@@ -172,8 +172,9 @@ GDBENV   = QEMU='$(QEMU)' QEMUFLAGS='$(QEMUFLAGS)' CMDLINE='$(CMDLINE)' GDB='$(G
 	GDBPORT='$(GDBPORT)' BUILD='$(BUILD)'
 gdb qemu-gdb gdb-server gdb-attach: DEPS_EXTRA := gdb
 # The Linux RPC interoperability test (docs/rpc.md) builds Linux programs
-# with Debian's rpcgen and libtirpc and runs rpcbind.
-test: DEPS_EXTRA := gdb rpcgen:rpcsvc-proto rpcinfo:rpcbind /usr/include/tirpc/rpc/rpc.h:libtirpc-dev
+# with Debian's rpcgen and libtirpc and runs rpcbind; tools-test reads the
+# initrd back with GNU cpio.
+test: DEPS_EXTRA := gdb rpcgen:rpcsvc-proto rpcinfo:rpcbind /usr/include/tirpc/rpc/rpc.h:libtirpc-dev cpio
 
 gdb qemu-gdb: deps all
 	@$(GDBENV) sh tools/gdb/session.sh gdb
@@ -194,9 +195,10 @@ $(BUILD)/host/%: tests/unit/%.c tests/unit/unit.h $(wildcard lib/*.c lib/*.h ker
 unit: $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do $$t; done
 
-# Host-side checks of tools/ (initrd packer, symbol table generator).
-# No .pytest_cache or __pycache__ is left in the source tree.
-PYTEST := PYTHONDONTWRITEBYTECODE=1 $(PYTHON) -m pytest -p no:cacheprovider
+# Host-side checks of tools/ (initrd packer, symbol table generator, mklab).
+# No .pytest_cache or __pycache__ is left in the source tree.  -rs: a test
+# skipped for want of a host tool says so, with its reason, in the summary.
+PYTEST := PYTHONDONTWRITEBYTECODE=1 $(PYTHON) -m pytest -p no:cacheprovider -rs
 
 tools-test:
 	$(PYTEST) -q tests/tools $(PYTEST_ARGS)

@@ -1,7 +1,8 @@
 /*
  * Open files (see file.h): the system-wide file table and the operations
  * behind read/write/lseek/readdir/fstat.  Each kind of file is a case in a
- * switch; with three kinds that reads better than a table of methods.
+ * switch; with four kinds (file, directory, console, socket) that reads
+ * better than a table of methods.
  */
 #include "kernel.h"
 #include "proc.h"

@@ -1,8 +1,9 @@
 /*
  * Open files: what a file descriptor points at.  A struct file is shared
  * by every descriptor that fork or dup copied from the same open(), so
- * they share one offset, as in Unix.  Kinds: initrd files and directories,
- * and the console.
+ * they share one offset, as in Unix.  Kinds: initrd files and directories
+ * (read-only), the console (dev/console), and sockets of every sort
+ * (UDP, TCP, ICMP echo, raw Ethernet), made by socket() and accept().
  */
 #ifndef FILE_H
 #define FILE_H

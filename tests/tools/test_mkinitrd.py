@@ -114,7 +114,9 @@ def test_duplicate_name_rejected(tmp_path, inputs):
     assert r.returncode != 0 and "given twice" in r.stderr
 
 
-@pytest.mark.skipif(shutil.which("cpio") is None, reason="GNU cpio not installed")
+@pytest.mark.skipif(shutil.which("cpio") is None,
+                    reason="GNU cpio not installed, so the initrd is not checked against "
+                           "cpio's own reader (make test installs it; or: apt-get install cpio)")
 def test_gnu_cpio_reads_it(tmp_path, inputs):
     out = tmp_path / "initrd.cpio"
     mkinitrd(out, "--dir", "bin", inputs / "sh", inputs / "cat", "--dir", "etc", inputs / "motd")

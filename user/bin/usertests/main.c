@@ -1,10 +1,11 @@
 /*
  * usertests: the system call test suite, run from the shell and by the
  * integration tests.  `usertests [TOPIC|NAME...]` runs every test, or
- * those of the named topics (files, proc, signals, faults, memory, ipc)
- * and the named tests, each in its own child so one crash cannot take
- * down the rest, and ends with "usertests: N passed, M failed".
- * `usertests regress` runs the regression tests for kernel bugs fixed.
+ * those of the named topics (files, proc, signals, faults, memory, ipc,
+ * regress) and the named tests, each in its own child so one crash cannot
+ * take down the rest, and ends with "usertests: N passed, M failed".
+ * regress is the regression tests for kernel bugs fixed (kbugs.c): part
+ * of every plain `usertests`, and `usertests regress` runs them alone.
  * The tests live in one file per topic; usertests.h is what they share.
  */
 #include <errno.h>
@@ -152,8 +153,8 @@ list_tests(void)
 	dprintf(2, "\n");
 }
 
-/* With no words every test runs (but the known kernel bugs); else
- * those whose topic or name is one of the words. */
+/* With no words the groups marked by_default run (today all of them);
+ * else the tests whose topic or name is one of the words. */
 static int
 selected(const struct group *g, const struct test *t, int argc,
     char *argv[])

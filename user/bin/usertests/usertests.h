@@ -33,7 +33,7 @@ extern const struct test memory_tests[];
 extern const struct test mbox_tests[];
 extern const struct test call_tests[];
 extern const struct test semshm_tests[];
-extern const struct test kbugs_tests[];	/* only when asked */
+extern const struct test kbugs_tests[];	/* "regress": run by default too */
 
 /* The name of the test running, for fail()'s message. */
 extern const char *current_test;
