@@ -47,6 +47,18 @@ pit_clock_us(uint32_t ticks)
 		ticks++;
 	us = (uint64_t)ticks * 1000000 / tick_hz +
 	    (uint64_t)into_tick * 1000000 / PIT_HZ;
+	/*
+	 * The counter can also reload before IRQ 0 is pending at all:
+	 * QEMU computes the count from its clock when we read it, but
+	 * raises the interrupt from a host timer that may run later.  The
+	 * reading then lies up to a tick behind the last one.  Time has
+	 * not run backwards; a tick has passed that nobody has counted
+	 * yet, so count it here.  (Only clamping, as before, froze the
+	 * clock until IRQ 0 came: a round trip across that tick boundary
+	 * measured 0 us.)
+	 */
+	if (us < last_us)
+		us += 1000000 / tick_hz;
 	if (us < last_us)		/* never let time run backwards */
 		us = last_us;
 	last_us = us;

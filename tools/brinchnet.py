@@ -349,11 +349,6 @@ def default_workdir(tag):
 
 # ---- for the benchmark drivers (tools/bench.py, netbench.py, ...) --------
 
-def emit(obj):
-    """One benchmark result: a JSON line on stdout, where nothing else goes."""
-    print(json.dumps(obj), flush=True)
-
-
 def guest_json(node, cmd, timeout):
     """Run cmd on node; return the first JSON object it printed."""
     out = node.run(cmd, timeout=timeout)

@@ -15,7 +15,14 @@
                       that a process drains (each send waits for acceptance)
 
 Round trips are guest microseconds (median for netbench/kmsg, mean for rmbox);
-everything runs under TCG, so compare runs on the same machine only.
+everything runs under TCG, so compare runs on the same machine only.  The
+run fails if a figure is not positive or a round trip is faster than
+dist_udp_rtt makes possible (under half its fastest: tools/benchlib.py).
+
+With --icount (make bench ICOUNT=1) the nodes still run without -icount and
+every line says so ("icount": "not applied: ..."): a node waiting for its
+peer is idle, and an idle node under -icount has no instruction count to
+give (tools/benchlib.py, docs/testing.md).
 """
 
 import argparse
@@ -24,7 +31,8 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from brinchnet import bench_cluster, emit, guest_json  # noqa: E402
+from brinchnet import bench_cluster, guest_json  # noqa: E402
+from benchlib import ICOUNT_NOT_APPLIED, check_floor, emit  # noqa: E402
 
 
 def main():
@@ -32,6 +40,8 @@ def main():
     ap.add_argument("--count", type=int, default=200, help="round trips per figure")
     ap.add_argument("--sends", type=int, default=2000, help="messages for throughput")
     ap.add_argument("--size", type=int, default=1024, help="throughput message size")
+    ap.add_argument("--icount", action="store_true",
+                    help="asked for instruction counts: say on each line why there are none")
     ap.add_argument("--timeout", type=float, default=300)
     args = ap.parse_args()
 
@@ -50,14 +60,20 @@ def main():
                 ("kmsg bench %d %d 65536" % (b.number, max(args.count // 10, 5)), "kmsg_rtt_64k"),
                 ("rmbox benchcall C@%d %d" % (b.number, args.count), "rmbox_call_rtt"),
                 ("rmbox bench U@%d %d %d" % (b.number, args.sends, args.size), "rmbox_send"))
+        reference = None
         for cmd, name in runs:
             t0 = time.monotonic()
             obj = guest_json(a, cmd, args.timeout)
             obj["bench"] = name
             obj["host_ms"] = round((time.monotonic() - t0) * 1000)
-            obj.setdefault("unit", "us")
+            obj["unit"] = "us"
+            if args.icount:
+                obj["icount"] = ICOUNT_NOT_APPLIED
             if name == "dist_udp_rtt":
                 obj["where"] = "raw UDP echo between the same two nodes: the reference"
+                reference = obj
+            if name != "rmbox_send":            # a throughput, not a round trip
+                check_floor([obj], reference)
             emit(obj)
 
 

@@ -12,9 +12,16 @@
   host_udp_rtt        the host's loopback UDP round trip, measured in the same
                       run: the physical reference every guest figure sits on
 
-Round trips are guest microseconds, median of --count; "host_us" fields are
-host wall time.  Everything runs under TCG, so guest times include the
-emulation; compare runs on the same machine only.
+Round trips are guest microseconds, median of --count ("min_us": the
+fastest); "host_ms" fields are host wall time.  Everything runs under TCG,
+so guest times include the emulation; compare runs on the same machine only.
+The run fails if a figure is not positive or a round trip's fastest sample
+is under half net_raw_rtt's fastest (tools/benchlib.py).
+
+With --icount (make bench ICOUNT=1) the nodes still run without -icount and
+every line says so ("icount": "not applied: ..."): a node waiting for its
+peer is idle, and an idle node under -icount has no instruction count to
+give (tools/benchlib.py, docs/testing.md).
 """
 
 import argparse
@@ -28,7 +35,8 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from brinchnet import bench_cluster, emit, guest_json  # noqa: E402
+from brinchnet import bench_cluster, guest_json  # noqa: E402
+from benchlib import ICOUNT_NOT_APPLIED, check_floor, emit  # noqa: E402
 
 
 def host_udp_rtt(count):
@@ -69,8 +77,16 @@ def main():
     ap.add_argument("--count", type=int, default=200, help="round trips per figure")
     ap.add_argument("--flood", type=int, default=5000, help="datagrams for throughput")
     ap.add_argument("--size", type=int, default=1024, help="throughput datagram size")
+    ap.add_argument("--icount", action="store_true",
+                    help="asked for instruction counts: say on each line why there are none")
     ap.add_argument("--timeout", type=float, default=300)
     args = ap.parse_args()
+
+    def label(obj):
+        obj["unit"] = "us"
+        if args.icount:
+            obj["icount"] = ICOUNT_NOT_APPLIED
+        return obj
 
     with bench_cluster("netbench", args.timeout) as cluster:
         if cluster is None:
@@ -81,13 +97,16 @@ def main():
         b.sendline("udpecho &")
         b.expect("listening", timeout=30)
         a.run("ping -q -c 2 -i 100 %s" % b.ip, timeout=30)     # ARP, warm caches
-        for cmd, name in (("netbench raw %s %d" % (b.mac, args.count), "raw"),
-                          ("netbench udp %s 7 %d 64" % (b.ip, args.count), "udp"),
-                          ("netbench icmp %s %d" % (b.ip, args.count), "icmp")):
+        reference = None
+        for cmd in ("netbench raw %s %d" % (b.mac, args.count),
+                    "netbench udp %s 7 %d 64" % (b.ip, args.count),
+                    "netbench icmp %s %d" % (b.ip, args.count)):
             t0 = time.monotonic()
             obj = guest_json(a, cmd, args.timeout)
             obj["host_ms"] = round((time.monotonic() - t0) * 1000)
-            obj["unit"] = "us"
+            label(obj)
+            reference = reference or obj        # raw Ethernet: the floor
+            check_floor([obj], reference)
             emit(obj)
         b.sendline("netbench sink 9000")
         b.expect("sink on port", timeout=30)
@@ -101,11 +120,14 @@ def main():
         received["mbit_s"] = round(received["kbit_s"] / 1000.0, 2)
         received["datagram_bytes"] = args.size
         sender["mbit_s"] = round(sender["kbit_s"] / 1000.0, 2)
-        emit(sender)
-        emit(received)
+        emit(label(sender))
+        emit(label(received))
     median, best = host_udp_rtt(args.count)
-    emit({"bench": "host_udp_rtt", "us": round(median, 1), "min_us": round(best, 1),
-          "count": args.count, "unit": "us", "where": "host loopback, same run"})
+    host = {"bench": "host_udp_rtt", "us": round(median, 1), "min_us": round(best, 1),
+            "count": args.count, "unit": "us", "where": "host loopback, same run"}
+    if args.icount:
+        host["icount"] = "not applied: host wall clock"
+    emit(host)
 
 
 if __name__ == "__main__":

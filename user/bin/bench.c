@@ -2,7 +2,8 @@
  * bench: micro-benchmarks of system calls, process operations, message
  * passing and signals, run by tools/bench.py.  `bench [NAME
  * [ITERATIONS]]`; prints one JSON object per benchmark, timed with the
- * microsecond uptime clock.
+ * microsecond uptime clock.  `bench -q` runs each a hundredth as long:
+ * a smoke run for the tests (tests/integration/test_bench.py).
  */
 #include <errno.h>
 #include <signal.h>
@@ -258,7 +259,7 @@ run(const struct benchmark *b, int iterations)
 static void
 usage(void)
 {
-	dprintf(2, "usage: bench [NAME [ITERATIONS]]\nbenchmarks:");
+	dprintf(2, "usage: bench [-q | NAME [ITERATIONS]]\nbenchmarks:");
 	for (size_t i = 0; i < NBENCH; i++)
 		dprintf(2, " %s", benchmarks[i].name);
 	dprintf(2, "\n");
@@ -268,8 +269,12 @@ usage(void)
 int
 main(int argc, char *argv[])
 {
-	int status = 0, iterations = 0;
+	int status = 0, iterations = 0, quick = 0;
 
+	if (argc == 2 && strcmp(argv[1], "-q") == 0) {
+		quick = 1;
+		argc = 1;
+	}
 	if (argc > 3)
 		usage();
 	if (argc == 3 && (iterations = atoi(argv[2])) <= 0)
@@ -279,6 +284,8 @@ main(int argc, char *argv[])
 
 		if (argc >= 2 && strcmp(argv[1], b->name) != 0)
 			continue;
+		if (quick)
+			iterations = b->iterations / 100;
 		if (run(b, iterations > 0 ? iterations : b->iterations) < 0)
 			status = 1;
 		if (argc >= 2)

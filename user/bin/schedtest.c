@@ -4,7 +4,9 @@
  * between sleeps) at the same moment and reports, for each, turnaround
  * time (fork to exit) and waiting time (time spent READY, from the
  * kernel's PCB), then averages per kind.  Compare `sched rr`, `sched prio`
- * and `sched mlfq`.  `schedtest -j` prints JSON lines for make bench.
+ * and `sched mlfq`.  `schedtest -j [WORK]` prints JSON lines for make
+ * bench; WORK, the loop iterations of a CPU-bound child, shortens the run
+ * (the I/O-bound ones do a hundredth of it per burst).
  * `schedtest -a` shows the long-term scheduler instead: with room for
  * two more processes, four children are forked; two run, two wait in
  * NEW on the job queue until the first two exit.
@@ -33,6 +35,7 @@ struct child {
 };
 
 static volatile uint32_t sink;
+static uint32_t cpu_work = CPU_WORK;
 
 static void
 burn(uint32_t iterations)
@@ -49,11 +52,11 @@ run_child(int io_bound)
 	int round;
 
 	if (!io_bound) {
-		burn(CPU_WORK);
+		burn(cpu_work);
 		exit(0);
 	}
 	for (round = 0; round < IO_ROUNDS; round++) {
-		burn(CPU_WORK / 100);
+		burn(cpu_work / 100);
 		msleep(IO_SLEEP_MS);
 	}
 	exit(0);
@@ -157,6 +160,10 @@ main(int argc, char *argv[])
 
 	if (argc > 1 && strcmp(argv[1], "-a") == 0)
 		return admission_demo();
+	if (json && argc > 2 && (cpu_work = (uint32_t)atoi(argv[2])) == 0) {
+		dprintf(2, "usage: schedtest [-a | -j [WORK]]\n");
+		return 2;
+	}
 	if (sched_get(&info) < 0)
 		return 1;
 	for (i = 0; i < n; i++) {
