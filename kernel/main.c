@@ -22,6 +22,7 @@
 #include "pci.h"
 #include "net/net.h"
 #include "dist/kmsg.h"
+#include "migrate/migrate.h"
 #include "dist/rmbox.h"
 #include "sched_policy.h"
 #include "sched_admit.h"
@@ -114,6 +115,7 @@ kmain(uint32_t magic, uint32_t mbinfo_pa)
 	irq_register(IRQ_TIMER, net_timer);
 	kmsg_init();				/* docs/protocol.md */
 	rmbox_init();
+	migrate_init();				/* docs/migration.md */
 
 	kprintf("brinch: starting init\n");
 	idle_loop();

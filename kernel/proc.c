@@ -25,6 +25,7 @@ extern void fork_return(void);		/* trapentry.asm */
 struct proc proc_table[NPROC];
 struct proc *current;
 struct proc *init_proc;
+const struct migrate_hooks *migrate_hooks;
 static int next_pid = 1;
 
 /* The boot thread becomes process 0, the idle process. */
@@ -34,6 +35,7 @@ proc_init(void)
 	struct proc *idle = &proc_table[0];
 
 	idle->pid = 0;
+	idle->home = -1;
 	idle->state = RUNNING;
 	strlcpy(idle->name, "idle", sizeof(idle->name));
 	idle->kstack = (uint8_t *)((uint32_t)boot_stack_top - KSTACK_SIZE);
@@ -98,12 +100,26 @@ alloc_pid(void)
  *				| struct context    |  eip = fork_return
  *	p->context ------->	+-------------------+
  */
+/* Lay out p's kernel stack for its first switch (the picture above). */
+static void
+proc_frame_init(struct proc *p)
+{
+	uint8_t *sp = p->kstack + KSTACK_SIZE;
+
+	sp -= sizeof(struct trapframe);
+	p->tf = (struct trapframe *)sp;
+	memset(p->tf, 0, sizeof(*p->tf));
+	sp -= sizeof(struct context);
+	p->context = (struct context *)sp;
+	memset(p->context, 0, sizeof(*p->context));
+	p->context->eip = (uint32_t)fork_return;
+}
+
 static struct proc *
 proc_alloc(int *err)
 {
 	struct proc *p;
 	uint32_t pa;
-	uint8_t *sp;
 
 	for (p = &proc_table[1]; p < &proc_table[NPROC]; p++)
 		if (p->state == UNUSED)
@@ -119,21 +135,14 @@ proc_alloc(int *err)
 	memset(p, 0, sizeof(*p));
 	p->kstack = P2V(pa);
 	p->pid = alloc_pid();
+	p->home = -1;
 	p->state = NEW;
 	p->start_tick = ticks;
 	list_node_init(&p->queue_node);
 	list_node_init(&p->timer_node);
 	wait_queue_init(&p->child_exit, "child");
 	wait_queue_init(&p->reply_queue, "reply");
-
-	sp = p->kstack + KSTACK_SIZE;
-	sp -= sizeof(struct trapframe);
-	p->tf = (struct trapframe *)sp;
-	memset(p->tf, 0, sizeof(*p->tf));
-	sp -= sizeof(struct context);
-	p->context = (struct context *)sp;
-	memset(p->context, 0, sizeof(*p->context));
-	p->context->eip = (uint32_t)fork_return;
+	proc_frame_init(p);
 	return p;
 }
 
@@ -212,14 +221,16 @@ proc_fork(void)
 	return child->pid;
 }
 
+/*
+ * Give back what a process holds on this node besides its PCB and kernel
+ * stack: IPC state, open files, the address space.  For exit, and for a
+ * process that has just migrated away (then p is not current).
+ */
 void
-proc_exit(int status)
+proc_release(struct proc *p)
 {
-	struct proc *p = current, *c;
 	int fd;
 
-	if (p == init_proc)
-		panic("init exited (status %#x)", status);
 	signal_exit(p);
 	call_proc_exit(p);
 	mbox_proc_exit(p);
@@ -231,11 +242,27 @@ proc_exit(int status)
 			p->files[fd] = NULL;
 		}
 	}
-	/* Free the address space now; the kernel stack we are running on is
-	 * freed by the parent in wait(). */
-	vm_switch(kernel_pgdir);
-	vm_destroy(p->pgdir);
+	if (p == current)
+		vm_switch(kernel_pgdir);
+	if (p->pgdir)
+		vm_destroy(p->pgdir);
 	p->pgdir = NULL;
+}
+
+void
+proc_exit(int status)
+{
+	struct proc *p = current, *c;
+
+	if (p == init_proc)
+		panic("init exited (status %#x)", status);
+	if (migrate_hooks && p->mig)
+		migrate_hooks->proc_gone(p);	/* a migration in progress fails */
+	if (migrate_hooks && p->home >= 0)
+		migrate_hooks->exit_away(p, status);	/* its home's deputy reaps */
+	/* The kernel stack we are running on is freed by the parent in
+	 * wait(). */
+	proc_release(p);
 
 	/* Orphans go to init, which reaps whatever is already dead. */
 	for (c = &proc_table[1]; c < &proc_table[NPROC]; c++) {
@@ -286,6 +313,55 @@ proc_wait(int pid, int *status, int options)
 	}
 }
 
+/* A process that exited elsewhere: its deputy becomes the zombie its
+ * parent here reaps, as if it had exited on this node. */
+void
+proc_moved_exit(struct proc *deputy, int status)
+{
+	deputy->exit_status = status;
+	deputy->state = ZOMBIE;
+	signal_send(deputy->parent, SIGCHLD);
+	wakeup(&deputy->parent->child_exit);
+}
+
+/*
+ * A PCB for a process arriving by migration, state NEW, not yet
+ * runnable.  Coming home, it takes back its deputy's PCB (and so its pid
+ * and parent); otherwise a fresh one whose parent here is init, which
+ * reaps it if it exits on this node (its real parent, at home, hears of
+ * the exit from mig_home.c).
+ */
+struct proc *
+proc_alloc_migrant(struct proc *deputy, int *err)
+{
+	struct proc *p = deputy;
+
+	if (p) {
+		p->state = NEW;
+		p->moved_to = 0;
+		proc_frame_init(p);
+		return p;
+	}
+	if (!(p = proc_alloc(err)))
+		return NULL;
+	p->parent = init_proc;
+	p->ppid = INIT_PID;
+	return p;
+}
+
+/* Undo proc_alloc_migrant for a process that never ran here. */
+void
+proc_free_migrant(struct proc *p)
+{
+	proc_free(p);
+}
+
+int
+proc_visible_pid(const struct proc *p)
+{
+	return p->home >= 0 ? p->home_pid : p->pid;
+}
+
 void
 proc_snapshot(struct proc *p, struct proc_info *out)
 {
@@ -306,6 +382,9 @@ proc_snapshot(struct proc *p, struct proc_info *out)
 	out->mem_bytes = p->pgdir ? vm_user_frames(p->pgdir) * PAGE_SIZE : 0;
 	out->sig_pending = p->sig_pending;
 	out->sig_blocked = p->sig_blocked;
+	out->home = p->home;
+	out->home_pid = p->home >= 0 ? p->home_pid : 0;
+	out->node = p->state == MOVED ? p->moved_to : -1;
 	strlcpy(out->name, p->name, sizeof(out->name));
 	if (p->waiting_on)	/* a wait queue, or the job queue when NEW */
 		strlcpy(out->wait_on, p->waiting_on->name, sizeof(out->wait_on));

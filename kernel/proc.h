@@ -30,6 +30,8 @@ enum proc_state {
 	WAITING = PSTATE_WAITING,	/* on a wait queue */
 	ZOMBIE = PSTATE_ZOMBIE,		/* exited; parent has not waited */
 	SUSPENDED = PSTATE_SUSPENDED,	/* swapped out (medium-term) */
+	MOVED = PSTATE_MOVED,		/* migrated away from its home node: the
+					 * PCB stays as its deputy (kernel/migrate/) */
 };
 
 /* Callee-saved registers, as context_switch (switch.asm) pushes them. */
@@ -40,6 +42,7 @@ struct context {
 
 struct file;
 struct trapframe;
+struct mig_out;
 
 struct proc {
 	/* ---- the process itself (what would travel) ---- */
@@ -81,6 +84,13 @@ struct proc {
 	int		 port;		/* own mailbox id (direct send); 0 = none yet */
 	int		 shm_ids[SHM_SLOTS];	/* attached segments by slot; 0 = free */
 
+	/* identity across the cluster (kernel/migrate/): a process that
+	 * arrived from elsewhere keeps the name its home node gave it, and
+	 * lives in that node's pid space (getpid, getppid, kill) */
+	int		 home;		/* node it was born on; -1 = this node */
+	int		 home_pid;	/* its pid there (valid when home >= 0) */
+	int		 home_ppid;	/* its parent's pid there */
+
 	/* ---- node-local state ---- */
 	struct proc	*parent;
 	uint8_t		*kstack;	/* bottom of the kernel stack */
@@ -101,6 +111,10 @@ struct proc {
 	struct message	*call_reply;	/* the answer, until call() copies it out */
 	struct wait_queue reply_queue;	/* where a caller waits for its answer */
 	struct wait_queue child_exit;	/* where this process waits for children */
+	struct mig_out	*mig;		/* migration in progress, or NULL */
+	int		 mig_freeze;	/* stop at the next return to user mode */
+	int		 moved_to;	/* MOVED: the node it runs on now */
+	int		 console_inflight;	/* console output sent home, not yet acked */
 };
 
 extern struct proc proc_table[NPROC];
@@ -117,5 +131,37 @@ void	 proc_exit(int status) __attribute__((noreturn));
 int	 proc_wait(int pid, int *status, int options);
 void	 proc_snapshot(struct proc *p, struct proc_info *out);
 void	 proc_set_name(struct proc *p, const char *path);
+
+/* Migration (kernel/migrate/): a PCB for a process arriving from another
+ * node (or its deputy, when it comes home), a process that left turning
+ * into its deputy, and a deputy's process exiting elsewhere. */
+struct proc *proc_alloc_migrant(struct proc *deputy, int *err);
+void	 proc_free_migrant(struct proc *p);
+void	 proc_release(struct proc *p);
+void	 proc_moved_exit(struct proc *deputy, int status);
+/* Local pid, or the home pid for a process away from home. */
+int	 proc_visible_pid(const struct proc *p);
+
+/*
+ * What the migration layer does for the core, registered at boot
+ * (migrate_init); NULL hooks when it is not there.  The core calls up
+ * only through these.
+ */
+struct migrate_hooks {
+	/* sig for a process that left (a MOVED deputy): forward it */
+	int  (*signal_moved)(struct proc *deputy, int sig);
+	/* a process that arrived from elsewhere exits: tell its home */
+	void (*exit_away)(struct proc *p, int status);
+	/* p->mig or p->mig_freeze set: at its return to user mode */
+	void (*boundary)(struct trapframe *tf);
+	/* p is exiting or exec'ing while a migration is in progress */
+	void (*proc_gone)(struct proc *p);
+	/* console output of a process away from home: send it home */
+	int  (*console_write)(struct proc *p, uint32_t uaddr, uint32_t n);
+	/* kill(pid, sig) for the process (home, pid): a global pid, or
+	 * any pid used by a process away from home */
+	int  (*kill)(int home, int pid, int sig);
+};
+extern const struct migrate_hooks *migrate_hooks;
 
 #endif

@@ -155,6 +155,8 @@ signal_send(struct proc *p, int sig)
 		return -EINVAL;
 	if (p->state == ZOMBIE || p->state == UNUSED)
 		return 0;
+	if (p->state == MOVED)		/* it runs elsewhere: forward */
+		return migrate_hooks ? migrate_hooks->signal_moved(p, sig) : -ESRCH;
 	/* SIGCONT resumes at once, whatever its disposition; stop and
 	 * continue cancel each other while pending. */
 	if (sig == SIGCONT) {

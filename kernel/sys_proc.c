@@ -89,13 +89,14 @@ sys_exec(uint32_t upath, uint32_t uargv)
 int
 sys_getpid(void)
 {
-	return current->pid;
+	return proc_visible_pid(current);
 }
 
 int
 sys_getppid(void)
 {
-	return current->ppid;
+	/* Away from home it lives in its home's pid space. */
+	return current->home >= 0 ? current->home_ppid : current->ppid;
 }
 
 int

@@ -7,14 +7,31 @@
 #include "mm/vm.h"
 #include "signal.h"
 #include "syscall.h"
+#include "brinch/dist.h"
 
 int
 sys_kill(uint32_t pid, uint32_t sig)
 {
-	struct proc *p = proc_find((int)pid);
+	struct proc *p;
 
 	if (sig != 0 && !signal_valid((int)sig))
 		return -EINVAL;
+	if ((int)pid <= 0)
+		return -ESRCH;
+	/*
+	 * A global pid names its node, and a process away from home names
+	 * processes in its home's pid space: the migration layer finds such
+	 * a process, here or elsewhere (a signal for another node is sent
+	 * there, so kill cannot tell whether that process exists).
+	 */
+	if (migrate_hooks && (DIST_IS_GLOBAL(pid) || current->home >= 0)) {
+		if (!DIST_IS_GLOBAL(pid))
+			return migrate_hooks->kill(current->home, (int)pid, (int)sig);
+		if (DIST_NODE(pid) > DIST_NODE_MAX)
+			return -ESRCH;
+		return migrate_hooks->kill(DIST_NODE(pid), DIST_LOCAL(pid), (int)sig);
+	}
+	p = proc_find((int)pid);
 	if (!p || p->state == ZOMBIE)
 		return -ESRCH;
 	if (sig == 0)

@@ -11,6 +11,7 @@
 #include "proc.h"
 #include "mm/vm.h"
 #include "mm/kheap.h"
+#include "signal.h"
 #include "syscall.h"
 #include "brinch/syscall.h"
 
@@ -49,6 +50,7 @@ static const struct syscall_entry syscall_table[NSYSCALL] = {
 	ENTRY(listen),	ENTRY(accept),	ENTRY(connect),	ENTRY(shutdown),
 	ENTRY(getpeername), ENTRY(poll),
 	ENTRY(lamport),	ENTRY(kmsg_echo), ENTRY(kmsg_stats),
+	ENTRY(migrate),	ENTRY(migstat),	ENTRY(migctl),
 };
 
 void
@@ -65,6 +67,18 @@ syscall(struct trapframe *tf)
 	}
 	tf->eax = (uint32_t)syscall_table[num].fn(tf->ebx, tf->ecx, tf->edx,
 	    tf->esi, tf->edi, tf->ebp);
+	/*
+	 * A wait ended only because the process is about to migrate: run
+	 * the call again after the move, as if it had never been
+	 * interrupted.  `int $0x80` is two bytes; its arguments are still in
+	 * the registers.  (A call that waits restarts its wait from the
+	 * beginning: sleep(ms) sleeps its full time again.)
+	 */
+	if (tf->eax == (uint32_t)-EINTR && current->mig_freeze &&
+	    !signal_interrupts(current)) {
+		tf->eax = num;
+		tf->eip -= 2;
+	}
 }
 
 /*

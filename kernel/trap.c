@@ -177,5 +177,9 @@ trap(struct trapframe *tf)
 		if (sched_should_preempt())
 			preempt();
 		signal_deliver(tf);
+		/* A migration under way sends pages between time slices, and
+		 * stops the process here, where its registers are all in tf. */
+		if (current->mig || current->mig_freeze)
+			migrate_hooks->boundary(tf);
 	}
 }

@@ -40,6 +40,8 @@ sleep_on_timeout(struct wait_queue *q, uint32_t timeout)
 {
 	struct proc *p = current;
 
+	if (p->mig_freeze)
+		return -EINTR;		/* to be moved: the call restarts there */
 	if (signal_interrupts(p))
 		return signal_stop_sleeper(p) ? 0 : -EINTR;
 	p->timed_out = 0;
@@ -49,6 +51,8 @@ sleep_on_timeout(struct wait_queue *q, uint32_t timeout)
 	timer_disarm(p);
 	if (p->timed_out)
 		return -ETIMEDOUT;
+	if (p->mig_freeze)
+		return -EINTR;
 	if (signal_interrupts(p))
 		return signal_stop_sleeper(p) ? 0 : -EINTR;
 	return 0;

@@ -51,5 +51,6 @@
 #define ECONNREFUSED	111	/* nobody listens there (a reset) */
 #define EHOSTUNREACH	113	/* node unreachable */
 #define EALREADY	114	/* a connect is already under way */
+#define ESTALE		116	/* not the same file any more (a migrated descriptor) */
 
 #endif

@@ -96,6 +96,11 @@
 #define SYS_kmsg_echo	81	/* kmsg_echo(node, buf, len, reply, max, timeout) */
 #define SYS_kmsg_stats	82	/* kmsg_stats(&stats, peers, max) -> rows  */
 
-#define NSYSCALL	83	/* one past the highest number           */
+/* Process migration (kernel/migrate/; structures in brinch/migrate.h). */
+#define SYS_migrate	90	/* migrate(pid or 0, node, how, &record)   */
+#define SYS_migstat	91	/* migstat(&records, max) -> rows          */
+#define SYS_migctl	92	/* migctl(MIGCTL_*, arg)                   */
+
+#define NSYSCALL	93	/* one past the highest number           */
 
 #endif

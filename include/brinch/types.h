@@ -16,6 +16,7 @@
 #define PSTATE_WAITING	4	/* on a wait (device) queue */
 #define PSTATE_ZOMBIE	5	/* exited, parent has not waited yet */
 #define PSTATE_SUSPENDED 6	/* swapped out by the medium-term scheduler */
+#define PSTATE_MOVED	7	/* migrated to another node (docs/migration.md) */
 
 #define PROC_NAME_LEN	16
 #define WAIT_NAME_LEN	16
@@ -36,6 +37,9 @@ struct proc_info {
 	char     wait_on[WAIT_NAME_LEN];	/* queue name when WAITING */
 	uint32_t ready_us;		/* time spent on the ready queue */
 	int32_t  level;			/* MLFQ level (0 = top), else 0 */
+	int32_t  home;			/* arrived from elsewhere: its home node, else -1 */
+	int32_t  home_pid;		/* ... and its pid there */
+	int32_t  node;			/* PSTATE_MOVED: the node it runs on now */
 };
 
 /* `free`: physical memory in frames of page_size bytes. */

@@ -36,6 +36,7 @@ enum {
 	KMSG_SVC_ECHO = 1,		/* echo request: sent back as ... */
 	KMSG_SVC_ECHO_REPLY = 2,	/* ... this */
 	KMSG_SVC_MBOX = 3,		/* remote mailboxes (rmbox.c) */
+	KMSG_SVC_MIGRATE = 4,		/* process migration (kernel/migrate/) */
 	KMSG_NSERVICES = 8
 };
 

@@ -147,6 +147,10 @@ file_read(struct file *f, uint32_t uaddr, uint32_t n)
 		return -EBADF;
 	switch (f->type) {
 	case FT_CONSOLE:
+		/* Away from home its terminal is the home node's, and input
+		 * does not travel (docs/migration.md). */
+		if (current->home >= 0)
+			return -EIO;
 		return console_read_user(uaddr, n);
 	case FT_SOCKET:		/* recv(): one datagram (TCP: bytes), no source */
 		return socket_recvfrom(f->socket, uaddr, n, 0, 0, 0);
@@ -169,6 +173,8 @@ file_write(struct file *f, uint32_t uaddr, uint32_t n)
 {
 	if (!f->writable)
 		return -EBADF;
+	if (f->type == FT_CONSOLE && current->home >= 0 && migrate_hooks)
+		return migrate_hooks->console_write(current, uaddr, n);	/* goes home */
 	if (f->type == FT_CONSOLE)
 		return console_write_user(uaddr, n);
 	if (f->type == FT_SOCKET)	/* TCP: send(); others: EDESTADDRREQ */

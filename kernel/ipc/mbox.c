@@ -505,3 +505,16 @@ mbox_take(int id, uint32_t max, int server, struct message **out,
 	*out = msg;
 	return 1;
 }
+
+/* A mailbox pid owns (its port included), or 0: for migration, which
+ * cannot carry a mailbox and its queue to another node. */
+int
+mbox_owned_by(int pid)
+{
+	struct mailbox *mb;
+
+	for (mb = mailboxes; mb < &mailboxes[NMBOX]; mb++)
+		if (mb->id > 0 && mb->owner == pid)
+			return mb->id;
+	return 0;
+}

@@ -67,4 +67,7 @@ int	ipc_reply(int pid, uint32_t ubuf, uint32_t len);
 int	call_undelivered(struct message *msg);
 void	call_proc_exit(struct proc *p);
 
+/* For migration: an object pid owns, or 0. */
+int	mbox_owned_by(int pid);
+
 #endif

@@ -119,3 +119,15 @@ sem_proc_exit(struct proc *p)
 		if (s->id && s->owner == p->pid)
 			destroy(s);
 }
+
+/* A semaphore pid created (and would destroy on exit), or 0. */
+int
+sem_owned_by(int pid)
+{
+	struct semaphore *s;
+
+	for (s = semaphores; s < &semaphores[NSEM]; s++)
+		if (s->id && s->owner == pid)
+			return s->id;
+	return 0;
+}

@@ -17,4 +17,7 @@ int	sem_post(int id);
 int	sem_destroy(int id);
 void	sem_proc_exit(struct proc *p);
 
+/* For migration: an object pid owns, or 0. */
+int	sem_owned_by(int pid);
+
 #endif

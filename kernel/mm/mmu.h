@@ -32,6 +32,8 @@
 #define PTE_P		0x001	/* present */
 #define PTE_W		0x002	/* writable */
 #define PTE_U		0x004	/* user may access */
+#define PTE_A		0x020	/* accessed: set by the CPU on any use */
+#define PTE_D		0x040	/* dirty: set by the CPU on a write (SDM 4.8) */
 #define PTE_PS		0x080	/* 4 MiB page (in a directory entry) */
 #define PTE_G		0x100	/* global */
 #define PTE_SHARED	0x200	/* OS bit: frame belongs to a shm segment */

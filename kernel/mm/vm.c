@@ -77,7 +77,9 @@ vm_alloc_range(pde_t *pgdir, uint32_t start, uint32_t end, int writable)
 			continue;
 		if (!(pa = frame_alloc_zeroed()))
 			return -ENOMEM;	/* caller frees what was mapped */
-		*pte = pa | PTE_P | PTE_U | (writable ? PTE_W : 0);
+		/* Born dirty: a new page differs from whatever a migration
+		 * sent for this address before (vm_clear_dirty). */
+		*pte = pa | PTE_P | PTE_U | PTE_D | (writable ? PTE_W : 0);
 	}
 	return 0;
 }
@@ -246,6 +248,10 @@ user_copy(pde_t *pgdir, uint32_t u, char *k, size_t n, int to_user)
 	while (n > 0) {
 		p = user_byte(pgdir, u, to_user);
 		chunk = MIN(n, PAGE_SIZE - (u & (PAGE_SIZE - 1)));
+		/* The kernel writes through its own mapping, which leaves the
+		 * user PTE's dirty bit alone: set it, or pre-copy misses it. */
+		if (to_user)
+			*walk(pgdir, u, 0) |= PTE_D;
 		if (to_user)
 			memcpy(p, k, chunk);
 		else
@@ -284,4 +290,94 @@ copy_string_from_user(pde_t *pgdir, char *dst, uint32_t usrc, size_t max)
 			return (int)i;
 	}
 	return -ENAMETOOLONG;
+}
+
+/* ---- for migration (kernel/migrate/mig_out.c, mig_in.c) ---- */
+
+uint32_t
+vm_next_page(pde_t *pgdir, uint32_t va, uint32_t *pte_out)
+{
+	uint32_t *pte;
+
+	for (va = PAGE_ROUNDUP(va < USER_MIN ? USER_MIN : va); va < USER_TOP; va += PAGE_SIZE) {
+		if (!(pgdir[PDX(va)] & PTE_P)) {
+			va = (va & ~0x3FFFFFu) + 0x400000 - PAGE_SIZE;
+			continue;
+		}
+		pte = walk(pgdir, va, 0);
+		if (*pte & PTE_P) {
+			if (pte_out)
+				*pte_out = *pte;
+			return va;
+		}
+	}
+	return USER_TOP;
+}
+
+/*
+ * Pre-copy's step: was the page written since the last call?  Clear the
+ * dirty bit, then drop the TLB's copy of the entry: the CPU sets D in
+ * memory only when its cached entry says clean, so a stale "dirty" entry
+ * would let later writes go unrecorded (SDM vol. 3, 4.8 and 4.10.4.2).
+ * Only the address space in CR3 can have cached entries (one CPU, and
+ * switching CR3 flushes them).  noflush skips the invlpg: a deliberate
+ * bug for the test that proves the oracle can fail.
+ */
+int
+vm_clear_dirty(pde_t *pgdir, uint32_t va, int noflush)
+{
+	uint32_t *pte = walk(pgdir, va, 0);
+	int was;
+
+	if (!pte || !(*pte & PTE_P))
+		return 0;
+	was = (*pte & PTE_D) != 0;
+	*pte &= ~PTE_D;
+	if (!noflush && read_cr3() == V2P(pgdir))
+		__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+	return was;
+}
+
+void
+vm_mark_dirty(pde_t *pgdir, uint32_t va)
+{
+	uint32_t *pte = walk(pgdir, va, 0);
+
+	if (pte && (*pte & PTE_P))
+		*pte |= PTE_D;
+}
+
+/* Kernel address of the frame behind user page va (present), or NULL. */
+void *
+vm_page_kaddr(pde_t *pgdir, uint32_t va)
+{
+	uint32_t *pte = walk(pgdir, va, 0);
+
+	if (!pte || !(*pte & PTE_P))
+		return NULL;
+	return P2V(PTE_ADDR(*pte));
+}
+
+/* Map a frame at va if none is there yet (writable or not), zeroed. */
+void *
+vm_page_install(pde_t *pgdir, uint32_t va, int writable)
+{
+	uint32_t *pte, pa;
+
+	if (va < USER_MIN || va >= USER_TOP || !(pte = walk(pgdir, va, 1)))
+		return NULL;
+	if (!(*pte & PTE_P)) {
+		if (!(pa = frame_alloc_zeroed()))
+			return NULL;
+		*pte = pa | PTE_P | PTE_U;
+	}
+	*pte = (*pte & ~PTE_W) | (writable ? PTE_W : 0);
+	return P2V(PTE_ADDR(*pte));
+}
+
+/* Unmap and free the page at va, if present. */
+void
+vm_page_remove(pde_t *pgdir, uint32_t va)
+{
+	vm_free_range(pgdir, va, va + PAGE_SIZE);
 }

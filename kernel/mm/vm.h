@@ -41,4 +41,13 @@ int	 copy_string_from_user(pde_t *pgdir, char *dst, uint32_t usrc, size_t max);
 /* Check a range without copying (write: also needs PTE_W). */
 int	 user_range_ok(pde_t *pgdir, uint32_t uaddr, size_t n, int write);
 
+/* Migration: walk the pages of an address space, test and clear dirty
+ * bits (pre-copy), and fill a new address space page by page. */
+uint32_t vm_next_page(pde_t *pgdir, uint32_t va, uint32_t *pte);	/* USER_TOP: none */
+int	 vm_clear_dirty(pde_t *pgdir, uint32_t va, int noflush);	/* 1 if it was dirty */
+void	 vm_mark_dirty(pde_t *pgdir, uint32_t va);
+void	*vm_page_kaddr(pde_t *pgdir, uint32_t va);
+void	*vm_page_install(pde_t *pgdir, uint32_t va, int writable);
+void	 vm_page_remove(pde_t *pgdir, uint32_t va);
+
 #endif

@@ -2,6 +2,9 @@
  * ps: one line per process from the ps() system call: ids, scheduling
  * state, CPU ticks used, memory, pending and blocked signals (masks in
  * hex, bit n for signal n), and what a waiting process waits on.
+ * Migration (docs/migration.md) shows in the last column: "moved to
+ * node N" for a process that left (its deputy here), "from H:P" for one
+ * that arrived as process P of node H.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,6 +23,7 @@ state_name(int32_t state)
 	case PSTATE_WAITING:	return "WAITING";
 	case PSTATE_ZOMBIE:	return "ZOMBIE";
 	case PSTATE_SUSPENDED:	return "SUSPENDED";
+	case PSTATE_MOVED:	return "MOVED";
 	default:		return "?";
 	}
 }
@@ -50,7 +54,12 @@ main(void)
 		    (unsigned)(p->mem_bytes / 1024),
 		    (unsigned)p->sig_pending, (unsigned)p->sig_blocked);
 		/* Waiting, on the job queue, or suspended while blocked. */
-		if (p->wait_on[0])
+		if (p->state == PSTATE_MOVED)
+			printf("%-16s moved to node %d\n", p->name, (int)p->node);
+		else if (p->home >= 0)
+			printf("%-16s %s%sfrom %d:%d\n", p->name, p->wait_on,
+			    p->wait_on[0] ? " " : "", (int)p->home, (int)p->home_pid);
+		else if (p->wait_on[0])
 			printf("%-16s %s\n", p->name, p->wait_on);
 		else
 			printf("%s\n", p->name);

@@ -55,6 +55,7 @@ static const char *const messages[] = {
 	[ECONNREFUSED]	= "Connection refused",
 	[EHOSTUNREACH]	= "No route to host",
 	[EALREADY]	= "Operation already in progress",
+	[ESTALE]	= "Stale file handle",
 };
 
 char *

@@ -1,0 +1,686 @@
+/*
+ * Migration, the source's side: offer the process to the target, send
+ * its pages (in pre-copy rounds while it runs, or all at once once it is
+ * stopped), stop it at a clean point, send its state, and on the
+ * target's BUILT commit: tell it to run, and let go of our copy.  Until
+ * that commit any failure resumes the process here, unchanged.
+ *
+ * Who runs what (one CPU, interrupts off in the kernel, so no locks):
+ *  - the requester (migrate(pid, ...) in another process) sends OFFER
+ *    and sleeps on done_queue until the outcome;
+ *  - pump() sends pages.  It runs at the moving process's own returns
+ *    to user mode (mig_boundary) and whenever kmsg acknowledges a
+ *    batch, so while the process runs, its pages go out between its
+ *    time slices; once it is stopped, acknowledgements alone drive it;
+ *  - the process stops itself (it "parks") in mig_boundary, on
+ *    frozen_queue, with its user registers in its trap frame; a process
+ *    that moves itself (migrate(0, ...)) parks inside the call.
+ * docs/migration.md draws the states.
+ */
+#include "kernel.h"
+#include "mm/mmu.h"
+#include "mm/vm.h"
+#include "trap.h"
+#include "proc.h"
+#include "sched.h"
+#include "sched_admit.h"
+#include "signal.h"
+#include "waitq.h"
+#include "fs/file.h"
+#include "fs/initrd.h"
+#include "ipc/mbox.h"
+#include "ipc/sem.h"
+#include "ipc/shm.h"
+#include "brinch/net.h"
+#include "dist/kmsg.h"
+#include "migrate.h"
+
+#define MIG_MAX_OUT	8		/* migrations leaving at once */
+
+int mig_noflush;			/* MIGCTL_NOFLUSH: the deliberate bug */
+
+static struct mig_out outs[MIG_MAX_OUT];
+static struct mig_record records[MIG_NRECORDS];
+static uint32_t next_id = 1;
+static struct wait_queue done_queue;	/* requesters waiting for an outcome */
+static struct wait_queue frozen_queue;	/* processes stopped for a move */
+
+/* One message at a time is built here: kmsg_send copies it. */
+static uint8_t msgbuf[sizeof(struct mig_hdr) + 4 + MIG_BATCH * (4 + PAGE_SIZE)];
+
+void
+mig_out_init(void)
+{
+	wait_queue_init(&done_queue, "migrate");
+	wait_queue_init(&frozen_queue, "migrating");
+}
+
+static uint32_t
+now_us(void)
+{
+	return (uint32_t)uptime_us();
+}
+
+/* ---- what cannot move ---- */
+
+static int
+children_of(struct proc *p)
+{
+	struct proc *c;
+
+	for (c = &proc_table[1]; c < &proc_table[NPROC]; c++)
+		if (c->state != UNUSED && c->parent == p)
+			return c->pid;
+	return 0;
+}
+
+/*
+ * 0, or -EBUSY with *why and *arg naming what ties p to this node.
+ * Checked at the request and again at the freeze, since the process
+ * keeps running in between.
+ */
+static int
+check_movable(struct proc *p, int *why, int *arg)
+{
+	struct file *f;
+	int fd, i, id;
+
+	*why = MIG_WHY_NONE;
+	*arg = 0;
+	if (p == init_proc || p->pid == 0)
+		*why = MIG_WHY_SYSTEM;
+	else if (p->stopped || p->suspend_pending || p->state == SUSPENDED)
+		*why = MIG_WHY_STOPPED;
+	else if (p->call_state)
+		*why = MIG_WHY_CALL;
+	else if ((*arg = children_of(p)))
+		*why = MIG_WHY_CHILDREN;
+	else if ((*arg = mbox_owned_by(p->pid)))
+		*why = MIG_WHY_MAILBOX;
+	else if ((*arg = sem_owned_by(p->pid)))
+		*why = MIG_WHY_SEM;
+	for (i = 0; !*why && i < SHM_SLOTS; i++)
+		if ((id = p->shm_ids[i])) {
+			*why = MIG_WHY_SHM;
+			*arg = id;
+		}
+	for (fd = 0; !*why && fd < NOFILE; fd++) {
+		if (!(f = p->files[fd]) || f->type == FT_CONSOLE || f->type == FT_FILE)
+			continue;
+		*why = f->type == FT_SOCKET ? MIG_WHY_SOCKET : MIG_WHY_FILE;
+		*arg = fd;
+	}
+	return *why ? -EBUSY : 0;
+}
+
+/* ---- records (migstat) ---- */
+
+static struct mig_record *
+new_record(struct proc *p, int node, int how)
+{
+	struct mig_record *r = &records[next_id % MIG_NRECORDS];
+
+	memset(r, 0, sizeof(*r));
+	r->id = (int32_t)next_id++;
+	r->pid = p->home >= 0 ? DIST_PID(p->home, p->home_pid) : DIST_PID(kmsg_node(), p->pid);
+	strlcpy(r->name, p->name, sizeof(r->name));
+	r->from = kmsg_node();
+	r->to = node;
+	r->how = how;
+	r->result = 1;
+	return r;
+}
+
+/* Most recent first. */
+int
+mig_records(struct mig_record *out, int max)
+{
+	int n = 0;
+	uint32_t id;
+
+	for (id = next_id - 1; id >= 1 && n < max && next_id - id <= MIG_NRECORDS; id--)
+		out[n++] = records[id % MIG_NRECORDS];
+	return n;
+}
+
+/* ---- sending ---- */
+
+static uint32_t
+cookie_of(struct mig_out *m)
+{
+	return MIG_COOKIE_PAGES | (uint32_t)(m - outs) << 16 | (m->id & 0xFFFF);
+}
+
+static int
+send_op(struct mig_out *m, int op, const void *body, uint32_t len, int want_done)
+{
+	struct mig_hdr *h = (struct mig_hdr *)msgbuf;
+
+	memset(h, 0, sizeof(*h));
+	h->op = (uint8_t)op;
+	h->version = MIG_VERSION;
+	h->mig_id = m->id;
+	if (body != msgbuf + sizeof(*h))
+		memcpy(msgbuf + sizeof(*h), body, len);
+	m->rec->bytes_sent += sizeof(*h) + len;
+	return mig_send(m->node, msgbuf, sizeof(*h) + len, want_done ? cookie_of(m) : 0);
+}
+
+static void finish(struct mig_out *m, int result, int tell_target);
+static void freeze(struct mig_out *m, int reason);
+
+/*
+ * Fill msgbuf's body with the next batch of this round: every page in
+ * a round that sends all, else the pages written since the last look.
+ * The dirty bit is cleared (and the TLB entry dropped) before the copy,
+ * so a write that races with the copy marks the page for the next round.
+ */
+static uint32_t
+collect_batch(struct mig_out *m, uint32_t *pages_out)
+{
+	struct mig_pages *b = (struct mig_pages *)(msgbuf + sizeof(struct mig_hdr));
+	uint8_t *data = (uint8_t *)&b->va[MIG_BATCH];
+	pde_t *pgdir = m->p->pgdir;
+	uint32_t va, pte, n = 0;
+
+	while (n < MIG_BATCH) {
+		va = vm_next_page(pgdir, m->cursor, &pte);
+		if (va >= USER_TOP) {
+			m->cursor = USER_TOP;
+			break;
+		}
+		m->cursor = va + PAGE_SIZE;
+		if (!vm_clear_dirty(pgdir, va, mig_noflush) && !m->round_all)
+			continue;
+		b->va[n] = va | ((pte & PTE_W) ? MIG_PAGE_W : 0);
+		memcpy(data + n * PAGE_SIZE, vm_page_kaddr(pgdir, va), PAGE_SIZE);
+		n++;
+	}
+	b->count = n;
+	/* The data sits after MIG_BATCH slots; close the gap. */
+	if (n < MIG_BATCH)
+		memmove(&b->va[n], data, n * PAGE_SIZE);
+	*pages_out = n;
+	return n;
+}
+
+static int
+send_batch(struct mig_out *m, uint32_t n)
+{
+	struct mig_pages *b = (struct mig_pages *)(msgbuf + sizeof(struct mig_hdr));
+	uint32_t i, first = b->va[0] & ~(PAGE_SIZE - 1);
+	int err;
+
+	err = send_op(m, MIG_OP_PAGES, b, mig_pages_len(n) - sizeof(struct mig_hdr), 1);
+	if (err == 0) {
+		m->inflight++;
+		m->round_pages += n;
+		m->rec->pages_sent += n;
+		return 0;
+	}
+	/* Not sent: these pages must go later, so they count as dirty. */
+	m->rec->bytes_sent -= mig_pages_len(n);
+	for (i = 0; i < n; i++)
+		vm_mark_dirty(m->p->pgdir, b->va[i] & ~(PAGE_SIZE - 1));
+	if (m->round_all)
+		m->cursor = first;
+	if (err != -ENOBUFS || m->inflight == 0)
+		finish(m, err, 1);
+	return err;
+}
+
+static uint32_t
+count_dirty(pde_t *pgdir)
+{
+	uint32_t va = USER_MIN, pte, n = 0;
+
+	while ((va = vm_next_page(pgdir, va, &pte)) < USER_TOP) {
+		if (pte & PTE_D)
+			n++;
+		va += PAGE_SIZE;
+	}
+	return n;
+}
+
+/* A pre-copy round has gone over the whole address space: log it, and
+ * decide, by Xen's and QEMU's rules, whether another is worth it. */
+static void
+end_round(struct mig_out *m)
+{
+	struct mig_record *r = m->rec;
+	uint32_t dirty = count_dirty(m->p->pgdir), image = r->image_pages * PAGE_SIZE;
+	struct mig_round *log = &r->round[r->rounds < MIG_ROUNDS_LOGGED ? r->rounds : MIG_ROUNDS_LOGGED - 1];
+	int reason = MIG_STOP_NONE;
+
+	log->pages = m->round_pages;
+	log->dirtied = dirty;
+	log->bytes = r->bytes_sent - m->round_bytes0;
+	log->us = now_us() - m->t_round;
+	r->rounds++;
+	if (dirty < MIG_DIRTY_SMALL)
+		reason = MIG_STOP_SMALL;
+	else if (r->rounds >= MIG_MAX_ROUNDS)
+		reason = MIG_STOP_ROUNDS;
+	else if (r->bytes_sent > MIG_MAX_SENT_FACTOR * image)
+		reason = MIG_STOP_BYTES;
+	else if (r->rounds >= 2 && dirty >= m->round_dirty && ++m->not_shrinking >= 2)
+		reason = MIG_STOP_NOT_SHRINKING;
+	m->round_dirty = dirty;
+	m->round_all = 0;		/* from now on only what was written */
+	if (reason) {
+		freeze(m, reason);
+		return;
+	}
+	m->cursor = USER_MIN;
+	m->round_pages = 0;
+	m->round_bytes0 = r->bytes_sent;
+	m->t_round = now_us();
+}
+
+static void send_state(struct mig_out *m);
+
+static void
+pump(struct mig_out *m)
+{
+	uint32_t n;
+
+	while (m->used && m->inflight < MIG_INFLIGHT &&
+	    (m->phase == MIG_SENDING || m->phase == MIG_FINAL)) {
+		if (collect_batch(m, &n) > 0) {
+			if (send_batch(m, n) < 0)
+				return;
+			continue;
+		}
+		if (m->phase == MIG_SENDING) {
+			end_round(m);
+			continue;
+		}
+		/* Final round done.  Output the process sent home while it ran
+		 * here must land before it can write from the target. */
+		if (m->p->console_inflight == 0)
+			send_state(m);
+		return;
+	}
+}
+
+/* ---- the state message ---- */
+
+static uint32_t
+fnv1a(const uint8_t *p, uint32_t n)
+{
+	uint32_t h = 2166136261u;
+
+	while (n--)
+		h = (h ^ *p++) * 16777619u;
+	return h;
+}
+
+static void
+describe_files(struct proc *p, struct mig_fd *out)
+{
+	struct file *f;
+	int fd, j;
+
+	memset(out, 0, NOFILE * sizeof(*out));
+	for (fd = 0; fd < NOFILE; fd++) {
+		if (!(f = p->files[fd]))
+			continue;
+		for (j = 0; j < fd && p->files[j] != f; j++)
+			;
+		out[fd].readable = (uint8_t)f->readable;
+		out[fd].writable = (uint8_t)f->writable;
+		if (j < fd) {
+			out[fd].kind = MIG_FD_DUP;
+			out[fd].ref = (uint8_t)j;
+		} else if (f->type == FT_CONSOLE) {
+			out[fd].kind = MIG_FD_CONSOLE;
+		} else {		/* FT_FILE: check_movable allows no other */
+			out[fd].kind = MIG_FD_FILE;
+			out[fd].offset = f->offset;
+			out[fd].size = f->entry->size;
+			out[fd].checksum = fnv1a(f->entry->data, f->entry->size);
+			out[fd].path[0] = '/';
+			strlcpy(out[fd].path + 1, f->entry->path, MIG_PATH_MAX - 1);
+		}
+	}
+}
+
+static void
+send_state(struct mig_out *m)
+{
+	struct mig_state *s = (struct mig_state *)(msgbuf + sizeof(struct mig_hdr));
+	struct proc *p = m->p;
+	struct trapframe *tf = p->tf;
+	uint32_t va = USER_MIN, pte, n = 0;
+	int why, arg;
+
+	if (check_movable(p, &why, &arg) < 0) {	/* it changed while running */
+		m->rec->why = why;
+		m->rec->why_arg = arg;
+		finish(m, -EBUSY, 1);
+		return;
+	}
+	memset(s, 0, sizeof(*s));
+	if (p->home >= 0) {
+		s->who.home = p->home;
+		s->who.pid = p->home_pid;
+		s->ppid = p->home_ppid;
+	} else {
+		s->who.home = kmsg_node();
+		s->who.pid = p->pid;
+		s->ppid = p->ppid;
+	}
+	strlcpy(s->name, p->name, sizeof(s->name));
+	s->regs = (struct mig_regs){
+		.eax = m->self ? 0 : tf->eax,	/* migrate(0, ...) returns 0 there */
+		.ebx = tf->ebx, .ecx = tf->ecx, .edx = tf->edx, .esi = tf->esi,
+		.edi = tf->edi, .ebp = tf->ebp, .esp = tf->esp, .eip = tf->eip,
+		.eflags = tf->eflags, .cs = tf->cs, .ss = tf->ss, .ds = tf->ds,
+		.es = tf->es, .fs = tf->fs, .gs = tf->gs,
+	};
+	s->sig_pending = p->sig_pending;
+	s->sig_blocked = p->sig_blocked;
+	memcpy(s->sig_actions, p->sig_actions, sizeof(s->sig_actions));
+	if (p->alarm_tick)
+		s->alarm_ms = (int32_t)(p->alarm_tick - ticks) > 0 ?
+		    (p->alarm_tick - ticks) * (1000 / TIMER_HZ) : 1;
+	s->nice = p->nice;
+	s->level = p->level;
+	s->user_ticks = p->user_ticks;
+	s->sys_ticks = p->sys_ticks;
+	s->image_end = p->image_end;
+	s->brk = p->brk;
+	describe_files(p, s->fds);
+	while ((va = vm_next_page(p->pgdir, va, &pte)) < USER_TOP && n < MIG_MAX_PAGES) {
+		s->va[n++] = va | ((pte & PTE_W) ? MIG_PAGE_W : 0);
+		va += PAGE_SIZE;
+	}
+	if (va < USER_TOP) {
+		finish(m, -E2BIG, 1);
+		return;
+	}
+	s->npages = n;
+	m->sig_snapshot = p->sig_pending;
+	if (send_op(m, MIG_OP_STATE, s, mig_state_len(n) - sizeof(struct mig_hdr), 0) < 0) {
+		finish(m, -ENOBUFS, 1);
+		return;
+	}
+	m->phase = MIG_STATE_SENT;
+}
+
+/* ---- stopping, committing, giving up ---- */
+
+static void
+freeze(struct mig_out *m, int reason)
+{
+	struct proc *p = m->p;
+
+	m->rec->stop_reason = reason;
+	m->phase = MIG_FREEZING;
+	p->mig_freeze = 1;
+	/* Blocked in a call: end the wait; the call restarts after the move
+	 * (syscall.c), wherever the process then is. */
+	if (p->state == WAITING && p->waiting_on != &frozen_queue && !p->stopped)
+		wake_process(p);
+}
+
+/* The process stops here: at its return to user mode (or inside
+ * migrate(0, ...)), its user registers all in its trap frame. */
+static void
+park(struct mig_out *m)
+{
+	struct proc *p = m->p;
+
+	m->phase = MIG_FINAL;
+	m->t_freeze = now_us();
+	m->cursor = USER_MIN;
+	m->round_pages = 0;
+	pump(m);
+	while (p->mig == m)
+		sleep_on_uninterruptible(&frozen_queue);
+}
+
+static struct mig_out *
+find_out(uint32_t id)
+{
+	struct mig_out *m;
+
+	for (m = outs; m < &outs[MIG_MAX_OUT]; m++)
+		if (m->used && m->id == id)
+			return m;
+	return NULL;
+}
+
+/* The end, either way: record the result and wake the requester.  On
+ * failure the process carries on here as if nothing had happened. */
+static void
+finish(struct mig_out *m, int result, int tell_target)
+{
+	struct proc *p = m->p;
+	uint32_t abort_body = (uint32_t)result;
+
+	if (!m->used)
+		return;
+	m->rec->result = result;
+	m->rec->total_us = now_us() - m->t_start;
+	if (result < 0) {
+		if (tell_target)
+			send_op(m, MIG_OP_ABORT, &abort_body, sizeof(abort_body), 0);
+		mig_count.aborted_out++;
+		p->mig = NULL;
+		p->mig_freeze = 0;
+		if (p->waiting_on == &frozen_queue)
+			wake_process(p);
+	}
+	kmsg_release(m->node);
+	m->used = 0;
+	wakeup(&done_queue);
+}
+
+/*
+ * BUILT: the target holds a frozen copy.  This is the commit point:
+ * from here the copy there is the process.  Tell it to run (with any
+ * signal that reached us since the state was taken) and let go of ours;
+ * at its home the PCB stays behind as its deputy.
+ */
+static void
+commit(struct mig_out *m)
+{
+	struct proc *p = m->p;
+	struct mig_go go = { .signals = p->sig_pending & ~m->sig_snapshot };
+	uint32_t t = now_us();
+
+	send_op(m, MIG_OP_GO, &go, sizeof(go), 0);
+	m->rec->freeze_us = t - m->t_freeze;
+	mig_count.committed_out++;
+	p->mig = NULL;
+	p->mig_freeze = 0;
+	list_remove(&p->queue_node);		/* off frozen_queue, for good */
+	p->waiting_on = NULL;
+	admit_leave(p);
+	if (p->home < 0) {
+		mig_left_home(p, m->node);
+	} else {
+		mig_forward_record(p->home, p->home_pid, m->node);
+		proc_release(p);
+		proc_free_migrant(p);
+	}
+	finish(m, 0, 0);
+}
+
+void
+mig_out_message(int node, const struct mig_hdr *h, const uint8_t *msg, uint32_t len)
+{
+	struct mig_out *m = find_out(h->mig_id);
+	struct mig_refuse ref;
+
+	if (!m || m->node != node) {
+		mig_count.dropped++;
+		return;
+	}
+	switch (h->op) {
+	case MIG_OP_ACCEPT:
+		if (m->phase != MIG_OFFERED)
+			break;
+		m->t_round = now_us();
+		m->cursor = USER_MIN;
+		m->round_all = 1;
+		if (m->how == MIG_STOP || m->self) {
+			freeze(m, MIG_STOP_ASKED);
+			if (m->self)	/* already stopped, in migrate() */
+				m->phase = MIG_FINAL;
+		} else {
+			m->phase = MIG_SENDING;
+		}
+		pump(m);
+		return;
+	case MIG_OP_REFUSE:
+		memcpy(&ref, msg + sizeof(*h), sizeof(ref));
+		finish(m, ref.err < 0 && ref.err > -200 ? ref.err : -ECONNREFUSED, 0);
+		return;
+	case MIG_OP_BUILT:
+		if (m->phase == MIG_STATE_SENT)
+			commit(m);
+		return;
+	}
+	mig_count.dropped++;
+}
+
+/* kmsg acknowledged a batch (err 0) or gave up on it. */
+void
+mig_out_sent(uint32_t cookie, int err)
+{
+	struct mig_out *m = &outs[(cookie >> 16) & 0xFF];
+
+	if (!m->used || (m->id & 0xFFFF) != (cookie & 0xFFFF))
+		return;
+	m->inflight--;
+	if (err < 0) {
+		finish(m, err, 1);
+		return;
+	}
+	pump(m);
+}
+
+void
+mig_out_node_failed(int node)
+{
+	struct mig_out *m;
+
+	for (m = outs; m < &outs[MIG_MAX_OUT]; m++)
+		if (m->used && m->node == node)
+			finish(m, -EHOSTUNREACH, 0);
+}
+
+/* Console output sent home was acknowledged: a parked process may be
+ * waiting for that before its state goes out. */
+void
+mig_console_drained(struct proc *p)
+{
+	if (p->mig && p->mig->phase == MIG_FINAL)
+		pump(p->mig);
+}
+
+/* At p's return to user mode (trap.c), when p->mig or p->mig_freeze. */
+void
+mig_boundary(struct trapframe *tf)
+{
+	struct proc *p = current;
+	struct mig_out *m = p->mig;
+
+	if (!m) {
+		p->mig_freeze = 0;
+		return;
+	}
+	if (m->phase == MIG_SENDING)
+		pump(m);
+	if (p->mig == m && m->phase == MIG_FREEZING)
+		park(m);
+}
+
+/* p exits (or must not move any more) while a migration is under way. */
+void
+mig_proc_gone(struct proc *p)
+{
+	if (p->mig)
+		finish(p->mig, -ESRCH, 1);
+}
+
+/*
+ * Start moving p to node; wait for the outcome.  out gets the record.
+ * self: p is current, in migrate(0, ...): it parks in here, and on
+ * success never returns on this node.
+ */
+int
+mig_start(struct proc *p, int node, int how, int self, struct mig_record *out)
+{
+	struct mig_out *m;
+	struct mig_offer offer;
+	struct mig_record *r;
+	int why, arg, err, rid;
+
+	if (kmsg_node() < 0)
+		return -ENETDOWN;
+	if (node < 0 || node > DIST_NODE_MAX || node == kmsg_node())
+		return -EINVAL;
+	if (how == MIG_LAZY)
+		return -ENOSYS;
+	if (how != MIG_STOP && how != MIG_PRECOPY)
+		return -EINVAL;
+	r = new_record(p, node, how);
+	rid = r->id;
+	if (p->mig) {
+		why = MIG_WHY_MOVING, arg = 0, err = -EBUSY;
+	} else {
+		err = check_movable(p, &why, &arg);
+	}
+	if (!err && vm_user_frames(p->pgdir) > MIG_MAX_PAGES)
+		err = -E2BIG;
+	for (m = outs; !err && m < &outs[MIG_MAX_OUT] && m->used; m++)
+		;
+	if (!err && m == &outs[MIG_MAX_OUT])
+		err = -EAGAIN;
+	if (err) {
+		r->result = err;
+		r->why = why;
+		r->why_arg = arg;
+		*out = *r;
+		return err;
+	}
+	memset(m, 0, sizeof(*m));
+	m->used = 1;
+	m->id = (uint32_t)rid;
+	m->p = p;
+	m->node = node;
+	m->how = how;
+	m->self = self;
+	m->rec = r;
+	m->phase = MIG_OFFERED;
+	m->t_start = now_us();
+	r->image_pages = vm_user_frames(p->pgdir);
+	p->mig = m;
+	kmsg_hold(node);
+
+	memset(&offer, 0, sizeof(offer));
+	offer.who.home = p->home >= 0 ? p->home : kmsg_node();
+	offer.who.pid = p->home >= 0 ? p->home_pid : p->pid;
+	offer.how = (uint32_t)how;
+	offer.npages = r->image_pages;
+	strlcpy(offer.name, p->name, sizeof(offer.name));
+	if (self)
+		m->t_freeze = m->t_start;	/* stopped from the start, in here */
+	if ((err = send_op(m, MIG_OP_OFFER, &offer, sizeof(offer), 0)) < 0)
+		finish(m, err, 0);
+
+	if (self) {
+		while (p->mig == m)
+			sleep_on_uninterruptible(&frozen_queue);
+	} else {
+		while (m->used && m->id == (uint32_t)rid)
+			if (sleep_on(&done_queue) < 0)
+				break;		/* interrupted: it goes on without us */
+	}
+	r = &records[rid % MIG_NRECORDS];
+	*out = *r;
+	return r->id == rid ? (r->result == 1 ? -EINTR : r->result) : -EINTR;
+}

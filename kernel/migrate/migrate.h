@@ -1,0 +1,91 @@
+/*
+ * Process migration inside the kernel: what the files of kernel/migrate/
+ * share.  mig_out.c is the source's side (offer, page rounds, freeze,
+ * commit), mig_in.c the target's (staging, checks, build, resume),
+ * mig_home.c what a process's home node does for it once it has left
+ * (signals, exit, console), mig_wire.c the message checks.  The core
+ * reaches this layer only through the hooks in proc.h.
+ */
+#ifndef MIGRATE_MIGRATE_H
+#define MIGRATE_MIGRATE_H
+
+#include <stdint.h>
+#include "brinch/migrate.h"
+#include "mig_wire.h"
+
+struct proc;
+struct trapframe;
+
+#define MIG_INFLIGHT	6	/* PAGES messages unacknowledged at once (360 KiB) */
+#define MIG_DIRTY_SMALL	50	/* Xen: freeze once fewer pages than this are dirty */
+#define MIG_NRECORDS	16	/* migrations remembered for migstat */
+
+enum mig_phase {
+	MIG_OFFERED,		/* OFFER sent; waiting for ACCEPT or REFUSE */
+	MIG_SENDING,		/* pre-copy rounds while the process runs */
+	MIG_FREEZING,		/* asked to stop at its next return to user mode */
+	MIG_FINAL,		/* stopped: last dirty pages, then STATE */
+	MIG_STATE_SENT,		/* waiting for BUILT */
+	MIG_DONE,		/* committed or aborted; record filled in */
+};
+
+/* The source's view of one migration (one per moving process). */
+struct mig_out {
+	int		 used;
+	uint32_t	 id;		/* mig_id on the wire; record id */
+	struct proc	*p;		/* the process that moves */
+	int		 pid;		/* ... and its local pid, to notice reuse */
+	int		 node;		/* the target */
+	int		 how;
+	int		 self;		/* migrate(0, ...): it waits in the call */
+	enum mig_phase	 phase;
+	uint32_t	 cursor;	/* next page address to look at this round */
+	int		 round_all;	/* this round sends every page, dirty or not */
+	uint32_t	 round_pages;	/* pages sent so far this round */
+	uint32_t	 round_bytes0;	/* bytes_sent when the round began */
+	uint32_t	 round_dirty;	/* pages written during the last round */
+	int		 not_shrinking;	/* rounds whose dirty set did not shrink */
+	int		 inflight;	/* PAGES messages not yet acknowledged */
+	uint32_t	 sig_snapshot;	/* sig_pending as the STATE sent it */
+	uint32_t	 t_start, t_round, t_freeze;	/* uptime_us() marks */
+	struct mig_record *rec;
+};
+
+/* kmsg_send cookies: which done callback a message wants. */
+#define MIG_COOKIE_PAGES	(1u << 30)	/* | outs index << 16 | id */
+#define MIG_COOKIE_CONSOLE	(2u << 30)	/* | proc_table index */
+
+/* mig_out.c */
+void	mig_out_init(void);
+int	mig_start(struct proc *p, int node, int how, int self, struct mig_record *out);
+void	mig_out_message(int node, const struct mig_hdr *h, const uint8_t *msg, uint32_t len);
+void	mig_out_node_failed(int node);
+void	mig_out_sent(uint32_t cookie, int err);
+void	mig_console_drained(struct proc *p);
+void	mig_boundary(struct trapframe *tf);
+void	mig_proc_gone(struct proc *p);
+int	mig_records(struct mig_record *out, int max);
+extern int mig_noflush;
+
+/* mig_in.c */
+void	mig_in_message(int node, const struct mig_hdr *h, const uint8_t *msg, uint32_t len);
+void	mig_in_node_failed(int node);
+
+/* mig_home.c */
+void	mig_home_init(void);
+struct proc *find_migrant(int home, int pid);
+void	mig_home_message(int node, const struct mig_hdr *h, const uint8_t *msg, uint32_t len);
+void	mig_send_location(int home, int pid, int node);
+void	mig_console_sent(uint32_t cookie, int err);
+void	mig_forward_record(int home, int pid, int node);
+void	mig_left_home(struct proc *p, int node);
+
+/* the service (mig_home.c): sending, counters */
+int	mig_send(int node, const void *msg, uint32_t len, uint32_t cookie);
+int	mig_send_op(int node, int op, uint32_t mig_id, const void *body, uint32_t len,
+	    uint32_t cookie);
+extern struct mig_counters mig_count;
+int	mig_inject(int node, const uint8_t *msg, uint32_t len);
+void	migrate_init(void);		/* kmain, after kmsg_init */
+
+#endif
