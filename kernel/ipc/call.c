@@ -39,7 +39,7 @@ ipc_call(int mbox, uint32_t ureq, uint32_t len, uint32_t ureply,
 {
 	struct proc *p = current;
 	struct message *msg;
-	struct ipc_wait w;
+	struct wait_limit w;
 	int err;
 
 	if (!user_range_ok(p->pgdir, ureply, max, 1))
@@ -47,7 +47,7 @@ ipc_call(int mbox, uint32_t ureq, uint32_t len, uint32_t ureply,
 	if (!(msg = message_from_user(ureq, len, &err)))
 		return err;
 	msg->flags = MSG_CALL;
-	ipc_wait_init(&w, 0, timeout_ms);
+	wait_limit_init(&w, 0, timeout_ms);
 	call_reset(p);
 	p->call_state = CALL_QUEUED;
 	p->call_msg = msg;
@@ -58,7 +58,7 @@ ipc_call(int mbox, uint32_t ureq, uint32_t len, uint32_t ureply,
 		return err;
 	}
 	while (p->call_state == CALL_QUEUED || p->call_state == CALL_TAKEN) {
-		if ((err = ipc_sleep(&p->reply_queue, &w)) < 0 &&
+		if ((err = sleep_on_limit(&p->reply_queue, &w)) < 0 &&
 		    (p->call_state == CALL_QUEUED || p->call_state == CALL_TAKEN)) {
 			/* Giving up: withdraw the request if nobody has it. */
 			if (p->call_state == CALL_QUEUED &&

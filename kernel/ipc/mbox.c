@@ -95,32 +95,6 @@ message_free(struct message *msg)
 	kfree(msg);
 }
 
-void
-ipc_wait_init(struct ipc_wait *w, uint32_t flags, uint32_t timeout_ms)
-{
-	w->nowait = (flags & IPC_NOWAIT) != 0;
-	w->deadline = timeout_ms ? ticks + ms_to_ticks(timeout_ms) : 0;
-	if (w->deadline == 0 && timeout_ms)
-		w->deadline = 1;
-}
-
-/* Sleep on q within w's limits: 0 when woken, else -EAGAIN, -EINTR,
- * -ETIMEDOUT. */
-int
-ipc_sleep(struct wait_queue *q, struct ipc_wait *w)
-{
-	int32_t left = 0;
-
-	if (w->nowait)
-		return -EAGAIN;
-	if (w->deadline) {
-		left = (int32_t)(w->deadline - ticks);
-		if (left <= 0)
-			return -ETIMEDOUT;
-	}
-	return sleep_on_timeout(q, (uint32_t)left);
-}
-
 /* ---- creating and destroying ---- */
 
 int
@@ -285,7 +259,7 @@ mbox_proc_exit(struct proc *p)
 /* ---- sending and receiving ---- */
 
 int
-mbox_send_message(int id, struct message *msg, struct ipc_wait *w)
+mbox_send_message(int id, struct message *msg, struct wait_limit *w)
 {
 	struct mailbox *mb = lookup(id);
 	int limit, err;
@@ -312,7 +286,7 @@ mbox_send_message(int id, struct message *msg, struct ipc_wait *w)
 		rmbox_arrived(id);	/* a receiver on another node may take it */
 		w->nowait = 0;		/* a receiver is there: wait for it */
 		while (!current->ipc_done) {
-			if ((err = ipc_sleep(&mb->senders, w)) < 0 && !current->ipc_done) {
+			if ((err = sleep_on_limit(&mb->senders, w)) < 0 && !current->ipc_done) {
 				/* Given up: take the message back. */
 				list_remove(&msg->node);
 				mb->queued--;
@@ -327,7 +301,7 @@ mbox_send_message(int id, struct message *msg, struct ipc_wait *w)
 	/* Bounded (or "unbounded" up to its limit): wait for room. */
 	/* LAB mbox: BEGIN */
 	while (mb->queued >= (uint32_t)limit) {
-		if ((err = ipc_sleep(&mb->senders, w)) < 0) {
+		if ((err = sleep_on_limit(&mb->senders, w)) < 0) {
 			message_free(msg);
 			return err;
 		}
@@ -338,7 +312,7 @@ mbox_send_message(int id, struct message *msg, struct ipc_wait *w)
 	}
 	/* LAB mbox: STUB
 	// TODO(lab mbox): a full mailbox makes the sender wait for room
-	// (ipc_sleep on mb->senders, which also handles IPC_NOWAIT, the
+	// (sleep_on_limit on mb->senders, which also handles IPC_NOWAIT, the
 	// timeout and signals), and the mailbox may be gone when it wakes.
 	// Until then a full mailbox refuses the message.
 	if (mb->queued >= (uint32_t)limit) {
@@ -397,7 +371,7 @@ dequeue(struct mailbox *mb, struct message *msg, int taker)
 
 int
 mbox_receive_user(int id, int from, uint32_t ubuf, uint32_t max,
-    struct msg_info *info, struct ipc_wait *w)
+    struct msg_info *info, struct wait_limit *w)
 {
 	struct mailbox *mb = lookup(id);
 	struct message *msg;
@@ -406,7 +380,7 @@ mbox_receive_user(int id, int from, uint32_t ubuf, uint32_t max,
 	if (!mb)
 		return -ENOENT;
 	while (!(msg = first_from(mb, from))) {
-		if ((err = ipc_sleep(&mb->receivers, w)) < 0)
+		if ((err = sleep_on_limit(&mb->receivers, w)) < 0)
 			return err;
 		if (!(mb = lookup(id)))
 			return -EPIPE;

@@ -6,7 +6,7 @@
  */
 #include "kernel.h"
 #include "proc.h"
-#include "mbox.h"
+#include "waitq.h"
 #include "sem.h"
 
 #define NSEM		64
@@ -56,7 +56,7 @@ sem_create(int value)
 }
 
 int
-sem_wait(int id, struct ipc_wait *w)
+sem_wait(int id, struct wait_limit *w)
 {
 	struct semaphore *s = lookup(id);
 	int err;
@@ -64,7 +64,7 @@ sem_wait(int id, struct ipc_wait *w)
 	if (!s)
 		return -ENOENT;
 	while (s->value == 0) {
-		if ((err = ipc_sleep(&s->waiters, w)) < 0) {
+		if ((err = sleep_on_limit(&s->waiters, w)) < 0) {
 			/* A post may have woken us just before the signal or
 			 * timeout did: pass the unit's wakeup on, or it is lost. */
 			if ((s = lookup(id)) && s->value > 0)

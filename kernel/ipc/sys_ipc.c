@@ -76,7 +76,7 @@ static int
 send_to(int mbox, uint32_t ubuf, uint32_t len, uint32_t flags, uint32_t timeout)
 {
 	struct message *msg;
-	struct ipc_wait w;
+	struct wait_limit w;
 	int err;
 
 	if (mbox < 0)
@@ -85,7 +85,7 @@ send_to(int mbox, uint32_t ubuf, uint32_t len, uint32_t flags, uint32_t timeout)
 		return rmbox_send(mbox, 0, ubuf, len, flags, timeout);
 	if (!(msg = message_from_user(ubuf, len, &err)))
 		return err;
-	ipc_wait_init(&w, flags, timeout);
+	wait_limit_init(&w, flags & IPC_NOWAIT, timeout);
 	return mbox_send_message(mbox, msg, &w);
 }
 
@@ -94,7 +94,7 @@ receive_from(int mbox, int from, uint32_t ubuf, uint32_t max, uint32_t uinfo,
     uint32_t flags, uint32_t timeout)
 {
 	struct msg_info info;
-	struct ipc_wait w;
+	struct wait_limit w;
 	int r;
 
 	if (mbox < 0)
@@ -102,7 +102,7 @@ receive_from(int mbox, int from, uint32_t ubuf, uint32_t max, uint32_t uinfo,
 	if (!user_range_ok(current->pgdir, ubuf, max, 1) ||
 	    (uinfo && !user_range_ok(current->pgdir, uinfo, sizeof(info), 1)))
 		return -EFAULT;
-	ipc_wait_init(&w, flags, timeout);
+	wait_limit_init(&w, flags & IPC_NOWAIT, timeout);
 	memset(&info, 0, sizeof(info));
 	if (rmbox_is_remote(&mbox))
 		r = rmbox_receive(mbox, ubuf, max, &info, flags, timeout);
@@ -222,9 +222,9 @@ sys_sem_create(uint32_t value)
 int
 sys_sem_wait(uint32_t id, uint32_t flags, uint32_t timeout)
 {
-	struct ipc_wait w;
+	struct wait_limit w;
 
-	ipc_wait_init(&w, flags, timeout);
+	wait_limit_init(&w, flags & IPC_NOWAIT, timeout);
 	return sem_wait((int)id, &w);
 }
 

@@ -13,7 +13,7 @@
 #include "pci.h"
 #include "net.h"
 #include "socket.h"
-#include "ipc/mbox.h"
+#include "waitq.h"
 #include "syscall.h"
 
 /* The socket behind fd in the current process: -EBADF, -ENOTSOCK. */
@@ -214,7 +214,7 @@ int
 sys_poll(uint32_t ufds, uint32_t n, uint32_t timeout_ms)
 {
 	struct pollfd fds[POLL_MAX];
-	struct ipc_wait w;
+	struct wait_limit w;
 	int ready, r;
 
 	if (n > POLL_MAX)
@@ -222,7 +222,7 @@ sys_poll(uint32_t ufds, uint32_t n, uint32_t timeout_ms)
 	if (copy_from_user(current->pgdir, fds, ufds, n * sizeof(fds[0])) < 0 ||
 	    !user_range_ok(current->pgdir, ufds, n * sizeof(fds[0]), 1))
 		return -EFAULT;
-	ipc_wait_init(&w, timeout_ms == 0 ? IPC_NOWAIT : 0,
+	wait_limit_init(&w, timeout_ms == 0,
 	    (int32_t)timeout_ms < 0 ? 0 : timeout_ms);
 	while ((ready = poll_scan(fds, n)) == 0) {
 		if ((r = socket_poll_wait(&w)) == -EAGAIN || r == -ETIMEDOUT)
