@@ -12,6 +12,7 @@
 #include "sched.h"
 #include "mm/vm.h"
 #include "ipc/mbox.h"
+#include "ipc/remote.h"
 #include "rmbox.h"
 #include "kmsg.h"
 #include "net/byteorder.h"

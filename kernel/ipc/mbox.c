@@ -16,7 +16,7 @@
 #include "sched.h"
 #include "mm/vm.h"
 #include "mbox.h"
-#include "dist/rmbox.h"
+#include "remote.h"
 
 #define NMBOX		64
 
@@ -154,7 +154,7 @@ notify_undelivered(struct message *msg, int mbox_id)
 	struct proc *sender;
 
 	if (DIST_IS_GLOBAL(msg->sender)) {		/* its sender is on another node */
-		rmbox_undelivered(msg, mbox_id);
+		remote_undelivered(msg, mbox_id);
 		return;
 	}
 	if (msg->blocked_sender) {		/* still waiting: just fail it */
@@ -199,7 +199,7 @@ destroy(struct mailbox *mb)
 	}
 	wakeup(&mb->receivers);
 	wakeup(&mb->senders);
-	rmbox_mbox_gone(id);		/* remote senders and receivers: EPIPE */
+	remote_mbox_gone(id);		/* remote senders and receivers: EPIPE */
 	mb->id = 0;
 }
 
@@ -283,7 +283,7 @@ mbox_send_message(int id, struct message *msg, struct wait_limit *w)
 		mb->queued++;
 		mb->sent++;
 		wakeup(&mb->receivers);
-		rmbox_arrived(id);	/* a receiver on another node may take it */
+		remote_arrived(id);	/* a receiver on another node may take it */
 		w->nowait = 0;		/* a receiver is there: wait for it */
 		while (!current->ipc_done) {
 			if ((err = sleep_on_limit(&mb->senders, w)) < 0 && !current->ipc_done) {
@@ -324,7 +324,7 @@ mbox_send_message(int id, struct message *msg, struct wait_limit *w)
 	mb->queued++;
 	mb->sent++;
 	wakeup(&mb->receivers);
-	rmbox_arrived(id);
+	remote_arrived(id);
 	return 0;
 }
 
@@ -366,7 +366,7 @@ dequeue(struct mailbox *mb, struct message *msg, int taker)
 	if (msg->flags & MSG_CALL)
 		call_taken_by(msg, taker);
 	if (DIST_IS_GLOBAL(msg->sender))
-		rmbox_taken(msg, taker);	/* its sender waits on another node */
+		remote_taken(msg, taker);	/* its sender waits on another node */
 }
 
 int
@@ -394,7 +394,7 @@ mbox_receive_user(int id, int from, uint32_t ubuf, uint32_t max,
 	if (copy_to_user(current->pgdir, ubuf, msg->data, msg->length) < 0)
 		return -EFAULT;
 	dequeue(mb, msg, current->pid);
-	rmbox_room(id);			/* remote senders waiting for room */
+	remote_room(id);		/* remote senders waiting for room */
 	len = (int)msg->length;
 	message_free(msg);
 	return len;
@@ -415,7 +415,7 @@ mbox_withdraw(int id, struct message *msg)
 			mb->queued--;
 			mb->sent--;
 			wakeup(&mb->senders);
-			rmbox_room(id);
+			remote_room(id);
 			return 1;
 		}
 	}
@@ -447,9 +447,9 @@ mbox_list(struct mbox_info *out, int max)
 	return n;
 }
 
-/* ---- for senders and receivers on other nodes (kernel/dist/rmbox.c) ---- */
+/* ---- for senders and receivers on other nodes (remote.h) ---- */
 
-/* Queue msg now or say why not: rmbox.h.  Never sleeps. */
+/* Queue msg now or say why not: remote.h.  Never sleeps. */
 int
 mbox_queue_remote(int id, struct message *msg, int nowait)
 {
@@ -470,7 +470,7 @@ mbox_queue_remote(int id, struct message *msg, int nowait)
 	return limit == 0 ? RQ_RENDEZVOUS : RQ_QUEUED;
 }
 
-/* A receive on behalf of a process elsewhere (rmbox.h), without
+/* A receive on behalf of a process elsewhere (remote.h), without
  * sleeping; the same bookkeeping as mbox_receive_user. */
 int
 mbox_take(int id, uint32_t max, int server, struct message **out,
