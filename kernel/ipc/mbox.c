@@ -1,7 +1,7 @@
 /*
- * Mailboxes (see mbox.h).  The table is fixed: NMBOX slots.  An id is
- * slot + 1 + NMBOX * generation, so an id that outlives its mailbox never
- * names the slot's next occupant.
+ * Mailboxes (see mbox.h).  The table is fixed: NMBOX slots, numbered by
+ * an id table (idtable.h), so an id that outlives its mailbox does not
+ * name the slot's next occupant.
  *
  * Message path: the sender's bytes are copied into a kmalloc'd struct
  * message (message_from_user), queued on the mailbox, and copied out to
@@ -16,6 +16,7 @@
 #include "sched.h"
 #include "mm/vm.h"
 #include "mbox.h"
+#include "idtable.h"
 #include "remote.h"
 
 #define NMBOX		64
@@ -36,17 +37,13 @@ struct mailbox {
 };
 
 static struct mailbox mailboxes[NMBOX];
-static uint32_t generation;
+static struct id_table mailbox_ids = ID_TABLE_NAMED(mailboxes, name);
+_Static_assert(offsetof(struct mailbox, id) == 0, "idtable.h: id comes first");
 
 static struct mailbox *
 lookup(int id)
 {
-	struct mailbox *mb;
-
-	if (id <= 0)
-		return NULL;
-	mb = &mailboxes[(id - 1) % NMBOX];
-	return mb->id == id ? mb : NULL;
+	return id_table_lookup(&mailbox_ids, id);
 }
 
 /* ---- messages ---- */
@@ -100,24 +97,16 @@ message_free(struct message *msg)
 int
 mbox_create(const char *name, int capacity, int owner, int is_port)
 {
-	struct mailbox *mb, *free_slot = NULL;
+	struct mailbox *mb;
 
 	if (capacity != MBOX_UNBOUNDED && (capacity < 0 || capacity > MBOX_MAX_CAPACITY))
 		return -EINVAL;
-	for (mb = mailboxes; mb < &mailboxes[NMBOX]; mb++) {
-		if (!mb->id) {
-			if (!free_slot)
-				free_slot = mb;
-		} else if (mb->id > 0 && name && name[0] && strcmp(mb->name, name) == 0) {
-			return -EEXIST;
-		}
-	}
-	if (!(mb = free_slot))
+	if (id_table_find_name(&mailbox_ids, name))
+		return -EEXIST;
+	if (!(mb = id_table_free_slot(&mailbox_ids)))
 		return -ENOSPC;
 	memset(mb, 0, sizeof(*mb));
-	generation++;
-	/* Below 2^23, so a node number fits above it (brinch/dist.h). */
-	mb->id = (int)(mb - mailboxes) + 1 + NMBOX * (int)(generation % 100000);
+	id_table_assign(&mailbox_ids, mb);
 	mb->owner = owner;
 	mb->capacity = capacity;
 	mb->is_port = is_port;
@@ -131,17 +120,13 @@ mbox_create(const char *name, int capacity, int owner, int is_port)
 	return mb->id;
 }
 
+/* Ports have no name, so only a mailbox is ever found. */
 int
 mbox_open(const char *name)
 {
-	struct mailbox *mb;
+	struct mailbox *mb = id_table_find_name(&mailbox_ids, name);
 
-	if (!name[0])
-		return -ENOENT;
-	for (mb = mailboxes; mb < &mailboxes[NMBOX]; mb++)
-		if (mb->id > 0 && !mb->is_port && strcmp(mb->name, name) == 0)
-			return mb->id;
-	return -ENOENT;
+	return mb ? mb->id : -ENOENT;
 }
 
 /* Tell a message's sender that it will never be delivered. */
