@@ -12,11 +12,9 @@
 #include "waitq.h"
 #include "net.h"
 #include "tcp.h"
+#include "port_range.h"
 
-#define EPHEMERAL_FIRST	49152
-#define EPHEMERAL_LAST	65535
-
-static uint16_t next_ephemeral = EPHEMERAL_FIRST;
+static struct port_range ephemeral = PORT_RANGE(EPHEMERAL_FIRST, EPHEMERAL_LAST);
 
 struct tcb *
 tcp_open(int *err)
@@ -67,18 +65,10 @@ set_port(struct tcb *t, uint32_t ip, uint16_t port)
 int
 tcp_bind(struct tcb *t, uint32_t ip, uint16_t port)
 {
-	int tries;
-
 	if (t->bound || t->state != TCP_CLOSED)
 		return -EINVAL;
 	if (port == 0) {
-		for (tries = 0; tries <= EPHEMERAL_LAST - EPHEMERAL_FIRST; tries++) {
-			port = next_ephemeral;
-			next_ephemeral = port == EPHEMERAL_LAST ? EPHEMERAL_FIRST : port + 1;
-			if (!port_used(port))
-				break;
-		}
-		if (port_used(port))
+		if (!(port = port_pick(&ephemeral, port_used)))
 			return -EADDRINUSE;
 	} else if (port_bound(port)) {
 		return -EADDRINUSE;
