@@ -374,7 +374,7 @@ fail(const char *why)
 /* "Legacy Interface: Device Initialization" (3.1.2): reset,
  * ACKNOWLEDGE, DRIVER, features, queues, DRIVER_OK (a legacy device has
  * no FEATURES_OK step). */
-struct netdev *
+void
 virtio_net_init(void)
 {
 	struct pci_device *pd = pci_find(VIRTIO_VENDOR, VIRTIO_NET_LEGACY_ID, 0);
@@ -385,11 +385,11 @@ virtio_net_init(void)
 		if (pci_find(VIRTIO_VENDOR, VIRTIO_NET_MODERN_ID, 0))
 			kprintf("virtio-net: device is modern-only (disable-legacy=on); "
 			    "brinch needs the legacy interface: use disable-modern=on\n");
-		return NULL;
+		return;
 	}
 	if (!(pd->info.bar[0] & PCI_BAR_IO)) {
 		kprintf("virtio-net: BAR 0 is not an I/O BAR; legacy interface missing\n");
-		return NULL;
+		return;
 	}
 	io = pd->info.bar[0] & ~3u;
 	pci_enable(pd);
@@ -403,12 +403,12 @@ virtio_net_init(void)
 
 	if (virtq_setup(&rxq, RX_QUEUE) < 0 || virtq_setup(&txq, TX_QUEUE) < 0) {
 		fail("cannot set up the virtqueues");
-		return NULL;
+		return;
 	}
 	if (slots_setup(&rxq, MIN(rxq.size / 2, RX_SLOTS_MAX), 1) < 0 ||
 	    slots_setup(&txq, MIN(txq.size / 2, TX_SLOTS_MAX), 0) < 0) {
 		fail("out of memory for buffers");
-		return NULL;
+		return;
 	}
 	for (i = 0; i < txq.nslots; i++)
 		tx_free[i] = txq.nslots - 1 - i;
@@ -436,7 +436,7 @@ virtio_net_init(void)
 
 	if (dev.irq == 0 || dev.irq >= 16 || dev.irq == 2) {
 		fail("no usable interrupt line");
-		return NULL;
+		return;
 	}
 	irq_register(dev.irq, virtio_net_interrupt);
 	outb(io + REG_DEVICE_STATUS, STATUS_ACKNOWLEDGE | STATUS_DRIVER | STATUS_DRIVER_OK);
@@ -446,5 +446,5 @@ virtio_net_init(void)
 	    pd->info.bus, pd->info.device, pd->info.function, io, dev.irq,
 	    dev.mac[0], dev.mac[1], dev.mac[2], dev.mac[3], dev.mac[4], dev.mac[5],
 	    rxq.size, txq.size, dev.link_up ? "up" : "down");
-	return &dev;
+	netdev_register(&dev);
 }

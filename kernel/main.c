@@ -20,6 +20,7 @@
 #include "pit.h"
 #include "keyboard.h"
 #include "pci.h"
+#include "virtio_net.h"
 #include "net/net.h"
 #include "dist/kmsg.h"
 #include "migrate/migrate.h"
@@ -109,6 +110,7 @@ kmain(uint32_t magic, uint32_t mbinfo_pa)
 	serial_enable_interrupts();
 	keyboard_init();
 	pci_init();
+	virtio_net_init();			/* registers its card with net/ */
 	net_init();				/* docs/network.md */
 	/* trap() runs the scheduler's tick on every timer IRQ first; the
 	 * network stack's timers (ARP, retransmission) ride on the same IRQ. */

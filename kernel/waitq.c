@@ -92,3 +92,29 @@ wakeup_one(struct wait_queue *q)
 	if (n)
 		wake_process(container_of(n, struct proc, queue_node));
 }
+
+void
+wait_limit_init(struct wait_limit *w, int nowait, uint32_t timeout_ms)
+{
+	w->nowait = nowait != 0;
+	w->deadline = timeout_ms ? ticks + ms_to_ticks(timeout_ms) : 0;
+	if (w->deadline == 0 && timeout_ms)
+		w->deadline = 1;	/* ticks wrapped to 0: 0 means none */
+}
+
+/* The deadline is absolute, so a caller that sleeps again after a
+ * wakeup that did not satisfy it waits only for what is left. */
+int
+sleep_on_limit(struct wait_queue *q, struct wait_limit *w)
+{
+	int32_t left = 0;
+
+	if (w->nowait)
+		return -EAGAIN;
+	if (w->deadline) {
+		left = (int32_t)(w->deadline - ticks);
+		if (left <= 0)
+			return -ETIMEDOUT;
+	}
+	return sleep_on_timeout(q, (uint32_t)left);
+}

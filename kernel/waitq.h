@@ -27,6 +27,24 @@ int	sleep_on(struct wait_queue *q);
  * and return -ETIMEDOUT. */
 int	sleep_on_timeout(struct wait_queue *q, uint32_t timeout);
 
+/*
+ * The limits of one blocking system call, set once at its start so that
+ * every sleep in a loop shares them: fail at once (nowait: IPC_NOWAIT,
+ * MSG_DONTWAIT), or give up at a deadline in ticks (a timeout_ms, or
+ * SO_RCVTIMEO).  Mailboxes, semaphores, sockets and remote calls use it.
+ */
+struct wait_limit {
+	int      nowait;
+	uint32_t deadline;		/* in ticks; 0 = none */
+};
+
+/* timeout_ms 0 = no limit. */
+void	wait_limit_init(struct wait_limit *w, int nowait, uint32_t timeout_ms);
+
+/* sleep_on within w's limits: 0 when woken, -EAGAIN (nowait), -EINTR,
+ * or -ETIMEDOUT once the deadline has passed. */
+int	sleep_on_limit(struct wait_queue *q, struct wait_limit *w);
+
 /* A wait only an explicit wake_process() ends (signals do not). */
 void	sleep_on_uninterruptible(struct wait_queue *q);
 

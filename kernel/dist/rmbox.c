@@ -3,8 +3,9 @@
  * nodes arrive from the message layer in interrupt context and become
  * ordinary messages on local mailboxes.  Whatever a local sender, caller
  * or receiver would sleep for, a remote one waits for here, as a pending
- * entry; kernel/ipc/mbox.c calls back (rmbox_taken, rmbox_room...) when the
- * mailbox moves, and the entry's answer goes back to the asking node.
+ * entry; kernel/ipc/mbox.c calls back (taken, room... in the operations
+ * rmbox_init registers, kernel/ipc/remote.h) when the mailbox moves, and
+ * the entry's answer goes back to the asking node.
  * The table is fixed: a flood of requests is refused, never stored.
  */
 #include "kernel.h"
@@ -13,6 +14,7 @@
 #include "sched.h"
 #include "mm/vm.h"
 #include "ipc/mbox.h"
+#include "ipc/remote.h"
 #include "rmbox.h"
 #include "kmsg.h"
 
@@ -450,9 +452,9 @@ rmbox_event(int node, int event)
 	rmbox_client_event(node, event);
 }
 
-/* ---- hooks from mbox.c and call.c ---- */
+/* ---- ipc_remote_ops: kernel/ipc/ calls these through its table ---- */
 
-void
+static void
 rmbox_taken(struct message *msg, int server)
 {
 	struct pending *pe = by_message(msg);
@@ -469,19 +471,19 @@ rmbox_taken(struct message *msg, int server)
 	pend_free(pe);
 }
 
-void
+static void
 rmbox_room(int mbox)
 {
 	pump(mbox);
 }
 
-void
+static void
 rmbox_arrived(int mbox)
 {
 	pump(mbox);
 }
 
-void
+static void
 rmbox_undelivered(struct message *msg, int mbox)
 {
 	struct pending *pe = by_message(msg);
@@ -501,7 +503,7 @@ rmbox_undelivered(struct message *msg, int mbox)
 	rmbox_send_hdr(DIST_NODE(msg->sender), &h, NULL, 0);
 }
 
-void
+static void
 rmbox_mbox_gone(int mbox)
 {
 	struct pending *pe;
@@ -516,7 +518,7 @@ rmbox_mbox_gone(int mbox)
 	}
 }
 
-int
+static int
 rmbox_reply(int pid, uint32_t ubuf, uint32_t len)
 {
 	struct pending *pe;
@@ -543,7 +545,7 @@ rmbox_reply(int pid, uint32_t ubuf, uint32_t len)
 	return 0;
 }
 
-void
+static void
 rmbox_proc_exit(struct proc *p)
 {
 	struct pending *pe;
@@ -572,9 +574,25 @@ rmbox_stats_fill(struct kmsg_stats *out)
 			out->rm_pending++;
 }
 
+static const struct ipc_remote_ops rmbox_ops = {
+	.is_remote	= rmbox_is_remote,
+	.open		= rmbox_open,
+	.send		= rmbox_send,
+	.receive	= rmbox_receive,
+	.call		= rmbox_call,
+	.reply		= rmbox_reply,
+	.taken		= rmbox_taken,
+	.room		= rmbox_room,
+	.arrived	= rmbox_arrived,
+	.undelivered	= rmbox_undelivered,
+	.mbox_gone	= rmbox_mbox_gone,
+	.proc_exit	= rmbox_proc_exit,
+};
+
 void
 rmbox_init(void)
 {
+	ipc_remote_register(&rmbox_ops);
 	kmsg_register(KMSG_SVC_MBOX, rmbox_deliver, rmbox_event);
 	rmbox_client_init();
 }

@@ -3,9 +3,9 @@
  * name another node (include/brinch/dist.h), carried by the kernel
  * message layer (kernel/dist/kmsg.h).  rmbox_client.c is the asking side
  * (the calling process sleeps there); rmbox.c is the serving side, which
- * holds remote senders, callers and receivers on its mailboxes, and the
- * hooks that kernel/ipc/mbox.c and kernel/ipc/call.c call.  Wire format in
- * docs/protocol.md.
+ * holds remote senders, callers and receivers on its mailboxes.  Both
+ * reach kernel/ipc/ through the operations rmbox_init registers there
+ * (kernel/ipc/remote.h).  Wire format in docs/protocol.md.
  */
 #ifndef RMBOX_H
 #define RMBOX_H
@@ -60,9 +60,9 @@ void	rm_decode(const uint8_t *in, struct rm_hdr *h);
 
 /* ---- the asking side (rmbox_client.c), from the system calls ---- */
 
+/* Register with kernel/ipc/ (remote.h) and the message layer. */
 void	rmbox_init(void);
-/* 1 if *id (a mailbox id or pid) names another node; one naming this
- * node is made local in place.  Ids <= 0 are never remote. */
+/* The ipc_remote_ops of the same names.  Ids <= 0 are never remote. */
 int	rmbox_is_remote(int *id);
 int	rmbox_open(const char *name);	/* "NAME@NODE" */
 int	rmbox_send(int id, int is_pid, uint32_t ubuf, uint32_t len,
@@ -92,35 +92,6 @@ void	rmbox_send_hdr(int node, const struct rm_hdr *h, const void *data,
 void	rmbox_respond(int node, const struct rm_hdr *req, int op, int32_t status,
 	    int flags, const void *data, uint32_t len);
 
-/* Hooks: kernel/ipc/mbox.c and kernel/ipc/call.c call these. */
-void	rmbox_taken(struct message *msg, int server);	/* a receiver took it */
-void	rmbox_room(int mbox);		/* a bounded mailbox has room */
-void	rmbox_arrived(int mbox);	/* a message was queued */
-void	rmbox_undelivered(struct message *msg, int mbox);	/* destroyed with it */
-void	rmbox_mbox_gone(int mbox);	/* destroyed */
-int	rmbox_reply(int pid, uint32_t ubuf, uint32_t len);	/* pid: remote */
-void	rmbox_proc_exit(struct proc *p);
 void	rmbox_stats_fill(struct kmsg_stats *out);
-
-/* ---- in kernel/ipc/mbox.c and kernel/ipc/call.c, for the serving side ---- */
-
-enum { RQ_QUEUED = 0, RQ_RENDEZVOUS = 1 };
-/* Queue a message from another node without sleeping: RQ_QUEUED (its
- * sender may go on), RQ_RENDEZVOUS (queued; its sender waits until it is
- * taken), -EAGAIN (full; or NOWAIT and capacity 0 with no receiver),
- * -ENOENT.  On success the mailbox owns msg. */
-int	mbox_queue_remote(int id, struct message *msg, int nowait);
-/* Take the first message for a receiver on another node (global pid
- * server), as a receive would: 1 and *out (the caller frees it), 0 if
- * none, -EMSGSIZE (stays queued; info->length), -ENOENT. */
-int	mbox_take(int id, uint32_t max, int server, struct message **out,
-	    struct msg_info *info);
-/* call.c: who took a call (a local pid, or a global one); the reply
- * (or failure: status < 0) of a call taken by a remote receive; the
- * processes of node that had taken calls are gone. */
-void	call_taken_by(struct message *msg, int server);
-void	call_forwarded(int pid, int server, int32_t status, const void *data,
-	    uint32_t len);
-void	call_node_gone(int node);
 
 #endif

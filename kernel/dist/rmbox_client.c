@@ -12,6 +12,7 @@
 #include "sched.h"
 #include "mm/vm.h"
 #include "ipc/mbox.h"
+#include "ipc/remote.h"
 #include "rmbox.h"
 #include "kmsg.h"
 #include "net/byteorder.h"
@@ -205,12 +206,12 @@ op_request(struct rop *op, int svc, struct rm_hdr *h, uint32_t ubuf,
 
 /* Sleep until answered: 0, or -ETIMEDOUT/-EINTR with the op still out. */
 static int
-op_wait(struct rop *op, struct ipc_wait *w)
+op_wait(struct rop *op, struct wait_limit *w)
 {
 	int err;
 
 	while (op->state == OP_WAIT)
-		if ((err = ipc_sleep(&op->wq, w)) < 0 && op->state == OP_WAIT)
+		if ((err = sleep_on_limit(&op->wq, w)) < 0 && op->state == OP_WAIT)
 			return err;
 	return 0;
 }
@@ -362,7 +363,7 @@ rmbox_open(const char *name)
 {
 	char local[MBOX_NAME_LEN];
 	const char *at = strrchr(name, DIST_NAME_SEP);
-	struct ipc_wait w;
+	struct wait_limit w;
 	struct rm_hdr h;
 	struct rop *op;
 	int node = 0, err, n;
@@ -379,7 +380,7 @@ rmbox_open(const char *name)
 	op = mbox_op_begin(node, &h, RM_LOOKUP);
 	if ((err = op_request(op, KMSG_SVC_MBOX, &h, 0, local, strlen(local) + 1)) < 0)
 		return err;
-	ipc_wait_init(&w, 0, LOOKUP_MS);
+	wait_limit_init(&w, 0, LOOKUP_MS);
 	if ((err = op_wait(op, &w)) == 0)
 		err = op->ans.status;
 	op_end(op);
@@ -390,7 +391,7 @@ int
 rmbox_send(int id, int is_pid, uint32_t ubuf, uint32_t len, uint32_t flags,
     uint32_t timeout_ms)
 {
-	struct ipc_wait w;
+	struct wait_limit w;
 	struct rm_hdr h;
 	struct rop *op;
 	int err;
@@ -403,7 +404,7 @@ rmbox_send(int id, int is_pid, uint32_t ubuf, uint32_t len, uint32_t flags,
 	if ((err = op_request(op, KMSG_SVC_MBOX, &h, ubuf, NULL, len)) < 0)
 		return err;
 	/* IPC_NOWAIT travels to the mailbox; here we wait for its verdict. */
-	ipc_wait_init(&w, 0, timeout_ms);
+	wait_limit_init(&w, 0, timeout_ms);
 	if ((err = op_wait(op, &w)) < 0 && op_cancel(op, err, 1) < 0) {
 		op_end(op);
 		return err;
@@ -480,7 +481,7 @@ int
 rmbox_receive(int id, uint32_t ubuf, uint32_t max, struct msg_info *info,
     uint32_t flags, uint32_t timeout_ms)
 {
-	struct ipc_wait w;
+	struct wait_limit w;
 	struct rm_hdr h;
 	struct rop *op;
 	int err;
@@ -491,7 +492,7 @@ rmbox_receive(int id, uint32_t ubuf, uint32_t max, struct msg_info *info,
 	h.status = (int32_t)MIN(max, (uint32_t)MSG_MAX);
 	if ((err = op_request(op, KMSG_SVC_MBOX, &h, 0, NULL, 0)) < 0)
 		return err;
-	ipc_wait_init(&w, 0, timeout_ms);
+	wait_limit_init(&w, 0, timeout_ms);
 	if ((err = op_wait(op, &w)) < 0 && op_cancel(op, err, 1) < 0) {
 		op_end(op);
 		return err;
@@ -530,7 +531,7 @@ int
 rmbox_call(int id, int is_pid, uint32_t ureq, uint32_t len, uint32_t ureply,
     uint32_t max, uint32_t timeout_ms)
 {
-	struct ipc_wait w;
+	struct wait_limit w;
 	struct rm_hdr h;
 	struct rop *op;
 	int err;
@@ -543,7 +544,7 @@ rmbox_call(int id, int is_pid, uint32_t ureq, uint32_t len, uint32_t ureply,
 	h.target = DIST_LOCAL(id);
 	if ((err = op_request(op, KMSG_SVC_MBOX, &h, ureq, NULL, len)) < 0)
 		return err;
-	ipc_wait_init(&w, 0, timeout_ms);
+	wait_limit_init(&w, 0, timeout_ms);
 	if ((err = op_wait(op, &w)) < 0) {
 		/* As locally: withdraw the request, and a late reply fails
 		 * with ESRCH at the server.  No need to wait for that. */
@@ -560,7 +561,7 @@ int
 rmbox_echo(int node, uint32_t ubuf, uint32_t len, uint32_t ureply, uint32_t max,
     uint32_t timeout_ms)
 {
-	struct ipc_wait w;
+	struct wait_limit w;
 	struct rm_hdr h;
 	struct rop *op;
 	int err;
@@ -575,7 +576,7 @@ rmbox_echo(int node, uint32_t ubuf, uint32_t len, uint32_t ureply, uint32_t max,
 	memset(&h, 0, sizeof(h));
 	if ((err = op_request(op, KMSG_SVC_ECHO, &h, ubuf, NULL, len)) < 0)
 		return err;
-	ipc_wait_init(&w, 0, timeout_ms);
+	wait_limit_init(&w, 0, timeout_ms);
 	if ((err = op_wait(op, &w)) == 0)
 		err = answer_to_user(op, ureply, max);
 	op_end(op);

@@ -7,28 +7,8 @@
 #include "proc.h"
 #include "mm/vm.h"
 #include "file.h"
+#include "fd.h"
 #include "syscall.h"
-
-/* The open file behind fd in the current process, or NULL. */
-static struct file *
-fd_file(uint32_t fd)
-{
-	return fd < NOFILE ? current->files[fd] : NULL;
-}
-
-static int
-fd_alloc(struct file *f)
-{
-	int fd;
-
-	for (fd = 0; fd < NOFILE; fd++) {
-		if (!current->files[fd]) {
-			current->files[fd] = f;
-			return fd;
-		}
-	}
-	return -EMFILE;
-}
 
 int
 sys_open(uint32_t upath, uint32_t flags)

@@ -18,7 +18,7 @@
 #include "sched.h"
 #include "mm/vm.h"
 #include "mbox.h"
-#include "dist/rmbox.h"
+#include "remote.h"
 
 enum { CALL_NONE, CALL_QUEUED, CALL_TAKEN, CALL_REPLIED, CALL_FAILED };
 
@@ -39,7 +39,7 @@ ipc_call(int mbox, uint32_t ureq, uint32_t len, uint32_t ureply,
 {
 	struct proc *p = current;
 	struct message *msg;
-	struct ipc_wait w;
+	struct wait_limit w;
 	int err;
 
 	if (!user_range_ok(p->pgdir, ureply, max, 1))
@@ -47,7 +47,7 @@ ipc_call(int mbox, uint32_t ureq, uint32_t len, uint32_t ureply,
 	if (!(msg = message_from_user(ureq, len, &err)))
 		return err;
 	msg->flags = MSG_CALL;
-	ipc_wait_init(&w, 0, timeout_ms);
+	wait_limit_init(&w, 0, timeout_ms);
 	call_reset(p);
 	p->call_state = CALL_QUEUED;
 	p->call_msg = msg;
@@ -58,7 +58,7 @@ ipc_call(int mbox, uint32_t ureq, uint32_t len, uint32_t ureply,
 		return err;
 	}
 	while (p->call_state == CALL_QUEUED || p->call_state == CALL_TAKEN) {
-		if ((err = ipc_sleep(&p->reply_queue, &w)) < 0 &&
+		if ((err = sleep_on_limit(&p->reply_queue, &w)) < 0 &&
 		    (p->call_state == CALL_QUEUED || p->call_state == CALL_TAKEN)) {
 			/* Giving up: withdraw the request if nobody has it. */
 			if (p->call_state == CALL_QUEUED &&
@@ -85,7 +85,7 @@ ipc_call(int mbox, uint32_t ureq, uint32_t len, uint32_t ureply,
 }
 
 /* mbox.c: a receiver just took a MSG_CALL message.  The receiver may be
- * on another node (rmbox.c): server is then a global pid.  Only a reply
+ * on another node (remote.h): server is then a global pid.  Only a reply
  * from that process is accepted. */
 void
 call_taken_by(struct message *msg, int server)
@@ -114,7 +114,7 @@ call_undelivered(struct message *msg)
 	return 1;
 }
 
-/* rmbox.c: the reply (or, status < 0, the failure) of a call that a
+/* remote.h: the reply (or, status < 0, the failure) of a call that a
  * process on another node took by a remote receive. */
 void
 call_forwarded(int pid, int server, int32_t status, const void *data, uint32_t len)
@@ -137,7 +137,7 @@ call_forwarded(int pid, int server, int32_t status, const void *data, uint32_t l
 	wake_process(caller);
 }
 
-/* rmbox.c: node is down or has reset: calls taken there fail. */
+/* remote.h: node is down or has reset: calls taken there fail. */
 void
 call_node_gone(int node)
 {
@@ -177,7 +177,7 @@ call_proc_exit(struct proc *p)
 {
 	struct proc *c;
 
-	rmbox_proc_exit(p);		/* calls from other nodes it had taken */
+	remote_proc_exit(p);		/* calls from other nodes it had taken */
 	for (c = &proc_table[1]; c < &proc_table[NPROC]; c++) {
 		if (c->state != UNUSED && c->call_state == CALL_TAKEN &&
 		    c->call_server == p->pid) {

@@ -1,7 +1,7 @@
 /*
- * Mailboxes (see mbox.h).  The table is fixed: NMBOX slots.  An id is
- * slot + 1 + NMBOX * generation, so an id that outlives its mailbox never
- * names the slot's next occupant.
+ * Mailboxes (see mbox.h).  The table is fixed: NMBOX slots, numbered by
+ * an id table (idtable.h), so an id that outlives its mailbox does not
+ * name the slot's next occupant.
  *
  * Message path: the sender's bytes are copied into a kmalloc'd struct
  * message (message_from_user), queued on the mailbox, and copied out to
@@ -16,7 +16,8 @@
 #include "sched.h"
 #include "mm/vm.h"
 #include "mbox.h"
-#include "dist/rmbox.h"
+#include "idtable.h"
+#include "remote.h"
 
 #define NMBOX		64
 
@@ -36,17 +37,13 @@ struct mailbox {
 };
 
 static struct mailbox mailboxes[NMBOX];
-static uint32_t generation;
+static struct id_table mailbox_ids = ID_TABLE_NAMED(mailboxes, name);
+_Static_assert(offsetof(struct mailbox, id) == 0, "idtable.h: id comes first");
 
 static struct mailbox *
 lookup(int id)
 {
-	struct mailbox *mb;
-
-	if (id <= 0)
-		return NULL;
-	mb = &mailboxes[(id - 1) % NMBOX];
-	return mb->id == id ? mb : NULL;
+	return id_table_lookup(&mailbox_ids, id);
 }
 
 /* ---- messages ---- */
@@ -95,55 +92,21 @@ message_free(struct message *msg)
 	kfree(msg);
 }
 
-void
-ipc_wait_init(struct ipc_wait *w, uint32_t flags, uint32_t timeout_ms)
-{
-	w->nowait = (flags & IPC_NOWAIT) != 0;
-	w->deadline = timeout_ms ? ticks + ms_to_ticks(timeout_ms) : 0;
-	if (w->deadline == 0 && timeout_ms)
-		w->deadline = 1;
-}
-
-/* Sleep on q within w's limits: 0 when woken, else -EAGAIN, -EINTR,
- * -ETIMEDOUT. */
-int
-ipc_sleep(struct wait_queue *q, struct ipc_wait *w)
-{
-	int32_t left = 0;
-
-	if (w->nowait)
-		return -EAGAIN;
-	if (w->deadline) {
-		left = (int32_t)(w->deadline - ticks);
-		if (left <= 0)
-			return -ETIMEDOUT;
-	}
-	return sleep_on_timeout(q, (uint32_t)left);
-}
-
 /* ---- creating and destroying ---- */
 
 int
 mbox_create(const char *name, int capacity, int owner, int is_port)
 {
-	struct mailbox *mb, *free_slot = NULL;
+	struct mailbox *mb;
 
 	if (capacity != MBOX_UNBOUNDED && (capacity < 0 || capacity > MBOX_MAX_CAPACITY))
 		return -EINVAL;
-	for (mb = mailboxes; mb < &mailboxes[NMBOX]; mb++) {
-		if (!mb->id) {
-			if (!free_slot)
-				free_slot = mb;
-		} else if (mb->id > 0 && name && name[0] && strcmp(mb->name, name) == 0) {
-			return -EEXIST;
-		}
-	}
-	if (!(mb = free_slot))
+	if (id_table_find_name(&mailbox_ids, name))
+		return -EEXIST;
+	if (!(mb = id_table_free_slot(&mailbox_ids)))
 		return -ENOSPC;
 	memset(mb, 0, sizeof(*mb));
-	generation++;
-	/* Below 2^23, so a node number fits above it (brinch/dist.h). */
-	mb->id = (int)(mb - mailboxes) + 1 + NMBOX * (int)(generation % 100000);
+	id_table_assign(&mailbox_ids, mb);
 	mb->owner = owner;
 	mb->capacity = capacity;
 	mb->is_port = is_port;
@@ -157,17 +120,13 @@ mbox_create(const char *name, int capacity, int owner, int is_port)
 	return mb->id;
 }
 
+/* Ports have no name, so only a mailbox is ever found. */
 int
 mbox_open(const char *name)
 {
-	struct mailbox *mb;
+	struct mailbox *mb = id_table_find_name(&mailbox_ids, name);
 
-	if (!name[0])
-		return -ENOENT;
-	for (mb = mailboxes; mb < &mailboxes[NMBOX]; mb++)
-		if (mb->id > 0 && !mb->is_port && strcmp(mb->name, name) == 0)
-			return mb->id;
-	return -ENOENT;
+	return mb ? mb->id : -ENOENT;
 }
 
 /* Tell a message's sender that it will never be delivered. */
@@ -180,7 +139,7 @@ notify_undelivered(struct message *msg, int mbox_id)
 	struct proc *sender;
 
 	if (DIST_IS_GLOBAL(msg->sender)) {		/* its sender is on another node */
-		rmbox_undelivered(msg, mbox_id);
+		remote_undelivered(msg, mbox_id);
 		return;
 	}
 	if (msg->blocked_sender) {		/* still waiting: just fail it */
@@ -225,7 +184,7 @@ destroy(struct mailbox *mb)
 	}
 	wakeup(&mb->receivers);
 	wakeup(&mb->senders);
-	rmbox_mbox_gone(id);		/* remote senders and receivers: EPIPE */
+	remote_mbox_gone(id);		/* remote senders and receivers: EPIPE */
 	mb->id = 0;
 }
 
@@ -285,7 +244,7 @@ mbox_proc_exit(struct proc *p)
 /* ---- sending and receiving ---- */
 
 int
-mbox_send_message(int id, struct message *msg, struct ipc_wait *w)
+mbox_send_message(int id, struct message *msg, struct wait_limit *w)
 {
 	struct mailbox *mb = lookup(id);
 	int limit, err;
@@ -309,10 +268,10 @@ mbox_send_message(int id, struct message *msg, struct ipc_wait *w)
 		mb->queued++;
 		mb->sent++;
 		wakeup(&mb->receivers);
-		rmbox_arrived(id);	/* a receiver on another node may take it */
+		remote_arrived(id);	/* a receiver on another node may take it */
 		w->nowait = 0;		/* a receiver is there: wait for it */
 		while (!current->ipc_done) {
-			if ((err = ipc_sleep(&mb->senders, w)) < 0 && !current->ipc_done) {
+			if ((err = sleep_on_limit(&mb->senders, w)) < 0 && !current->ipc_done) {
 				/* Given up: take the message back. */
 				list_remove(&msg->node);
 				mb->queued--;
@@ -327,7 +286,7 @@ mbox_send_message(int id, struct message *msg, struct ipc_wait *w)
 	/* Bounded (or "unbounded" up to its limit): wait for room. */
 	/* LAB mbox: BEGIN send-waits */
 	while (mb->queued >= (uint32_t)limit) {
-		if ((err = ipc_sleep(&mb->senders, w)) < 0) {
+		if ((err = sleep_on_limit(&mb->senders, w)) < 0) {
 			message_free(msg);
 			return err;
 		}
@@ -341,7 +300,7 @@ mbox_send_message(int id, struct message *msg, struct ipc_wait *w)
 	mb->queued++;
 	mb->sent++;
 	wakeup(&mb->receivers);
-	rmbox_arrived(id);
+	remote_arrived(id);
 	return 0;
 }
 
@@ -381,12 +340,12 @@ dequeue(struct mailbox *mb, struct message *msg, int taker)
 	if (msg->flags & MSG_CALL)
 		call_taken_by(msg, taker);
 	if (DIST_IS_GLOBAL(msg->sender))
-		rmbox_taken(msg, taker);	/* its sender waits on another node */
+		remote_taken(msg, taker);	/* its sender waits on another node */
 }
 
 int
 mbox_receive_user(int id, int from, uint32_t ubuf, uint32_t max,
-    struct msg_info *info, struct ipc_wait *w)
+    struct msg_info *info, struct wait_limit *w)
 {
 	struct mailbox *mb = lookup(id);
 	struct message *msg;
@@ -395,7 +354,7 @@ mbox_receive_user(int id, int from, uint32_t ubuf, uint32_t max,
 	if (!mb)
 		return -ENOENT;
 	while (!(msg = first_from(mb, from))) {
-		if ((err = ipc_sleep(&mb->receivers, w)) < 0)
+		if ((err = sleep_on_limit(&mb->receivers, w)) < 0)
 			return err;
 		if (!(mb = lookup(id)))
 			return -EPIPE;
@@ -409,7 +368,7 @@ mbox_receive_user(int id, int from, uint32_t ubuf, uint32_t max,
 	if (copy_to_user(current->pgdir, ubuf, msg->data, msg->length) < 0)
 		return -EFAULT;
 	dequeue(mb, msg, current->pid);
-	rmbox_room(id);			/* remote senders waiting for room */
+	remote_room(id);		/* remote senders waiting for room */
 	len = (int)msg->length;
 	message_free(msg);
 	return len;
@@ -430,7 +389,7 @@ mbox_withdraw(int id, struct message *msg)
 			mb->queued--;
 			mb->sent--;
 			wakeup(&mb->senders);
-			rmbox_room(id);
+			remote_room(id);
 			return 1;
 		}
 	}
@@ -462,9 +421,9 @@ mbox_list(struct mbox_info *out, int max)
 	return n;
 }
 
-/* ---- for senders and receivers on other nodes (kernel/dist/rmbox.c) ---- */
+/* ---- for senders and receivers on other nodes (remote.h) ---- */
 
-/* Queue msg now or say why not: rmbox.h.  Never sleeps. */
+/* Queue msg now or say why not: remote.h.  Never sleeps. */
 int
 mbox_queue_remote(int id, struct message *msg, int nowait)
 {
@@ -485,7 +444,7 @@ mbox_queue_remote(int id, struct message *msg, int nowait)
 	return limit == 0 ? RQ_RENDEZVOUS : RQ_QUEUED;
 }
 
-/* A receive on behalf of a process elsewhere (rmbox.h), without
+/* A receive on behalf of a process elsewhere (remote.h), without
  * sleeping; the same bookkeeping as mbox_receive_user. */
 int
 mbox_take(int id, uint32_t max, int server, struct message **out,

@@ -24,14 +24,6 @@ struct message {
 	uint8_t		 data[];
 };
 
-/* A blocking call's limits: IPC_NOWAIT, or a deadline in ticks. */
-struct ipc_wait {
-	int      nowait;
-	uint32_t deadline;		/* 0 = none */
-};
-
-void	ipc_wait_init(struct ipc_wait *w, uint32_t flags, uint32_t timeout_ms);
-
 int	mbox_create(const char *name, int capacity, int owner, int is_port);
 int	mbox_open(const char *name);
 int	mbox_close(int id);
@@ -39,18 +31,16 @@ int	mbox_destroy(int id);
 
 /* Sender side: queue msg (which the mailbox then owns) on mailbox id,
  * blocking as its capacity says.  On failure msg is freed. */
-int	mbox_send_message(int id, struct message *msg, struct ipc_wait *w);
+int	mbox_send_message(int id, struct message *msg, struct wait_limit *w);
 
 /* Receiver side: take the first message (from `from`, or ANY) into the
  * user buffer ubuf of size max; fills *info.  Returns its length.  A
  * message too big for the buffer stays queued (-EMSGSIZE). */
 int	mbox_receive_user(int id, int from, uint32_t ubuf, uint32_t max,
-	    struct msg_info *info, struct ipc_wait *w);
+	    struct msg_info *info, struct wait_limit *w);
 
 /* Take back a message still queued on mailbox id; 1 if it was there. */
 int	mbox_withdraw(int id, struct message *msg);
-/* Sleep on q within w's limits: 0, -EAGAIN, -EINTR or -ETIMEDOUT. */
-int	ipc_sleep(struct wait_queue *q, struct ipc_wait *w);
 
 struct message *message_alloc(uint32_t length);
 struct message *message_from_user(uint32_t ubuf, uint32_t length, int *err);

@@ -6,8 +6,9 @@
  */
 #include "kernel.h"
 #include "proc.h"
-#include "mbox.h"
+#include "waitq.h"
 #include "sem.h"
+#include "idtable.h"
 
 #define NSEM		64
 #define SEM_VALUE_MAX	1000000
@@ -21,17 +22,13 @@ struct semaphore {
 };
 
 static struct semaphore semaphores[NSEM];
-static uint32_t generation;
+static struct id_table semaphore_ids = ID_TABLE(semaphores);
+_Static_assert(offsetof(struct semaphore, id) == 0, "idtable.h: id comes first");
 
 static struct semaphore *
 lookup(int id)
 {
-	struct semaphore *s;
-
-	if (id <= 0)
-		return NULL;
-	s = &semaphores[(id - 1) % NSEM];
-	return s->id == id ? s : NULL;
+	return id_table_lookup(&semaphore_ids, id);
 }
 
 int
@@ -41,13 +38,9 @@ sem_create(int value)
 
 	if (value < 0 || value > SEM_VALUE_MAX)
 		return -EINVAL;
-	for (s = semaphores; s < &semaphores[NSEM]; s++)
-		if (!s->id)
-			break;
-	if (s == &semaphores[NSEM])
+	if (!(s = id_table_free_slot(&semaphore_ids)))
 		return -ENOSPC;
-	generation++;
-	s->id = (int)(s - semaphores) + 1 + NSEM * (int)(generation % 1000000);
+	id_table_assign(&semaphore_ids, s);
 	s->owner = current->pid;
 	s->value = value;
 	snprintf(s->queue_name, sizeof(s->queue_name), "sem %d", s->id);
@@ -56,7 +49,7 @@ sem_create(int value)
 }
 
 int
-sem_wait(int id, struct ipc_wait *w)
+sem_wait(int id, struct wait_limit *w)
 {
 	struct semaphore *s = lookup(id);
 	int err;
@@ -64,7 +57,7 @@ sem_wait(int id, struct ipc_wait *w)
 	if (!s)
 		return -ENOENT;
 	while (s->value == 0) {
-		if ((err = ipc_sleep(&s->waiters, w)) < 0) {
+		if ((err = sleep_on_limit(&s->waiters, w)) < 0) {
 			/* A post may have woken us just before the signal or
 			 * timeout did: pass the unit's wakeup on, or it is lost. */
 			if ((s = lookup(id)) && s->value > 0)

@@ -9,10 +9,10 @@
 #include <stdint.h>
 
 struct proc;
-struct ipc_wait;
+struct wait_limit;
 
 int	sem_create(int value);
-int	sem_wait(int id, struct ipc_wait *w);
+int	sem_wait(int id, struct wait_limit *w);
 int	sem_post(int id);
 int	sem_destroy(int id);
 void	sem_proc_exit(struct proc *p);

@@ -11,6 +11,7 @@
 #include "proc.h"
 #include "mm/vm.h"
 #include "shm.h"
+#include "idtable.h"
 #include "brinch/ipc.h"
 
 #define NSHM		32
@@ -26,17 +27,13 @@ struct shm_segment {
 };
 
 static struct shm_segment segments[NSHM];
-static uint32_t generation;
+static struct id_table segment_ids = ID_TABLE(segments);
+_Static_assert(offsetof(struct shm_segment, id) == 0, "idtable.h: id comes first");
 
 static struct shm_segment *
 lookup(int id)
 {
-	struct shm_segment *s;
-
-	if (id <= 0)
-		return NULL;
-	s = &segments[(id - 1) % NSHM];
-	return s->id == id ? s : NULL;
+	return id_table_lookup(&segment_ids, id);
 }
 
 static void
@@ -65,10 +62,7 @@ shm_create(uint32_t size)
 
 	if (size == 0 || size > SHM_MAX_SIZE)
 		return -EINVAL;
-	for (s = segments; s < &segments[NSHM]; s++)
-		if (!s->id)
-			break;
-	if (s == &segments[NSHM])
+	if (!(s = id_table_free_slot(&segment_ids)))
 		return -ENOSPC;
 	memset(s, 0, sizeof(*s));
 	s->npages = (size + PAGE_SIZE - 1) / PAGE_SIZE;
@@ -78,8 +72,7 @@ shm_create(uint32_t size)
 			return -ENOMEM;
 		}
 	}
-	generation++;
-	s->id = (int)(s - segments) + 1 + NSHM * (int)(generation % 1000000);
+	id_table_assign(&segment_ids, s);
 	s->owner = current->pid;
 	return s->id;
 }

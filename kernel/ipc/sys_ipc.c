@@ -6,7 +6,7 @@
 #include "proc.h"
 #include "mm/vm.h"
 #include "mbox.h"
-#include "dist/rmbox.h"
+#include "remote.h"
 #include "sem.h"
 #include "shm.h"
 #include "syscall.h"
@@ -46,18 +46,18 @@ sys_mbox_open(uint32_t uname)
 	if ((err = copy_name(uname, name)) < 0)
 		return err;
 	if (strchr(name, DIST_NAME_SEP))
-		return rmbox_open(name);	/* "NAME@NODE" */
+		return remote_open(name);	/* "NAME@NODE" */
 	return mbox_open(name);
 }
 
-/* An id (or pid) of another node goes to rmbox; one naming this node
- * by its global form is made local here. */
+/* An id (or pid) of another node goes to remote.h; one naming this
+ * node by its global form is made local here. */
 int
 sys_mbox_close(uint32_t id)
 {
 	int mbox = (int)id;
 
-	if (rmbox_is_remote(&mbox))
+	if (id_is_remote(&mbox))
 		return 0;		/* a remote handle holds nothing here */
 	return mbox_close(mbox);
 }
@@ -67,7 +67,7 @@ sys_mbox_destroy(uint32_t id)
 {
 	int mbox = (int)id;
 
-	if (rmbox_is_remote(&mbox))
+	if (id_is_remote(&mbox))
 		return -EPERM;		/* only its owner, on its node */
 	return mbox_destroy(mbox);
 }
@@ -76,16 +76,16 @@ static int
 send_to(int mbox, uint32_t ubuf, uint32_t len, uint32_t flags, uint32_t timeout)
 {
 	struct message *msg;
-	struct ipc_wait w;
+	struct wait_limit w;
 	int err;
 
 	if (mbox < 0)
 		return mbox;
-	if (rmbox_is_remote(&mbox))
-		return rmbox_send(mbox, 0, ubuf, len, flags, timeout);
+	if (id_is_remote(&mbox))
+		return remote_send(mbox, 0, ubuf, len, flags, timeout);
 	if (!(msg = message_from_user(ubuf, len, &err)))
 		return err;
-	ipc_wait_init(&w, flags, timeout);
+	wait_limit_init(&w, flags & IPC_NOWAIT, timeout);
 	return mbox_send_message(mbox, msg, &w);
 }
 
@@ -94,7 +94,7 @@ receive_from(int mbox, int from, uint32_t ubuf, uint32_t max, uint32_t uinfo,
     uint32_t flags, uint32_t timeout)
 {
 	struct msg_info info;
-	struct ipc_wait w;
+	struct wait_limit w;
 	int r;
 
 	if (mbox < 0)
@@ -102,10 +102,10 @@ receive_from(int mbox, int from, uint32_t ubuf, uint32_t max, uint32_t uinfo,
 	if (!user_range_ok(current->pgdir, ubuf, max, 1) ||
 	    (uinfo && !user_range_ok(current->pgdir, uinfo, sizeof(info), 1)))
 		return -EFAULT;
-	ipc_wait_init(&w, flags, timeout);
+	wait_limit_init(&w, flags & IPC_NOWAIT, timeout);
 	memset(&info, 0, sizeof(info));
-	if (rmbox_is_remote(&mbox))
-		r = rmbox_receive(mbox, ubuf, max, &info, flags, timeout);
+	if (id_is_remote(&mbox))
+		r = remote_receive(mbox, ubuf, max, &info, flags, timeout);
 	else
 		r = mbox_receive_user(mbox, from, ubuf, max, &info, &w);
 	if (uinfo && (r >= 0 || r == -EMSGSIZE))
@@ -146,8 +146,8 @@ sys_send(uint32_t pid, uint32_t ubuf, uint32_t len, uint32_t flags, uint32_t tim
 {
 	int p = (int)pid;
 
-	if (rmbox_is_remote(&p))
-		return rmbox_send(p, 1, ubuf, len, flags, timeout);
+	if (id_is_remote(&p))
+		return remote_send(p, 1, ubuf, len, flags, timeout);
 	return send_to(port_of(p), ubuf, len, flags, timeout);
 }
 
@@ -159,7 +159,7 @@ sys_receive(uint32_t from, uint32_t ubuf, uint32_t max, uint32_t uinfo,
 
 	if (f != ANY && f < 0)
 		return -EINVAL;
-	rmbox_is_remote(&f);		/* a sender elsewhere stays global */
+	id_is_remote(&f);		/* a sender elsewhere stays global */
 	return receive_from(proc_port(current), f, ubuf, max, uinfo, flags, timeout);
 }
 
@@ -169,8 +169,8 @@ sys_call(uint32_t pid, uint32_t ureq, uint32_t len, uint32_t ureply, uint32_t ma
 {
 	int p = (int)pid, port;
 
-	if (rmbox_is_remote(&p))
-		return rmbox_call(p, 1, ureq, len, ureply, max, timeout);
+	if (id_is_remote(&p))
+		return remote_call(p, 1, ureq, len, ureply, max, timeout);
 	if ((port = port_of(p)) < 0)
 		return port;
 	if (p == current->pid)
@@ -184,8 +184,8 @@ sys_mbox_call(uint32_t id, uint32_t ureq, uint32_t len, uint32_t ureply, uint32_
 {
 	int mbox = (int)id;
 
-	if (rmbox_is_remote(&mbox))
-		return rmbox_call(mbox, 0, ureq, len, ureply, max, timeout);
+	if (id_is_remote(&mbox))
+		return remote_call(mbox, 0, ureq, len, ureply, max, timeout);
 	return ipc_call(mbox, ureq, len, ureply, max, timeout);
 }
 
@@ -195,9 +195,9 @@ sys_reply(uint32_t pid, uint32_t ubuf, uint32_t len)
 	int p = (int)pid;
 
 	/* Global pids (a caller elsewhere, or a call taken by a remote
-	 * receive) go to rmbox, which may hand a local one back. */
+	 * receive) go to remote.h, which may hand a local one back. */
 	if (p > 0 && DIST_IS_GLOBAL(p))
-		return rmbox_reply(p, ubuf, len);
+		return remote_reply(p, ubuf, len);
 	return ipc_reply(p, ubuf, len);
 }
 
@@ -222,9 +222,9 @@ sys_sem_create(uint32_t value)
 int
 sys_sem_wait(uint32_t id, uint32_t flags, uint32_t timeout)
 {
-	struct ipc_wait w;
+	struct wait_limit w;
 
-	ipc_wait_init(&w, flags, timeout);
+	wait_limit_init(&w, flags & IPC_NOWAIT, timeout);
 	return sem_wait((int)id, &w);
 }
 

@@ -8,9 +8,11 @@
 #include "kernel.h"
 #include "sched.h"
 #include "net.h"
+#include "port_range.h"
 
 #define ECHO_BINDINGS	16
 #define ECHO_ID_FIRST	0x4000		/* ids handed out by icmp_echo_bind(0) */
+#define ECHO_ID_LAST	0xFFFF
 #define UNREACH_PER_SEC	10		/* token bucket for the errors we send */
 #define UNREACH_QUOTE	8		/* bytes of the datagram quoted (RFC 792) */
 
@@ -20,7 +22,7 @@ static struct echo_binding {
 	void		*ctx;
 } bindings[ECHO_BINDINGS];
 
-static uint16_t next_echo_id = ECHO_ID_FIRST;
+static struct port_range echo_ids = PORT_RANGE(ECHO_ID_FIRST, ECHO_ID_LAST);
 static uint32_t unreach_tokens = UNREACH_PER_SEC;
 static uint32_t unreach_refill_tick;
 
@@ -35,23 +37,23 @@ find_binding(uint16_t id)
 	return NULL;
 }
 
+static int
+id_taken(uint16_t id)
+{
+	return find_binding(id) != NULL;
+}
+
 int
 icmp_echo_bind(uint16_t id, icmp_echo_fn fn, void *ctx)
 {
 	struct echo_binding *b, *slot = NULL;
-	int tries;
 
 	if (id == 0) {
-		for (tries = 0; tries < 0x4000; tries++) {
-			id = next_echo_id++;
-			if (next_echo_id == 0)
-				next_echo_id = ECHO_ID_FIRST;
-			if (!find_binding(id))
-				break;
-		}
-	}
-	if (find_binding(id))
+		if (!(id = port_pick(&echo_ids, id_taken)))
+			return -EADDRINUSE;
+	} else if (id_taken(id)) {
 		return -EADDRINUSE;
+	}
 	for (b = bindings; b < &bindings[ECHO_BINDINGS] && !slot; b++)
 		if (b->id == 0)
 			slot = b;

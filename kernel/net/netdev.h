@@ -1,10 +1,10 @@
 /*
  * The boundary between a network device driver (drivers/virtio_net.c)
  * and the protocol stack (kernel/net/).  The driver fills in a struct
- * netdev and counts what it moves; the stack gives it one callback,
- * `receive`, and calls `transmit`.  Nothing else crosses: the driver
- * never calls into the stack by name, so data flows up only through the
- * callback it was given.
+ * netdev, counts what it moves, and hands it over once with
+ * netdev_register(); the stack gives it one callback, `receive`, and
+ * calls `transmit`.  Nothing else crosses: the stack never names a
+ * driver, and data flows up only through the callback it gave.
  */
 #ifndef NETDEV_H
 #define NETDEV_H
@@ -49,12 +49,19 @@ struct netdev {
 	int	(*transmit)(struct netdev *dev, const void *frame, uint32_t len,
 		    int may_sleep);
 
-	/* ---- set by the stack (netdev_attach) ---- */
+	/* ---- set by the stack (net_init) ---- */
 	/*
 	 * Called from the driver's interrupt handler for every frame
 	 * received.  frame is valid only during the call.  Must not sleep.
 	 */
 	void	(*receive)(struct netdev *dev, const uint8_t *frame, uint32_t len);
 };
+
+/*
+ * A driver's init calls this for a card it has set up, before net_init()
+ * runs (kmain calls the drivers' inits first).  The stack has one
+ * interface: a second card is refused with -EBUSY.
+ */
+int	netdev_register(struct netdev *dev);
 
 #endif

@@ -1,7 +1,8 @@
 /*
- * The network interface: brings the stack up at boot (driver, buffers,
- * addresses from the command line), keeps the protocol counters, and
- * runs the stack's periodic work from the timer interrupt.
+ * The network interface: takes the device a driver registers, brings the
+ * stack up at boot (buffers, addresses from the command line), keeps the
+ * protocol counters, and runs the stack's periodic work from the timer
+ * interrupt.
  *
  * Addresses: node=N (default 0) gives 10.0.0.(N+1)/24; ip=A.B.C.D[/len],
  * netmask=A.B.C.D and gateway=A.B.C.D override it; arp_ttl=SECONDS sets
@@ -10,7 +11,6 @@
 #include "kernel.h"
 #include "cmdline.h"
 #include "sched.h"
-#include "virtio_net.h"
 #include "net.h"
 #include "udp.h"
 #include "socket.h"
@@ -119,13 +119,25 @@ net_receive(struct netdev *dev, const uint8_t *frame, uint32_t len)
 	interrupt_depth--;
 }
 
+int
+netdev_register(struct netdev *dev)
+{
+	if (netcfg.dev) {
+		kprintf("brinch: net: %s: one network device only, ignored\n",
+		    dev->driver);
+		return -EBUSY;
+	}
+	netcfg.dev = dev;
+	return 0;
+}
+
 void
 net_init(void)
 {
 	uint32_t ip;
 
 	socket_init();
-	if (!(netcfg.dev = virtio_net_init())) {
+	if (!netcfg.dev) {
 		kprintf("brinch: net: no network device\n");
 		return;
 	}

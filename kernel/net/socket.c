@@ -21,7 +21,7 @@
 #include "kernel.h"
 #include "proc.h"
 #include "mm/vm.h"
-#include "ipc/mbox.h"
+#include "waitq.h"
 #include "net.h"
 #include "udp.h"
 #include "socket.h"
@@ -302,13 +302,13 @@ socket_sendto(struct socket *s, uint32_t ubuf, uint32_t len, uint32_t flags,
 	struct sockaddr_in sin;
 	struct sockaddr_eth se;
 	struct pkbuf *p, *q;
-	struct ipc_wait w;
+	struct wait_limit w;
 	uint32_t max, done;
 	int r;
 
 	if (s->tcb) {
 		/* A connection's peer is fixed: any address is ignored. */
-		ipc_wait_init(&w, flags & MSG_DONTWAIT ? IPC_NOWAIT : 0, 0);
+		wait_limit_init(&w, flags & MSG_DONTWAIT, 0);
 		return tcp_send(s->tcb, ubuf, len, &w);
 	}
 	if (s->domain == AF_PACKET) {
@@ -401,7 +401,7 @@ int
 socket_recvfrom(struct socket *s, uint32_t ubuf, uint32_t len, uint32_t flags,
     uint32_t uaddr, uint32_t ualen)
 {
-	struct ipc_wait w;
+	struct wait_limit w;
 	struct list_node *n;
 	struct pkbuf *p, *q;
 	uint32_t got, total, piece;
@@ -409,7 +409,7 @@ socket_recvfrom(struct socket *s, uint32_t ubuf, uint32_t len, uint32_t flags,
 
 	if (!user_range_ok(current->pgdir, ubuf, len, 1))
 		return -EFAULT;
-	ipc_wait_init(&w, flags & MSG_DONTWAIT ? IPC_NOWAIT : 0, s->rcvtimeo_ms);
+	wait_limit_init(&w, flags & MSG_DONTWAIT, s->rcvtimeo_ms);
 	if (s->tcb) {
 		if ((r = tcp_recv(s->tcb, ubuf, len, &w)) >= 0 &&
 		    copy_address_out(s, s->tcb->remote_ip, s->tcb->remote_port, NULL,
@@ -420,7 +420,7 @@ socket_recvfrom(struct socket *s, uint32_t ubuf, uint32_t len, uint32_t flags,
 	if (s->domain == AF_INET && !s->bound)
 		return -EINVAL;		/* nothing can arrive: it would wait forever */
 	while (!(n = list_front(&s->queue)))
-		if ((r = ipc_sleep(&s->readers, &w)) < 0)
+		if ((r = sleep_on_limit(&s->readers, &w)) < 0)
 			return r;
 	p = container_of(n, struct pkbuf, node);
 	if ((r = copy_address_out(s, p->src_ip, p->src_port, p->src_mac, uaddr, ualen)) < 0)
@@ -493,14 +493,14 @@ int
 socket_connect(struct socket *s, uint32_t uaddr, uint32_t addrlen)
 {
 	struct sockaddr_in sin;
-	struct ipc_wait w;
+	struct wait_limit w;
 	int r;
 
 	if (!s->tcb)
 		return -EOPNOTSUPP;
 	if ((r = copy_sockaddr_in(uaddr, addrlen, &sin)) < 0)
 		return r;
-	ipc_wait_init(&w, 0, s->rcvtimeo_ms);
+	wait_limit_init(&w, 0, s->rcvtimeo_ms);
 	r = tcp_connect(s->tcb, sin.sin_addr, ntohs(sin.sin_port), &w);
 	if (s->tcb->bound) {
 		s->bound = 1;
@@ -514,7 +514,7 @@ struct socket *
 socket_accept(struct socket *s, uint32_t uaddr, uint32_t ualen, int *err)
 {
 	struct socket *ns;
-	struct ipc_wait w;
+	struct wait_limit w;
 	struct tcb *t;
 	uint32_t len;
 
@@ -531,7 +531,7 @@ socket_accept(struct socket *s, uint32_t uaddr, uint32_t ualen, int *err)
 		*err = -EFAULT;
 		return NULL;
 	}
-	ipc_wait_init(&w, 0, s->rcvtimeo_ms);
+	wait_limit_init(&w, 0, s->rcvtimeo_ms);
 	if (!(t = tcp_accept(s->tcb, &w, err)))
 		return NULL;
 	if (!(ns = socket_for_tcb(s, t))) {
@@ -582,9 +582,9 @@ socket_poll(struct socket *s)
 /* Wait until one of n sockets is ready, within w's limits; the caller
  * checks them again after each wakeup. */
 int
-socket_poll_wait(struct ipc_wait *w)
+socket_poll_wait(struct wait_limit *w)
 {
-	return ipc_sleep(&poll_queue, w);
+	return sleep_on_limit(&poll_queue, w);
 }
 
 int

@@ -32,9 +32,9 @@ int	socket_shutdown(struct socket *s, int how);
 int	socket_getpeername(struct socket *s, uint32_t uaddr, uint32_t ualen);
 
 /* poll(): readiness, and the one queue every socket event wakes. */
-struct ipc_wait;
+struct wait_limit;
 int	socket_poll(struct socket *s);
-int	socket_poll_wait(struct ipc_wait *w);
+int	socket_poll_wait(struct wait_limit *w);
 void	socket_poll_wakeup(void);
 void	socket_init(void);
 

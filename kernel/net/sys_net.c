@@ -10,17 +10,18 @@
 #include "proc.h"
 #include "mm/vm.h"
 #include "fs/file.h"
+#include "fs/fd.h"
 #include "pci.h"
 #include "net.h"
 #include "socket.h"
-#include "ipc/mbox.h"
+#include "waitq.h"
 #include "syscall.h"
 
 /* The socket behind fd in the current process: -EBADF, -ENOTSOCK. */
 static int
 fd_socket(uint32_t fd, struct socket **out)
 {
-	struct file *f = fd < NOFILE ? current->files[fd] : NULL;
+	struct file *f = fd_file(fd);
 
 	if (!f)
 		return -EBADF;
@@ -37,17 +38,17 @@ sys_socket(uint32_t domain, uint32_t type, uint32_t protocol)
 	struct file *f;
 	int err, fd;
 
-	for (fd = 0; fd < NOFILE && current->files[fd]; fd++)
-		;
-	if (fd == NOFILE)
-		return -EMFILE;
+	/* Out of descriptors: say so before making a socket to throw away. */
+	if ((err = fd_lowest_free()) < 0)
+		return err;
 	if (!(s = socket_create((int)domain, (int)type, (int)protocol, &err)))
 		return err;
 	if (!(f = file_open_socket(s, &err))) {
 		socket_close(s);
 		return err;
 	}
-	current->files[fd] = f;
+	if ((fd = fd_alloc(f)) < 0)
+		file_close(f);
 	return fd;
 }
 
@@ -140,10 +141,9 @@ sys_accept(uint32_t fd, uint32_t uaddr, uint32_t ualen)
 
 	if ((err = fd_socket(fd, &s)) < 0)
 		return err;
-	for (nfd = 0; nfd < NOFILE && current->files[nfd]; nfd++)
-		;
-	if (nfd == NOFILE)
-		return -EMFILE;
+	/* Refuse before taking a connection that would then be lost. */
+	if ((err = fd_lowest_free()) < 0)
+		return err;
 	if (!(ns = socket_accept(s, uaddr, ualen, &err)))
 		return err;
 	if (!(f = file_open_socket(ns, &err))) {
@@ -151,13 +151,8 @@ sys_accept(uint32_t fd, uint32_t uaddr, uint32_t ualen)
 		return err;
 	}
 	/* accept may have slept: take the lowest free slot now. */
-	for (nfd = 0; nfd < NOFILE && current->files[nfd]; nfd++)
-		;
-	if (nfd == NOFILE) {
+	if ((nfd = fd_alloc(f)) < 0)
 		file_close(f);
-		return -EMFILE;
-	}
-	current->files[nfd] = f;
 	return nfd;
 }
 
@@ -214,7 +209,7 @@ int
 sys_poll(uint32_t ufds, uint32_t n, uint32_t timeout_ms)
 {
 	struct pollfd fds[POLL_MAX];
-	struct ipc_wait w;
+	struct wait_limit w;
 	int ready, r;
 
 	if (n > POLL_MAX)
@@ -222,7 +217,7 @@ sys_poll(uint32_t ufds, uint32_t n, uint32_t timeout_ms)
 	if (copy_from_user(current->pgdir, fds, ufds, n * sizeof(fds[0])) < 0 ||
 	    !user_range_ok(current->pgdir, ufds, n * sizeof(fds[0]), 1))
 		return -EFAULT;
-	ipc_wait_init(&w, timeout_ms == 0 ? IPC_NOWAIT : 0,
+	wait_limit_init(&w, timeout_ms == 0,
 	    (int32_t)timeout_ms < 0 ? 0 : timeout_ms);
 	while ((ready = poll_scan(fds, n)) == 0) {
 		if ((r = socket_poll_wait(&w)) == -EAGAIN || r == -ETIMEDOUT)

@@ -119,14 +119,14 @@ void	tcp_rto_restore(struct tcb *t);
 uint32_t tcp_rcv_window(const struct tcb *t);
 
 /* ---- for socket.c and kernel/net/netif.c (tcp_user.c, tcp.c) ---- */
-struct ipc_wait;
+struct wait_limit;
 struct tcb *tcp_open(int *err);
 int	tcp_bind(struct tcb *t, uint32_t ip, uint16_t port);
 int	tcp_listen(struct tcb *t, int backlog);
-int	tcp_connect(struct tcb *t, uint32_t ip, uint16_t port, struct ipc_wait *w);
-struct tcb *tcp_accept(struct tcb *t, struct ipc_wait *w, int *err);
-int	tcp_send(struct tcb *t, uint32_t ubuf, uint32_t len, struct ipc_wait *w);
-int	tcp_recv(struct tcb *t, uint32_t ubuf, uint32_t len, struct ipc_wait *w);
+int	tcp_connect(struct tcb *t, uint32_t ip, uint16_t port, struct wait_limit *w);
+struct tcb *tcp_accept(struct tcb *t, struct wait_limit *w, int *err);
+int	tcp_send(struct tcb *t, uint32_t ubuf, uint32_t len, struct wait_limit *w);
+int	tcp_recv(struct tcb *t, uint32_t ubuf, uint32_t len, struct wait_limit *w);
 int	tcp_shutdown(struct tcb *t, int how);
 void	tcp_close(struct tcb *t);
 int	tcp_poll(struct tcb *t);	/* POLLIN, POLLOUT, ... */

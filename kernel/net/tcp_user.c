@@ -9,14 +9,12 @@
 #include "proc.h"
 #include "mm/vm.h"
 #include "sched.h"
-#include "ipc/mbox.h"
+#include "waitq.h"
 #include "net.h"
 #include "tcp.h"
+#include "port_range.h"
 
-#define EPHEMERAL_FIRST	49152
-#define EPHEMERAL_LAST	65535
-
-static uint16_t next_ephemeral = EPHEMERAL_FIRST;
+static struct port_range ephemeral = PORT_RANGE(EPHEMERAL_FIRST, EPHEMERAL_LAST);
 
 struct tcb *
 tcp_open(int *err)
@@ -67,18 +65,10 @@ set_port(struct tcb *t, uint32_t ip, uint16_t port)
 int
 tcp_bind(struct tcb *t, uint32_t ip, uint16_t port)
 {
-	int tries;
-
 	if (t->bound || t->state != TCP_CLOSED)
 		return -EINVAL;
 	if (port == 0) {
-		for (tries = 0; tries <= EPHEMERAL_LAST - EPHEMERAL_FIRST; tries++) {
-			port = next_ephemeral;
-			next_ephemeral = port == EPHEMERAL_LAST ? EPHEMERAL_FIRST : port + 1;
-			if (!port_used(port))
-				break;
-		}
-		if (port_used(port))
+		if (!(port = port_pick(&ephemeral, port_used)))
 			return -EADDRINUSE;
 	} else if (port_bound(port)) {
 		return -EADDRINUSE;
@@ -122,7 +112,7 @@ take_error(struct tcb *t)
 }
 
 int
-tcp_connect(struct tcb *t, uint32_t ip, uint16_t port, struct ipc_wait *w)
+tcp_connect(struct tcb *t, uint32_t ip, uint16_t port, struct wait_limit *w)
 {
 	struct tcb *o;
 	int r;
@@ -164,7 +154,7 @@ tcp_connect(struct tcb *t, uint32_t ip, uint16_t port, struct ipc_wait *w)
 		return r;
 	}
 	while (t->state == TCP_SYN_SENT) {
-		if ((r = ipc_sleep(&t->wait, w)) < 0 && t->state == TCP_SYN_SENT) {
+		if ((r = sleep_on_limit(&t->wait, w)) < 0 && t->state == TCP_SYN_SENT) {
 			/* Given up (signal, SO_RCVTIMEO): forget the attempt. */
 			t->rexmit_at = 0;
 			t->state = TCP_CLOSED;
@@ -178,7 +168,7 @@ tcp_connect(struct tcb *t, uint32_t ip, uint16_t port, struct ipc_wait *w)
 		}
 		/* Simultaneous open: wait for the ACK of our SYN. */
 		while (t->state == TCP_SYN_RCVD)
-			if ((r = ipc_sleep(&t->wait, w)) < 0)
+			if ((r = sleep_on_limit(&t->wait, w)) < 0)
 				return r;
 		if (t->state == TCP_CLOSED) {
 			t->error_seen = 1;
@@ -189,7 +179,7 @@ tcp_connect(struct tcb *t, uint32_t ip, uint16_t port, struct ipc_wait *w)
 }
 
 struct tcb *
-tcp_accept(struct tcb *l, struct ipc_wait *w, int *err)
+tcp_accept(struct tcb *l, struct wait_limit *w, int *err)
 {
 	struct list_node *n;
 	struct tcb *c;
@@ -200,7 +190,7 @@ tcp_accept(struct tcb *l, struct ipc_wait *w, int *err)
 		return NULL;
 	}
 	while (!(n = list_pop_front(&l->accept_q))) {
-		if ((r = ipc_sleep(&l->wait, w)) < 0) {
+		if ((r = sleep_on_limit(&l->wait, w)) < 0) {
 			*err = r;
 			return NULL;
 		}
@@ -222,7 +212,7 @@ connected(const struct tcb *t)
 }
 
 int
-tcp_send(struct tcb *t, uint32_t ubuf, uint32_t len, struct ipc_wait *w)
+tcp_send(struct tcb *t, uint32_t ubuf, uint32_t len, struct wait_limit *w)
 {
 	uint32_t sent = 0, n, chunk;
 	uint8_t *p;
@@ -247,7 +237,7 @@ tcp_send(struct tcb *t, uint32_t ubuf, uint32_t len, struct ipc_wait *w)
 		if (ring_free(&t->sndq) == 0) {
 			if (sent && w->nowait)
 				return (int)sent;
-			if ((r = ipc_sleep(&t->wait, w)) < 0)
+			if ((r = sleep_on_limit(&t->wait, w)) < 0)
 				return sent ? (int)sent : r;
 			continue;
 		}
@@ -283,7 +273,7 @@ window_update(struct tcb *t)
 }
 
 int
-tcp_recv(struct tcb *t, uint32_t ubuf, uint32_t len, struct ipc_wait *w)
+tcp_recv(struct tcb *t, uint32_t ubuf, uint32_t len, struct wait_limit *w)
 {
 	uint32_t n, done, chunk;
 	uint8_t *p;
@@ -298,7 +288,7 @@ tcp_recv(struct tcb *t, uint32_t ubuf, uint32_t len, struct ipc_wait *w)
 			return r;
 		if (t->fin_received || t->rd_shut || t->state == TCP_CLOSED || len == 0)
 			return 0;		/* end of stream */
-		if ((r = ipc_sleep(&t->wait, w)) < 0)
+		if ((r = sleep_on_limit(&t->wait, w)) < 0)
 			return r;
 	}
 	n = MIN(len, t->rcvq.len);

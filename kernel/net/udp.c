@@ -7,10 +7,9 @@
 #include "kernel.h"
 #include "net.h"
 #include "udp.h"
+#include "port_range.h"
 
 #define UDP_BINDINGS		48
-#define EPHEMERAL_FIRST		49152	/* IANA dynamic range (RFC 6335) */
-#define EPHEMERAL_LAST		65535
 
 static struct udp_binding {
 	uint16_t	 port;		/* 0 = free */
@@ -18,7 +17,7 @@ static struct udp_binding {
 	void		*ctx;
 } bindings[UDP_BINDINGS];
 
-static uint16_t next_ephemeral = EPHEMERAL_FIRST;
+static struct port_range ephemeral = PORT_RANGE(EPHEMERAL_FIRST, EPHEMERAL_LAST);
 
 static struct udp_binding *
 find_binding(uint16_t port)
@@ -31,11 +30,16 @@ find_binding(uint16_t port)
 	return NULL;
 }
 
+static int
+port_taken(uint16_t port)
+{
+	return find_binding(port) != NULL;
+}
+
 int
 udp_bind_kernel(uint16_t port, udp_receive_fn fn, void *ctx)
 {
 	struct udp_binding *b, *slot = NULL;
-	int tries;
 
 	if (!fn)
 		return -EINVAL;
@@ -45,15 +49,11 @@ udp_bind_kernel(uint16_t port, udp_receive_fn fn, void *ctx)
 	if (!slot)
 		return -ENOSPC;
 	if (port == 0) {
-		for (tries = 0; tries <= EPHEMERAL_LAST - EPHEMERAL_FIRST; tries++) {
-			port = next_ephemeral;
-			next_ephemeral = port == EPHEMERAL_LAST ? EPHEMERAL_FIRST : port + 1;
-			if (!find_binding(port))
-				break;
-		}
-	}
-	if (find_binding(port))
+		if (!(port = port_pick(&ephemeral, port_taken)))
+			return -EADDRINUSE;
+	} else if (port_taken(port)) {
 		return -EADDRINUSE;
+	}
 	slot->port = port;
 	slot->fn = fn;
 	slot->ctx = ctx;
