@@ -36,6 +36,9 @@
 #include "migrate.h"
 
 #define MIG_MAX_OUT	8		/* migrations leaving at once */
+/* A target that stays silent this long (alive to kmsg, but not
+ * answering) is given up on: the process must not stay frozen. */
+#define MIG_SILENCE_TICKS (15 * TIMER_HZ)
 
 int mig_noflush;			/* MIGCTL_NOFLUSH: the deliberate bug */
 
@@ -345,6 +348,17 @@ describe_files(struct proc *p, struct mig_fd *out)
 	}
 }
 
+/* The alarm's time left, at least 1 ms (it is due), at most the
+ * image's limit of 10^9 ms. */
+static uint32_t
+alarm_ms_left(uint32_t alarm_tick)
+{
+	int32_t left = (int32_t)(alarm_tick - ticks);
+	uint64_t ms = (uint64_t)(left > 0 ? left : 0) * (1000 / TIMER_HZ);
+
+	return ms == 0 ? 1 : ms > 1000000000u ? 1000000000u : (uint32_t)ms;
+}
+
 static void
 send_state(struct mig_out *m)
 {
@@ -352,7 +366,7 @@ send_state(struct mig_out *m)
 	struct proc *p = m->p;
 	struct trapframe *tf = p->tf;
 	uint32_t va = USER_MIN, pte, n = 0;
-	int why, arg;
+	int why, arg, i;
 
 	if (check_movable(p, &why, &arg) < 0) {	/* it changed while running */
 		m->rec->why = why;
@@ -371,19 +385,28 @@ send_state(struct mig_out *m)
 		s->ppid = p->ppid;
 	}
 	strlcpy(s->name, p->name, sizeof(s->name));
+	/*
+	 * Normalised as the target will check them: a pushed segment
+	 * register is 16 bits (the CPU may leave the upper half stale), and
+	 * RF, which the CPU can leave set when an interrupt stops a `rep
+	 * movs` part way, only matters to instruction breakpoints.
+	 */
 	s->regs = (struct mig_regs){
 		.eax = m->self ? 0 : tf->eax,	/* migrate(0, ...) returns 0 there */
 		.ebx = tf->ebx, .ecx = tf->ecx, .edx = tf->edx, .esi = tf->esi,
 		.edi = tf->edi, .ebp = tf->ebp, .esp = tf->esp, .eip = tf->eip,
-		.eflags = tf->eflags, .cs = tf->cs, .ss = tf->ss, .ds = tf->ds,
-		.es = tf->es, .fs = tf->fs, .gs = tf->gs,
+		.eflags = tf->eflags & ~FL_RF, .cs = tf->cs & 0xFFFF,
+		.ss = tf->ss & 0xFFFF, .ds = tf->ds & 0xFFFF, .es = tf->es & 0xFFFF,
+		.fs = tf->fs & 0xFFFF, .gs = tf->gs & 0xFFFF,
 	};
-	s->sig_pending = p->sig_pending;
-	s->sig_blocked = p->sig_blocked;
+	/* Bit 0 is no signal, though a handler's mask may carry it. */
+	s->sig_pending = p->sig_pending & ~1u;
+	s->sig_blocked = p->sig_blocked & ~1u;
 	memcpy(s->sig_actions, p->sig_actions, sizeof(s->sig_actions));
+	for (i = 0; i < NSIG; i++)
+		s->sig_actions[i].sa_mask &= ~1u;
 	if (p->alarm_tick)
-		s->alarm_ms = (int32_t)(p->alarm_tick - ticks) > 0 ?
-		    (p->alarm_tick - ticks) * (1000 / TIMER_HZ) : 1;
+		s->alarm_ms = alarm_ms_left(p->alarm_tick);
 	s->nice = p->nice;
 	s->level = p->level;
 	s->user_ticks = p->user_ticks;
@@ -497,6 +520,7 @@ commit(struct mig_out *m)
 	p->mig_freeze = 0;
 	list_remove(&p->queue_node);		/* off frozen_queue, for good */
 	p->waiting_on = NULL;
+	timer_disarm(p);			/* migrate(0, ...) waits with one */
 	admit_leave(p);
 	if (p->home < 0) {
 		mig_left_home(p, m->node);
@@ -518,6 +542,7 @@ mig_out_message(int node, const struct mig_hdr *h, const uint8_t *msg, uint32_t 
 		mig_count.dropped++;
 		return;
 	}
+	m->heard = ticks;
 	switch (h->op) {
 	case MIG_OP_ACCEPT:
 		if (m->phase != MIG_OFFERED)
@@ -555,6 +580,7 @@ mig_out_sent(uint32_t cookie, int err)
 	if (!m->used || (m->id & 0xFFFF) != (cookie & 0xFFFF))
 		return;
 	m->inflight--;
+	m->heard = ticks;
 	if (err < 0) {
 		finish(m, err, 1);
 		return;
@@ -672,13 +698,19 @@ mig_start(struct proc *p, int node, int how, int self, struct mig_record *out)
 	if ((err = send_op(m, MIG_OP_OFFER, &offer, sizeof(offer), 0)) < 0)
 		finish(m, err, 0);
 
-	if (self) {
-		while (p->mig == m)
+	m->heard = ticks;
+	while (m->used && m->id == (uint32_t)rid) {
+		if (ticks - m->heard > MIG_SILENCE_TICKS) {
+			finish(m, -ETIMEDOUT, 1);
+			break;
+		}
+		if (self) {		/* stopped in here, deaf to signals */
+			timer_arm(p, TIMER_HZ);
 			sleep_on_uninterruptible(&frozen_queue);
-	} else {
-		while (m->used && m->id == (uint32_t)rid)
-			if (sleep_on(&done_queue) < 0)
-				break;		/* interrupted: it goes on without us */
+			timer_disarm(p);
+		} else if (sleep_on_timeout(&done_queue, TIMER_HZ) == -EINTR) {
+			break;		/* interrupted: it goes on without us */
+		}
 	}
 	r = &records[rid % MIG_NRECORDS];
 	*out = *r;

@@ -266,16 +266,19 @@ mig_check_pages(const void *msg, uint32_t len)
 
 /* The target loads these into the trap frame and irets: a kernel
  * selector, IOPL, VM or NT there would hand user code the machine, and
- * TF, AC or ID would change how it runs.  Only the arithmetic flags and
- * DF are the process's own; IF and bit 1 are always set in user mode. */
+ * TF would change how it runs.  The arithmetic flags, DF, AC and ID
+ * are the process's own; IF and bit 1 are always set in user mode. */
 static int
 check_regs(const uint8_t *m)
 {
 	struct mig_regs r;
 
 	memcpy(&r, m + ST(regs), sizeof(r));
+	/* fs and gs may also hold the null selector: user code may load it,
+	 * and iret takes it. */
 	if (r.cs != USER_CS || r.ss != USER_DS || r.ds != USER_DS ||
-	    r.es != USER_DS || r.fs != USER_DS || r.gs != USER_DS)
+	    r.es != USER_DS || (r.fs != USER_DS && r.fs != 0) ||
+	    (r.gs != USER_DS && r.gs != 0))
 		return MIG_BAD_REGS;
 	if ((r.eflags & MIG_EFLAGS_IF) == 0 || (r.eflags & MIG_EFLAGS_FIXED) == 0)
 		return MIG_BAD_REGS;

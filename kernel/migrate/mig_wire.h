@@ -178,8 +178,10 @@ int	mig_check(const void *msg, uint32_t len, struct mig_hdr *out);
 uint32_t mig_pages_len(uint32_t count);
 uint32_t mig_state_len(uint32_t npages);
 
-/* EFLAGS bits user code may hold, and the ones that must be set. */
-#define MIG_EFLAGS_USER	0x00000CD5u	/* CF PF AF ZF SF DF OF */
+/* EFLAGS bits user code may hold (the arithmetic flags, DF, and AC and
+ * ID, which popf lets it set), and the ones that must be set.  The
+ * source clears RF, which the CPU may leave set mid-`rep movs`. */
+#define MIG_EFLAGS_USER	0x00240CD5u	/* CF PF AF ZF SF DF OF AC ID */
 #define MIG_EFLAGS_IF	0x00000200u
 #define MIG_EFLAGS_FIXED 0x00000002u	/* bit 1 always reads 1 */
 

@@ -56,6 +56,13 @@ deliver(int node, uint32_t ts, const uint8_t *msg, uint32_t len)
 		mig_count.bad_msgs++;
 		return;
 	}
+	/* OFFER, PAGES and STATE are checked by mig_in.c, which must also
+	 * refuse the migration a bad one belongs to; the rest here. */
+	if (h.op != MIG_OP_OFFER && h.op != MIG_OP_PAGES && h.op != MIG_OP_STATE &&
+	    mig_check(msg, len, NULL) != MIG_OK) {
+		mig_count.bad_msgs++;
+		return;
+	}
 	switch (h.op) {
 	case MIG_OP_ACCEPT:
 	case MIG_OP_REFUSE:

@@ -48,6 +48,7 @@ struct mig_out {
 	int		 inflight;	/* PAGES messages not yet acknowledged */
 	uint32_t	 sig_snapshot;	/* sig_pending as the STATE sent it */
 	uint32_t	 t_start, t_round, t_freeze;	/* uptime_us() marks */
+	uint32_t	 heard;		/* tick of the target's last sign of life */
 	struct mig_record *rec;
 };
 

@@ -39,6 +39,9 @@
 #define PTE_SHARED	0x200	/* OS bit: frame belongs to a shm segment */
 #define PTE_ADDR(e)	((e) & ~0xFFFu)
 
+/* EFLAGS (SDM vol. 1, 3.4.3). */
+#define FL_RF		0x00010000u	/* resume: suppress one instruction breakpoint */
+
 #define PDX(va)		(((uintptr_t)(va) >> 22) & 0x3FF)
 #define PTX(va)		(((uintptr_t)(va) >> 12) & 0x3FF)
 #define NPDENTRIES	1024

@@ -583,8 +583,10 @@ test_state(void)
 	STATE_BAD(MIG_BAD_REGS, s->regs.eflags |= 0x4000);	/* NT */
 	STATE_BAD(MIG_BAD_REGS, s->regs.eflags |= 0x10000);	/* RF */
 	STATE_BAD(MIG_BAD_REGS, s->regs.eflags |= 0x20000);	/* VM */
-	STATE_BAD(MIG_BAD_REGS, s->regs.eflags |= 0x40000);	/* AC */
-	STATE_BAD(MIG_BAD_REGS, s->regs.eflags |= 0x200000);	/* ID */
+	STATE_BAD(MIG_OK, s->regs.eflags |= 0x40000);	/* AC: popf may set it */
+	STATE_BAD(MIG_OK, s->regs.eflags |= 0x200000);	/* ID: likewise */
+	STATE_BAD(MIG_OK, s->regs.fs = 0);	/* the null selector */
+	STATE_BAD(MIG_OK, s->regs.gs = 0);
 	STATE_BAD(MIG_BAD_REGS, s->regs.eflags |= 0x80000000u);
 	STATE_BAD(MIG_BAD_REGS, s->regs.eflags = 0xFFFFFFFFu);
 	STATE_BAD(MIG_BAD_REGS, s->regs.eip = USER_TOP);
@@ -849,6 +851,8 @@ test_truncation(void)
 #define EFL_IF	(1u << 9)
 #define EFL_DF	(1u << 10)
 #define EFL_OF	(1u << 11)
+#define EFL_AC	(1u << 18)
+#define EFL_ID	(1u << 21)
 #define SEL_UCODE	0x1B	/* GDT entry 3, RPL 3 */
 #define SEL_UDATA	0x23	/* GDT entry 4, RPL 3 */
 #define LOW_USER	0x1000u
@@ -889,7 +893,7 @@ state_valid(const uint8_t *b, uint32_t len)
 {
 	static const struct mig_fd none;
 	const uint32_t userfl = EFL_CF | EFL_PF | EFL_AF | EFL_ZF | EFL_SF |
-	    EFL_DF | EFL_OF;
+	    EFL_DF | EFL_OF | EFL_AC | EFL_ID;
 	struct mig_state st;
 	struct mig_regs r;
 	struct mig_fd fd;
@@ -910,7 +914,8 @@ state_valid(const uint8_t *b, uint32_t len)
 	}
 	r = st.regs;
 	if (r.cs != SEL_UCODE || r.ss != SEL_UDATA || r.ds != SEL_UDATA ||
-	    r.es != SEL_UDATA || r.fs != SEL_UDATA || r.gs != SEL_UDATA)
+	    r.es != SEL_UDATA || (r.fs != SEL_UDATA && r.fs != 0) ||
+	    (r.gs != SEL_UDATA && r.gs != 0))
 		return 0;
 	if ((r.eflags & (EFL_IF | EFL_1)) != (EFL_IF | EFL_1) ||
 	    (r.eflags & ~(userfl | EFL_IF | EFL_1)) != 0)
