@@ -9,6 +9,9 @@
  *              move left stale, or a step lost, fails the check.
  *   migtest self NODE [stop|precopy]
  *              move itself, as in AIX: "self: pid P node K" before and after
+ *   migtest noflush 1|0
+ *              this kernel clears dirty bits without flushing the TLB (a
+ *              deliberate bug: the oracle must then catch a stale page)
  * tests/integration/test_migrate.py runs them.
  */
 #include <errno.h>
@@ -148,7 +151,9 @@ main(int argc, char **argv)
 	if (argc >= 3 && strcmp(argv[1], "self") == 0)
 		return self(atoi(argv[2]), argc > 3 && strcmp(argv[3], "stop") == 0 ?
 		    MIG_STOP : MIG_PRECOPY);
+	if (argc == 3 && strcmp(argv[1], "noflush") == 0)
+		return migctl_int(MIGCTL_NOFLUSH, atoi(argv[2])) < 0;
 	dprintf(2, "usage: migtest count N [MS] | oracle PAGES [HOT [STEPS]] | "
-	    "self NODE [stop|precopy]\n");
+	    "self NODE [stop|precopy] | noflush 1|0\n");
 	return 2;
 }
