@@ -34,6 +34,7 @@
 #include "brinch/net.h"
 #include "dist/kmsg.h"
 #include "migrate.h"
+#include "mig_policy.h"
 
 #define MIG_MAX_OUT	8		/* migrations leaving at once */
 /* A target that stays silent this long (alive to kmsg, but not
@@ -251,24 +252,19 @@ static void
 end_round(struct mig_out *m)
 {
 	struct mig_record *r = m->rec;
-	uint32_t dirty = count_dirty(m->p->pgdir), image = r->image_pages * PAGE_SIZE;
+	uint32_t dirty = count_dirty(m->p->pgdir);
 	struct mig_round *log = &r->round[r->rounds < MIG_ROUNDS_LOGGED ? r->rounds : MIG_ROUNDS_LOGGED - 1];
-	int reason = MIG_STOP_NONE;
+	int reason;
 
 	log->pages = m->round_pages;
 	log->dirtied = dirty;
 	log->bytes = r->bytes_sent - m->round_bytes0;
 	log->us = now_us() - m->t_round;
 	r->rounds++;
-	if (dirty < MIG_DIRTY_SMALL)
-		reason = MIG_STOP_SMALL;
-	else if (r->rounds >= MIG_MAX_ROUNDS)
-		reason = MIG_STOP_ROUNDS;
-	else if (r->bytes_sent > MIG_MAX_SENT_FACTOR * image)
-		reason = MIG_STOP_BYTES;
-	else if (r->rounds >= 2 && dirty >= m->round_dirty && ++m->not_shrinking >= 2)
-		reason = MIG_STOP_NOT_SHRINKING;
-	m->round_dirty = dirty;
+	m->rules.rounds = r->rounds;
+	m->rules.bytes_sent = r->bytes_sent;
+	m->rules.image_bytes = r->image_pages * PAGE_SIZE;
+	reason = mig_precopy_stop(&m->rules, dirty);
 	m->round_all = 0;		/* from now on only what was written */
 	if (reason) {
 		freeze(m, reason);

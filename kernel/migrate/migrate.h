@@ -12,12 +12,12 @@
 #include <stdint.h>
 #include "brinch/migrate.h"
 #include "mig_wire.h"
+#include "mig_policy.h"
 
 struct proc;
 struct trapframe;
 
 #define MIG_INFLIGHT	6	/* PAGES messages unacknowledged at once (360 KiB) */
-#define MIG_DIRTY_SMALL	50	/* Xen: freeze once fewer pages than this are dirty */
 #define MIG_NRECORDS	16	/* migrations remembered for migstat */
 
 enum mig_phase {
@@ -43,8 +43,7 @@ struct mig_out {
 	int		 round_all;	/* this round sends every page, dirty or not */
 	uint32_t	 round_pages;	/* pages sent so far this round */
 	uint32_t	 round_bytes0;	/* bytes_sent when the round began */
-	uint32_t	 round_dirty;	/* pages written during the last round */
-	int		 not_shrinking;	/* rounds whose dirty set did not shrink */
+	struct mig_rounds rules;	/* what the stop rules look at (mig_policy.c) */
 	int		 inflight;	/* PAGES messages not yet acknowledged */
 	uint32_t	 sig_snapshot;	/* sig_pending as the STATE sent it */
 	uint32_t	 t_start, t_round, t_freeze;	/* uptime_us() marks */

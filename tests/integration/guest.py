@@ -4,7 +4,7 @@
 import re
 
 FREE_RE = re.compile(r"frames: (\d+) total, (\d+) free")
-STATES = ("NEW", "READY", "RUNNING", "WAITING", "ZOMBIE", "SUSPENDED")   # include/brinch/types.h
+STATES = ("NEW", "READY", "RUNNING", "WAITING", "ZOMBIE", "SUSPENDED", "MOVED")   # include/brinch/types.h
 
 
 def free_frames(node):
