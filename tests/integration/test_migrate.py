@@ -278,3 +278,18 @@ def test_target_dies_mid_transfer(trio):
     migrate(c[0], pid, 2, "stop", timeout=120)
     expect_since(c[0], mark, MOVED_OK % (2, 1), timeout=60)
     c[2].run("kill %d" % (global_pid(0, pid)))
+
+
+def test_rexec_runs_there_and_reports_here(trio):
+    """Computation migration: the program runs on the other node (its ps
+    lists itself as arrived from here), prints on this console, and its
+    exit status comes back to this shell."""
+    c = trio
+    before = baseline(c)
+    assert c[0].run("rexec 1 echo hi from afar") == "hi from afar"
+    out = c[0].run("rexec 2 ps")
+    assert re.search(r"\bps\b.*from 0:\d+", out) and "migtest" not in out, out
+    assert c[0].run("rexec 1 false; echo status $?") == "status 1"
+    assert "cannot move to node 7" in c[0].run("rexec 7 echo nobody; echo status $?")
+    assert c[0].run("echo $?") == "0"
+    assert_frames_back(c, before)
