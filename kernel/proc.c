@@ -5,6 +5,7 @@
  * exec.c's.
  */
 #include "kernel.h"
+#include "cmdline.h"
 #include "mm/mmu.h"
 #include "trap.h"
 #include "mm/pmm.h"
@@ -166,13 +167,31 @@ proc_set_name(struct proc *p, const char *path)
 }
 
 /* The first user process.  Its trap frame is built by hand; exec fills
- * in the entry point and stack. */
+ * in the entry point and stack.  Its argv is "init" followed by the
+ * words of the kernel command line, as Linux hands init the words it
+ * does not use itself: that is how user space reads a boot option
+ * (init starts loadbald for `loadbal`, docs/loadbal.md). */
 void
 proc_start_init(const char *path)
 {
-	char *argv[] = { "init", NULL };
+	static char words[CMDLINE_MAX];	/* off the stack; exec copies them out */
+	char *argv[MAXARG + 1] = { "init" }, *w = words;
 	struct proc *p;
-	int err, fd;
+	int argc = 1, err, fd;
+
+	strlcpy(words, cmdline_text(), sizeof(words));
+	while (argc < MAXARG) {
+		while (*w == ' ')
+			w++;
+		if (!*w)
+			break;
+		argv[argc++] = w;
+		while (*w && *w != ' ')
+			w++;
+		if (*w)
+			*w++ = '\0';
+	}
+	argv[argc] = NULL;
 
 	if (!(p = proc_alloc(&err)) || !(p->pgdir = vm_create()))
 		panic("cannot create init");
@@ -186,7 +205,7 @@ proc_start_init(const char *path)
 		if (!p->files[fd])
 			panic("cannot open the console for init: %d", err);
 	}
-	if ((err = exec_image(p, path, argv, 1)) < 0)
+	if ((err = exec_image(p, path, argv, argc)) < 0)
 		panic("cannot run %s: error %d", path, err);
 	init_proc = p;
 	admit(p);
