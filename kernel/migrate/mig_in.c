@@ -71,13 +71,16 @@ discard(struct mig_in *in)
 }
 
 /* Give up after taking part: tell the source, which then resumes the
- * process at home. */
+ * process at home.  The staging goes first: a refusal for want of
+ * memory needs the memory back to queue the answer. */
 static void
 refuse(struct mig_in *in, int err)
 {
-	reply(in, MIG_OP_REFUSE, err);
-	mig_count.refused++;
+	struct mig_in gone = { .node = in->node, .id = in->id };
+
 	discard(in);
+	reply(&gone, MIG_OP_REFUSE, err);
+	mig_count.refused++;
 }
 
 static struct mig_in *
@@ -120,6 +123,11 @@ on_offer(int node, uint32_t id, const struct mig_offer *o)
 	expire_stale();
 	if (find_in(node, id))
 		return;			/* a duplicate: already answered */
+	if (o->how == MIG_LAZY) {	/* well formed, but not built yet */
+		reply(&probe, MIG_OP_REFUSE, -ENOSYS);
+		mig_count.refused++;
+		return;
+	}
 	for (in = ins; in < &ins[MIG_MAX_IN] && in->phase; in++)
 		;
 	if (in == &ins[MIG_MAX_IN] || proc_count() >= NPROC - 2) {
@@ -230,7 +238,8 @@ open_files(struct mig_in *in, const struct mig_fd *fds)
  * The address space must end up exactly as the list says: a page listed
  * but never sent was mapped after the last look and never written (so it
  * is zero, as vm_alloc_range made it); a page sent but not listed was
- * unmapped since (sbrk shrank).
+ * unmapped since (sbrk shrank).  The list may name far more pages than
+ * were offered or sent: as in on_pages, MIG_RESERVE stays free.
  */
 static int
 settle_pages(struct mig_in *in, const struct mig_state *s)
@@ -243,8 +252,11 @@ settle_pages(struct mig_in *in, const struct mig_state *s)
 			vm_page_remove(in->pgdir, have);
 			in->pages--;
 		}
-		if (have != va)
+		if (have != va) {
+			if (pmm_free_frames() < MIG_RESERVE)
+				return -ENOMEM;
 			in->pages++;
+		}
 		if (!vm_page_install(in->pgdir, va, s->va[i] & MIG_PAGE_W))
 			return -ENOMEM;
 		next = va + PAGE_SIZE;
