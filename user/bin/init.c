@@ -1,7 +1,10 @@
 /*
- * init: the first user process.  Starts the shell, restarts it whenever
- * it exits, and reaps every other child, because the kernel gives init
- * the orphans of processes that exit before their children.
+ * init: the first user process.  Starts the daemons and the shell,
+ * restarts the shell whenever it exits, and reaps every other child,
+ * because the kernel gives init the orphans of processes that exit
+ * before their children.  Its arguments are the words of the kernel
+ * command line (kernel/proc.c): `loadbal` or `loadbal=N` starts the
+ * load balancer, with its master on node 0 or N (docs/loadbal.md).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -10,26 +13,45 @@
 #include <brinch.h>
 #include <sys/wait.h>
 
-/* The RPC daemons (docs/rpc.md), on a machine with a network card: the
- * portmapper first, since rpcd registers its programs with it. */
+/* Fork and exec /bin/argv[0]; init reaps it like any other child. */
 static void
-start_daemons(void)
+start(char *const argv[])
 {
-	static char *daemons[] = { "portmap", "rpcd" };
+	char path[32];
+
+	snprintf(path, sizeof(path), "/bin/%s", argv[0]);
+	if (fork() == 0) {
+		exec(path, argv);
+		printf("init: exec %s: %s\n", path, strerror(errno));
+		_exit(127);
+	}
+}
+
+/* The RPC daemons (docs/rpc.md), on a machine with a network card: the
+ * portmapper first, since rpcd registers its programs with it.  Then
+ * the load balancer's daemon if the command line asks for it; its
+ * argument is the master's node. */
+static void
+start_daemons(int argc, char **argv)
+{
+	static char *portmap[] = { "portmap", NULL }, *rpcd[] = { "rpcd", NULL };
+	char *loadbald[] = { "loadbald", "0", NULL };
 	struct net_info ni;
-	char path[32], *argv[2];
-	unsigned i;
+	int i;
 
 	if (net_info(&ni) < 0 || !ni.present)
 		return;
-	for (i = 0; i < sizeof(daemons) / sizeof(daemons[0]); i++) {
-		snprintf(path, sizeof(path), "/bin/%s", daemons[i]);
-		argv[0] = daemons[i];
-		argv[1] = NULL;
-		if (fork() == 0) {
-			exec(path, argv);
-			printf("init: exec %s: %s\n", path, strerror(errno));
-			_exit(127);
+	start(portmap);
+	start(rpcd);
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "loadbal") == 0) {
+			start(loadbald);
+			break;
+		}
+		if (strncmp(argv[i], "loadbal=", 8) == 0) {
+			loadbald[1] = argv[i] + 8;
+			start(loadbald);
+			break;
 		}
 	}
 }
@@ -53,11 +75,11 @@ start_shell(void)
 }
 
 int
-main(void)
+main(int argc, char **argv)
 {
 	pid_t shell;
 
-	start_daemons();
+	start_daemons(argc, argv);
 	shell = start_shell();
 
 	for (;;) {
