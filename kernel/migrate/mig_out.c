@@ -194,8 +194,10 @@ collect_batch(struct mig_out *m, uint32_t *pages_out)
 			break;
 		}
 		m->cursor = va + PAGE_SIZE;
+		/* LAB migrate: BEGIN dirty */
 		if (!vm_clear_dirty(pgdir, va, mig_noflush) && !m->round_all)
 			continue;
+		/* LAB migrate: END dirty */
 		b->va[n] = va | ((pte & PTE_W) ? MIG_PAGE_W : 0);
 		memcpy(data + n * PAGE_SIZE, vm_page_kaddr(pgdir, va), PAGE_SIZE);
 		n++;

@@ -15,6 +15,7 @@ mig_precopy_stop(struct mig_rounds *r, uint32_t dirty)
 {
 	int reason = MIG_STOP_NONE;
 
+	/* LAB migrate: BEGIN stop */
 	if (dirty < MIG_DIRTY_SMALL)
 		reason = MIG_STOP_SMALL;
 	else if (r->rounds >= MIG_MAX_ROUNDS)
@@ -24,5 +25,6 @@ mig_precopy_stop(struct mig_rounds *r, uint32_t dirty)
 	else if (r->rounds >= 2 && dirty >= r->last_dirty && ++r->not_shrinking >= 2)
 		reason = MIG_STOP_NOT_SHRINKING;
 	r->last_dirty = dirty;
+	/* LAB migrate: END stop */
 	return reason;
 }
