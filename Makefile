@@ -224,7 +224,7 @@ LAB ?= $(shell cat .brinch-lab 2>/dev/null)
 grade labs-check: DEPS_EXTRA := gdb
 
 grade: deps all
-	@if [ -z "$(LAB)" ]; then echo "make grade: which lab? make grade LAB=syscall|sched|signals|mbox|gdb"; exit 2; fi
+	@if [ -z "$(LAB)" ]; then echo "make grade: which lab? make grade LAB=syscall|sched|signals|mbox|gdb|migrate"; exit 2; fi
 	@$(PYTHON) tools/grade.py $(LAB) $(GRADE_ARGS)
 
 labs-check: deps all
