@@ -133,6 +133,13 @@ ticks_before(const struct proc_info *p)
 	for (i = 0; i < nseen; i++)
 		if (seen[i].pid == p->pid && seen[i].start_tick == p->start_tick)
 			return (int)seen[i].ticks;
+	/* Started here since the last sample: every tick it has, it ran in
+	 * this period, and a job found busy one period sooner is moved one
+	 * period sooner.  One that arrived from elsewhere (its start tick
+	 * is its arrival) brings the ticks of its whole life: unknown until
+	 * the next sample, which also keeps it where it landed for a while. */
+	if (nseen && p->home < 0 && (int32_t)(p->start_tick - seen_tick) >= 0)
+		return 0;
 	return -1;
 }
 
@@ -160,9 +167,7 @@ sample(struct lb_report *r)
 		if (!runnable(p) || p->pid == self)
 			continue;
 		r->ready++;
-		/* CPU-bound: seen a whole period, and ran in it.  A job
-		 * that just arrived is not one yet, which also keeps it
-		 * where it landed for a period. */
+		/* CPU-bound: ran in the last period (see ticks_before). */
 		if (is_system(p) || before < 0 || t - (uint32_t)before < LB_MIN_TICKS ||
 		    r->ncand == LB_CANDS)
 			continue;
@@ -619,8 +624,10 @@ main(int argc, char **argv)
 		}
 		switch (msg.hdr.type) {
 		case LB_REPORT:
-			if (node == master)
+			if (node == master) {
 				on_report(&msg.report);
+				decide();	/* now, not at our next sample */
+			}
 			break;
 		case LB_ORDER:
 			if (from_master(info.sender))
