@@ -1,14 +1,16 @@
 # test_loadbal.py: load balancing across three nodes (docs/loadbal.md), the
 # demo of the issue that asked for it:
 #  - six CPU-bound jobs (`burn -n 6 MS`) started on node 0 of three nodes
-#    finish at least twice as soon with loadbald (kernel command line
-#    `loadbal`) as on a cluster without it: mean and longest turnaround,
-#    both measured in one run, so the host's speed cancels out
+#    finish at least twice as soon with loadbald as on a cluster without
+#    it: mean and longest turnaround, measured in one test, so the host's
+#    speed cancels out; with the master on the busy node (kernel command
+#    line `loadbal`) and on another one (`loadbal=2`)
 #  - no job moves more than twice: burn's own count (each job notices its
 #    node change), the master's count and every node's migstat agree
-#  - `loadbal` shows the three nodes and each decision
+#  - `loadbal` shows every node, and counts each job's moves
 #  - every node's free frames come back to what they were before the jobs
-# Traffic stays in unix sockets.  Part of `make integration`.
+# The three clusters boot one after the other, never sharing the host.
+# About 40 s.  Traffic stays in unix sockets.  Part of `make integration`.
 
 import contextlib
 import os
@@ -39,7 +41,7 @@ LB_JOB_RE = re.compile(r"(?m)^job (\d+):(\d+) (\S+) moves (\d+)")
 
 @contextlib.contextmanager
 def cluster(request, tag, cmdline=""):
-    """booted_cluster, one after the other inside a test: the two runs must
+    """booted_cluster, one after the other inside a test: the runs must
     not share the host.  booted_cluster keeps the logs of a failed test
     only when it ends after pytest counted the failure, as a fixture does;
     here the logs are copied as the failure goes by."""
@@ -122,7 +124,11 @@ def balanced(request, tag, cmdline, master):
         on["loadbal"] = lb = c[0].run("loadbal", timeout=30)
         counted = {int(pid): int(n) for home, pid, name, n in LB_JOB_RE.findall(lb)}
         assert counted == {pid: m for pid, m in moved.items() if m}, lb
-        assert "moves: %d ok, 0 failed" % on["moves"] in lb, lb
+        assert re.search(r"(?m)^moves: %d ok, \d+ failed$" % on["moves"], lb), lb
+        # A move may fail only because its job ended between the report
+        # and the order.
+        for line in re.findall(r"(?m)^ +\d+\.\d+ s .*$", lb):
+            assert re.search(r"move \d: (ok, \d+ ms|No such process)$", line), lb
         after = frames_back(c, before)
         assert after == before, "%s: free frames %s before, %s after" % (cmdline, before, after)
     return on
