@@ -234,11 +234,12 @@ labs-check: deps all
 
 # ICOUNT=1: instruction counts where one node measures alone (bench.py);
 # the two-node drivers cannot count instructions and say so on each line
-# (docs/testing.md).  tests/integration/test_bench.py runs all four, short.
+# (docs/testing.md).  tests/integration/test_bench.py runs all five, short.
 bench: deps all
 	$(PYTHON) tools/bench.py $(if $(ICOUNT),--icount)
 	$(PYTHON) tools/netbench.py $(if $(ICOUNT),--icount)
 	$(PYTHON) tools/distbench.py $(if $(ICOUNT),--icount)
+	$(PYTHON) tools/migbench.py $(if $(ICOUNT),--icount)
 	$(PYTHON) tools/rpc/rpcbench.py $(if $(ICOUNT),--icount)
 
 # ---- a cluster on one host (docs/network.md) -----------------------------

@@ -1,7 +1,8 @@
 # test_bench.py: a smoke run of every `make bench` driver (tools/bench.py,
-# netbench.py, distbench.py, rpc/rpcbench.py) with small counts.  Checks what
-# they print, never how fast anything was: each stdout line is one JSON
-# object naming its benchmark and unit, and every figure in it is positive.
+# netbench.py, distbench.py, migbench.py, rpc/rpcbench.py) with small
+# counts.  Checks what they print, never how fast anything was: each stdout
+# line is one JSON object naming its benchmark and unit, and every figure in
+# it is positive.
 
 import json
 import os
@@ -30,6 +31,8 @@ DRIVERS = {
                   {"dist_udp_rtt", "kmsg_rtt", "kmsg_rtt_64k", "rmbox_call_rtt", "rmbox_send"}),
     "distbench-icount": (["tools/distbench.py", "--count", "10", "--sends", "20", "--icount"],
                          {"dist_udp_rtt", "kmsg_rtt"}),
+    "migbench": (["tools/migbench.py", "--pages", "16", "--reps", "1", "--count", "5"],
+                 {"mig_raw_64k", "mig_stop_64k", "mig_precopy_64k", "mig_lazy"}),
     "rpcbench": (["tools/rpc/rpcbench.py", "--count", "10"],
                  {"rpc_udp_echo_rtt", "rpc_null_rtt", "rpc_sink_rtt", "rpc_echo_rtt",
                   "rpc_model"}),
@@ -72,3 +75,11 @@ def test_driver_smoke(driver):
         assert all(r["icount"].startswith("not applied") for r in results)
     elif driver == "bench":
         assert not any(k.startswith("xv6") for r in results for k in r)
+    elif driver == "migbench":
+        # Each migration beside its reference and its goal.
+        by_name = {r["bench"]: r for r in results}
+        for name in ("mig_stop_64k", "mig_precopy_64k"):
+            assert by_name[name]["raw_us"] == by_name["mig_raw_64k"]["us"]
+            assert isinstance(by_name[name]["meets_goal"], bool) and by_name[name]["goal"]
+        assert by_name["mig_precopy_64k"]["stop_freeze_us"] == by_name["mig_stop_64k"]["freeze_us"]
+        assert by_name["mig_lazy"]["built"] is False

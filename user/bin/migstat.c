@@ -3,6 +3,7 @@
  *   migstat        one line per migration, newest first
  *   migstat -v     ... with every pre-copy round
  *   migstat -c     the migration service's counters
+ *   migstat -j     the newest record as one JSON line (tools/migbench.py)
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,6 +16,42 @@ static const char *const counter_names[] = {
 	MIG_COUNTERS(NAME)
 #undef NAME
 };
+
+/* One record, its rounds as lists.  A process name is printable ASCII
+ * (the migration checks see to it), but may hold a quote. */
+static void
+json(const struct mig_record *r)
+{
+	static const char *const fields[] = { "pages", "dirtied", "bytes", "us" };
+	uint32_t j, f, n = r->rounds < MIG_ROUNDS_LOGGED ? r->rounds : MIG_ROUNDS_LOGGED;
+	char name[2 * sizeof(r->name) + 1];
+
+	for (j = f = 0; j < sizeof(r->name) && r->name[j]; j++) {
+		if (r->name[j] == '"' || r->name[j] == '\\')
+			name[f++] = '\\';
+		name[f++] = r->name[j] >= 0x20 && r->name[j] < 0x7F ? r->name[j] : '?';
+	}
+	name[f] = '\0';
+	printf("{\"id\": %d, \"home\": %d, \"pid\": %d, \"name\": \"%s\", "
+	    "\"from\": %d, \"to\": %d, \"how\": \"%s\", \"result\": %d, "
+	    "\"why\": %d, \"why_arg\": %d, \"stop_reason\": \"%s\", "
+	    "\"image_pages\": %u, \"rounds\": %u, \"pages_sent\": %u, "
+	    "\"bytes_sent\": %u, \"freeze_us\": %u, \"total_us\": %u",
+	    r->id, DIST_NODE(r->pid), DIST_LOCAL(r->pid), name, r->from, r->to,
+	    mig_how_name(r->how), r->result, r->why, r->why_arg,
+	    mig_stop_name(r->stop_reason), r->image_pages, r->rounds, r->pages_sent,
+	    r->bytes_sent, r->freeze_us, r->total_us);
+	for (f = 0; f < 4; f++) {
+		printf(", \"round_%s\": [", fields[f]);
+		for (j = 0; j < n; j++) {
+			const uint32_t *v = &r->round[j].pages;
+
+			printf("%s%u", j ? ", " : "", v[f]);
+		}
+		printf("]");
+	}
+	printf("}\n");
+}
 
 int
 main(int argc, char **argv)
@@ -37,6 +74,14 @@ main(int argc, char **argv)
 	if ((n = migstat(recs, 16)) < 0) {
 		dprintf(2, "migstat: %s\n", strerror(errno));
 		return 1;
+	}
+	if (argc > 1 && strcmp(argv[1], "-j") == 0) {
+		if (n == 0) {
+			dprintf(2, "migstat: no migrations yet\n");
+			return 1;
+		}
+		json(&recs[0]);
+		return 0;
 	}
 	printf("  id     pid name         to how      result rounds  pages    bytes  freeze_us   total_us stop\n");
 	for (i = 0; i < n; i++) {
