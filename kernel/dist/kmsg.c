@@ -284,7 +284,13 @@ arrived(struct peer *p, struct txslot *s, uint64_t now)
 	s->seen = 1;
 }
 
-/* An ack for our current stream: release what it covers. */
+/*
+ * An ack for our current stream: release what it covers.  The done
+ * callbacks run last, once the window is settled: a callback may send to
+ * this peer again, and tx_fill would then hand out slots that the
+ * release loop has not reached yet, which it would wrongly release (the
+ * packet in it would never be retransmitted, and the stream would stall).
+ */
 void
 tx_acked(struct peer *p, uint32_t ack, uint32_t sack)
 {
@@ -292,8 +298,11 @@ tx_acked(struct peer *p, uint32_t ack, uint32_t sack)
 	uint64_t now = uptime_us();
 	struct txslot *s;
 	struct outmsg *m;
+	struct list finished;
+	struct list_node *node;
 	int i, n;
 
+	list_init(&finished);
 	n = txwin_ack(&p->tx, ack, sack);
 	for (seq = p->tx.una; seq_lt(seq, p->tx.nxt); seq++)
 		if ((p->tx.sacked >> (seq - p->tx.una)) & 1)
@@ -309,9 +318,7 @@ tx_acked(struct peer *p, uint32_t ack, uint32_t sack)
 		list_remove(&m->node);
 		p->queued--;
 		kst.queued_bytes -= m->len;
-		if (m->done)
-			m->done(m->cookie, 0);
-		kfree(m);
+		list_push_back(&finished, &m->node);
 	}
 	/* Fast retransmit: a packet the receiver skipped while three later
 	 * ones arrived is most likely lost; send it again now rather than
@@ -329,6 +336,12 @@ tx_acked(struct peer *p, uint32_t ack, uint32_t sack)
 	}
 	if (n > 0)
 		tx_fill(p);
+	while ((node = list_pop_front(&finished))) {
+		m = container_of(node, struct outmsg, node);
+		if (m->done)
+			m->done(m->cookie, 0);
+		kfree(m);
+	}
 }
 
 int
