@@ -69,8 +69,27 @@ void
 mig_left_home(struct proc *p, int node)
 {
 	proc_release(p);
+	p->sig_pending = 0;	/* they travelled with the image */
 	p->state = MOVED;
 	p->moved_to = node;
+}
+
+/*
+ * node is gone (kmsg gave up on it).  Our processes that were running
+ * there are gone with it: their parents here learn it as a death by
+ * SIGKILL, with a line on the console, instead of waiting forever.
+ */
+void
+mig_home_node_down(int node)
+{
+	struct proc *p;
+
+	for (p = &proc_table[1]; p < &proc_table[NPROC]; p++) {
+		if (p->state != MOVED || p->moved_to != node)
+			continue;
+		kprintf("migrate: pid %d (%s) lost with node %d\n", p->pid, p->name, node);
+		proc_moved_exit(p, KILLED_STATUS(SIGKILL));
+	}
 }
 
 /* ---- signals ---- */

@@ -329,7 +329,8 @@ on_go(struct mig_in *in, const struct mig_go *go)
 		.eflags = r->eflags, .esp = r->esp, .ss = r->ss,
 	};
 	strlcpy(p->name, s->name, sizeof(p->name));
-	p->sig_pending = (s->sig_pending | go->signals) & ~1u;
+	/* A signal may have reached the PCB while it waited for GO. */
+	p->sig_pending = (p->sig_pending | s->sig_pending | go->signals) & ~1u;
 	p->sig_blocked = s->sig_blocked;
 	memcpy(p->sig_actions, s->sig_actions, sizeof(p->sig_actions));
 	if (s->alarm_ms) {

@@ -93,6 +93,8 @@ check_movable(struct proc *p, int *why, int *arg)
 	*arg = 0;
 	if (p == init_proc || p->pid == 0)
 		*why = MIG_WHY_SYSTEM;
+	else if (p->state == NEW || !p->pgdir)
+		*why = MIG_WHY_MOVING;	/* still arriving (mig_in.c), or being born */
 	else if (p->stopped || p->suspend_pending || p->state == SUSPENDED)
 		*why = MIG_WHY_STOPPED;
 	else if (p->call_state)
@@ -483,8 +485,9 @@ finish(struct mig_out *m, int result, int tell_target)
 	if (!m->used)
 		return;
 	m->rec->result = result;
-	m->rec->total_us = now_us() - m->t_start;
-	if (result < 0) {
+	if (m->phase != MIG_COMMITTED)
+		m->rec->total_us = now_us() - m->t_start;
+	if (result < 0 && m->phase != MIG_COMMITTED) {
 		if (tell_target)
 			send_op(m, MIG_OP_ABORT, &abort_body, sizeof(abort_body), 0);
 		mig_count.aborted_out++;
@@ -502,7 +505,9 @@ finish(struct mig_out *m, int result, int tell_target)
  * BUILT: the target holds a frozen copy.  This is the commit point:
  * from here the copy there is the process.  Tell it to run (with any
  * signal that reached us since the state was taken) and let go of ours;
- * at its home the PCB stays behind as its deputy.
+ * at its home the PCB stays behind as its deputy.  The requester hears
+ * of success once GO is delivered (the target runs it on delivery), so
+ * migrate() returns with the process running there.
  */
 static void
 commit(struct mig_out *m)
@@ -511,8 +516,11 @@ commit(struct mig_out *m)
 	struct mig_go go = { .signals = p->sig_pending & ~m->sig_snapshot };
 	uint32_t t = now_us();
 
-	send_op(m, MIG_OP_GO, &go, sizeof(go), 0);
+	m->phase = MIG_COMMITTED;
+	if (send_op(m, MIG_OP_GO, &go, sizeof(go), 1) < 0)
+		mig_count.dropped++;	/* the queue is full: GO is lost, and so is the process */
 	m->rec->freeze_us = t - m->t_freeze;
+	m->rec->total_us = t - m->t_start;
 	mig_count.committed_out++;
 	p->mig = NULL;
 	p->mig_freeze = 0;
@@ -527,7 +535,7 @@ commit(struct mig_out *m)
 		proc_release(p);
 		proc_free_migrant(p);
 	}
-	finish(m, 0, 0);
+	m->p = NULL;
 }
 
 void
@@ -577,6 +585,10 @@ mig_out_sent(uint32_t cookie, int err)
 
 	if (!m->used || (m->id & 0xFFFF) != (cookie & 0xFFFF))
 		return;
+	if (m->phase == MIG_COMMITTED) {	/* GO: delivered, or lost */
+		finish(m, err, 0);
+		return;
+	}
 	m->inflight--;
 	m->heard = ticks;
 	if (err < 0) {
@@ -656,7 +668,7 @@ mig_start(struct proc *p, int node, int how, int self, struct mig_record *out)
 	if (p->mig) {
 		why = MIG_WHY_MOVING, arg = 0, err = -EBUSY;
 	} else {
-		err = check_movable(p, &why, &arg);
+		err = check_movable(p, &why, &arg);	/* before anything reads pgdir */
 	}
 	if (!err && vm_user_frames(p->pgdir) > MIG_MAX_PAGES)
 		err = -E2BIG;

@@ -82,12 +82,16 @@ deliver(int node, uint32_t ts, const uint8_t *msg, uint32_t len)
 	(void)ts;
 }
 
+/* node failed (DOWN) or lost track of our stream (RESET): what was on
+ * its way to or from it may be lost, so migrations with it fail; only a
+ * node that is down takes our processes with it. */
 static void
 event(int node, int what)
 {
 	mig_out_node_failed(node);
 	mig_in_node_failed(node);
-	(void)what;
+	if (what == KMSG_EVENT_DOWN)
+		mig_home_node_down(node);
 }
 
 /* MIGCTL_INJECT: msg is a kernel copy; node must be a possible member. */

@@ -26,7 +26,7 @@ enum mig_phase {
 	MIG_FREEZING,		/* asked to stop at its next return to user mode */
 	MIG_FINAL,		/* stopped: last dirty pages, then STATE */
 	MIG_STATE_SENT,		/* waiting for BUILT */
-	MIG_DONE,		/* committed or aborted; record filled in */
+	MIG_COMMITTED,		/* GO sent, our copy gone; waiting for GO's delivery */
 };
 
 /* The source's view of one migration (one per moving process). */
@@ -79,6 +79,7 @@ void	mig_send_location(int home, int pid, int node);
 void	mig_console_sent(uint32_t cookie, int err);
 void	mig_forward_record(int home, int pid, int node);
 void	mig_left_home(struct proc *p, int node);
+void	mig_home_node_down(int node);
 
 /* the service (mig_home.c): sending, counters */
 int	mig_send(int node, const void *msg, uint32_t len, uint32_t cookie);

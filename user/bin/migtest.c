@@ -1,7 +1,9 @@
 /*
  * migtest: workloads to migrate, each of which notices when it has moved
  * (its kernel's node number changes) and checks itself there.
- *   migtest count N [MS]      print "count I pid P node K" N times, MS ms apart
+ *   migtest count N [MS [FIRST]]
+ *              print "count I pid P node K" N times, MS ms apart, the first
+ *              after FIRST ms (a quiet start: time to type at that console)
  *   migtest oracle PAGES [HOT [STEPS]]
  *              fill PAGES pages, then keep rewriting the first HOT of them
  *              (default all) in a fixed cycle; after every move check every
@@ -9,6 +11,10 @@
  *              move left stale, or a step lost, fails the check.
  *   migtest self NODE [stop|precopy]
  *              move itself, as in AIX: "self: pid P node K" before and after
+ *              It counts SIGUSR1 and says so: "oracle: SIGUSR1 N on node K".
+ *   migtest fill N
+ *              fork N children that wait for a signal (a full process table
+ *              makes a target refuse); SIGTERM ends them all
  *   migtest noflush 1|0
  *              this kernel clears dirty bits without flushing the TLB (a
  *              deliberate bug: the oracle must then catch a stale page)
@@ -19,6 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/wait.h>
+#include <signal.h>
 #include <brinch.h>
 #include <dist.h>
 #include <migrate.h>
@@ -28,6 +36,13 @@
 
 static uint32_t *mem;
 static uint32_t npages, hot;
+static volatile int usr1;		/* SIGUSR1s received */
+
+static void
+on_usr1(int sig)
+{
+	usr1++;
+}
 
 /* The word w of page k after step s wrote it: distinct for every step,
  * page and word, so a stale or misplaced page cannot pass. */
@@ -84,7 +99,7 @@ static int
 oracle(uint32_t pages, uint32_t hot_pages, uint32_t steps)
 {
 	uint32_t k, s;
-	int node = dist_node(), now, moves = 0;
+	int node = dist_node(), now, moves = 0, seen = 0;
 
 	npages = pages;
 	hot = hot_pages && hot_pages < pages ? hot_pages : pages;
@@ -94,10 +109,15 @@ oracle(uint32_t pages, uint32_t hot_pages, uint32_t steps)
 	}
 	for (k = 0; k < npages; k++)
 		write_page(k, 0xC0000000u + k);
+	signal(SIGUSR1, on_usr1);
 	printf("oracle: %u pages, %u hot, pid %d on node %d\n", npages, hot,
 	    getpid(), node);
 	for (s = 0; steps == 0 || s < steps; s++) {
 		write_page(s % hot, s);
+		if (usr1 != seen) {
+			seen = usr1;
+			printf("oracle: SIGUSR1 %d on node %d\n", seen, dist_node());
+		}
 		if ((now = dist_node()) != node) {
 			node = now;
 			if (check_all(s, node) < 0)
@@ -112,11 +132,48 @@ oracle(uint32_t pages, uint32_t hot_pages, uint32_t steps)
 	return 0;
 }
 
+static volatile int filling = 1;
+
+static void
+on_term(int sig)
+{
+	filling = 0;
+}
+
 static int
-counter(int n, int ms)
+fill(int n)
+{
+	static pid_t kids[64];
+	int i, made = 0;
+
+	signal(SIGTERM, on_term);
+	for (i = 0; i < n && i < 64; i++) {
+		if ((kids[i] = fork()) == 0) {
+			for (;;)
+				pause();
+		}
+		if (kids[i] < 0)
+			break;
+		made++;
+	}
+	printf("fill: %d children, pid %d\n", made, getpid());
+	while (filling)
+		pause();
+	for (i = 0; i < made; i++)
+		kill(kids[i], SIGKILL);
+	for (i = 0; i < made; i++)
+		waitpid(kids[i], NULL, 0);
+	printf("fill: done\n");
+	return 0;
+}
+
+static int
+counter(int n, int ms, int first)
 {
 	int i;
 
+	if (first > 0)
+		msleep(first);
 	for (i = 1; i <= n; i++) {
 		printf("count %d pid %d node %d\n", i, getpid(), dist_node());
 		if (ms > 0)
@@ -144,16 +201,19 @@ int
 main(int argc, char **argv)
 {
 	if (argc >= 3 && strcmp(argv[1], "count") == 0)
-		return counter(atoi(argv[2]), argc > 3 ? atoi(argv[3]) : 100);
+		return counter(atoi(argv[2]), argc > 3 ? atoi(argv[3]) : 100,
+		    argc > 4 ? atoi(argv[4]) : 0);
 	if (argc >= 3 && strcmp(argv[1], "oracle") == 0)
 		return oracle((uint32_t)atoi(argv[2]), argc > 3 ? (uint32_t)atoi(argv[3]) : 0,
 		    argc > 4 ? (uint32_t)atoi(argv[4]) : 0);
 	if (argc >= 3 && strcmp(argv[1], "self") == 0)
 		return self(atoi(argv[2]), argc > 3 && strcmp(argv[3], "stop") == 0 ?
 		    MIG_STOP : MIG_PRECOPY);
+	if (argc == 3 && strcmp(argv[1], "fill") == 0)
+		return fill(atoi(argv[2]));
 	if (argc == 3 && strcmp(argv[1], "noflush") == 0)
 		return migctl_int(MIGCTL_NOFLUSH, atoi(argv[2])) < 0;
-	dprintf(2, "usage: migtest count N [MS] | oracle PAGES [HOT [STEPS]] | "
-	    "self NODE [stop|precopy] | noflush 1|0\n");
+	dprintf(2, "usage: migtest count N [MS [FIRST]] | oracle PAGES [HOT [STEPS]] | "
+	    "self NODE [stop|precopy] | fill N | noflush 1|0\n");
 	return 2;
 }
