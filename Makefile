@@ -93,6 +93,10 @@ UPROG_DIRS := $(patsubst user/bin/%/,%,$(sort $(dir $(wildcard user/bin/*/*.c)))
 # Linked programs go to build/bin/ (objects stay under build/user/).
 UPROGS   := $(patsubst user/bin/%.c,$(BUILD)/bin/%,$(wildcard user/bin/*.c)) \
 	$(patsubst %,$(BUILD)/bin/%,$(UPROG_DIRS))
+# A one-file program's object is an intermediate of two pattern rules: kept,
+# or make would delete every one after each build (a long `rm` line) and
+# compile them all again when one program changes.
+.SECONDARY: $(patsubst user/bin/%.c,$(BUILD)/user/bin/%.o,$(wildcard user/bin/*.c))
 
 # Shared lib/ sources are compiled a second time, with user flags.
 $(BUILD)/user/shared/%.o: lib/%.c $(BUILD)/toolchain

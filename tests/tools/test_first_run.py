@@ -92,6 +92,16 @@ def test_first_make_run_installs_then_builds(first_run):
         assert f.read().startswith(CROSS + "gcc "), "built with the wrong compiler"
 
 
+def test_no_rm_and_second_make_does_nothing(first_run):
+    """Intermediate objects are kept (.SECONDARY): no `rm` line after the
+    build, and a second `make all` has nothing to do and says nothing."""
+    tree, status, out = first_run
+    assert status == 0, out[-3000:]
+    assert not [line for line in out.splitlines() if line.startswith("rm build/")], out[-3000:]
+    status, again = tree.make("all")
+    assert status == 0 and again == "", again
+
+
 def test_no_host_gcc_fallback(tmp_path):
     """Without a cross compiler the build stops, naming `make deps`, before
     it compiles anything with the host's gcc."""
