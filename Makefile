@@ -182,17 +182,22 @@ NODE    ?= 0
 NETFLAGS = $(if $(NET),-netdev $(NET)$(,)id=n0 -device virtio-net-pci$(,)netdev=n0$(,)mac=52:54:00:12:34:$(shell printf %02x $$(($(NODE) + 1)))$(,)disable-modern=on)
 NETCMDLINE = $(if $(NET),$(if $(findstring node=,$(CMDLINE)),,node=$(NODE)))
 
-# -nographic puts the serial console on this terminal; Ctrl-A X quits.
+# The serial console on this terminal, with QEMU's monitor behind Ctrl-A C
+# and Ctrl-A X to quit: what -nographic gives, without its telling the
+# firmware there is no screen.  SeaBIOS would then run a serial console of
+# its own, which reads (and keeps) whatever was typed or piped before boot.
+CONSOLE := -display none -serial mon:stdio
+
 run: deps
 	@$(MAKE) --no-print-directory all
 	@echo "brinch: serial console on this terminal. Type 'halt' or press Ctrl-A then X to quit."
-	$(QEMU) $(QEMUFLAGS) $(NETFLAGS) -nographic -kernel $(BUILD)/kernel.elf -initrd $(BUILD)/initrd.cpio -append "$(strip $(CMDLINE) $(NETCMDLINE))"; \
+	$(QEMU) $(QEMUFLAGS) $(NETFLAGS) $(CONSOLE) -kernel $(BUILD)/kernel.elf -initrd $(BUILD)/initrd.cpio -append "$(strip $(CMDLINE) $(NETCMDLINE))"; \
 	 s=$$?; [ $$s -eq 0 ] || [ $$s -eq 1 ] || echo "qemu exited with status $$s"
 
 run-iso: deps
 	@$(MAKE) --no-print-directory all
 	@echo "brinch: booting the ISO through GRUB. Type 'halt' or press Ctrl-A then X to quit."
-	$(QEMU) $(QEMUFLAGS) -nographic -cdrom $(BUILD)/brinch.iso; true
+	$(QEMU) $(QEMUFLAGS) $(CONSOLE) -cdrom $(BUILD)/brinch.iso; true
 
 # ---- debugging (docs/gdb.md) ---------------------------------------------
 # `make gdb` (or `make qemu-gdb`, the name xv6 users know): QEMU paused in
