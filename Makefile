@@ -4,6 +4,9 @@
 
 # ---- toolchain -----------------------------------------------------------
 # Prefer a bare-metal i686-elf cross compiler, else Debian's i686-linux-gnu.
+# These are read when make starts, so a target that installs them first
+# (`make deps`, see "running" below) builds in a second make.  Never the
+# host's gcc: $(BUILD)/toolchain stops the build if no cross compiler is found.
 TOOLPREFIX ?= $(shell if i686-elf-gcc --version >/dev/null 2>&1; then echo i686-elf-; \
 	elif i686-linux-gnu-gcc --version >/dev/null 2>&1; then echo i686-linux-gnu-; fi)
 CC      := $(TOOLPREFIX)gcc
@@ -32,6 +35,23 @@ LIBGCC  := $(shell $(CC) -m32 -print-libgcc-file-name 2>/dev/null)
 
 BUILD   := build
 
+# $(BUILD)/toolchain names the compiler, binutils and assembler, where they
+# are and their versions.  Every object depends on it, and it is rewritten
+# only when that changes: a new compiler rebuilds what the old one built
+# (a fresh machine's first make may have used another one).
+TOOLS = $(CC) $(LD) $(AR) $(NM) $(NASM)
+$(BUILD)/toolchain: FORCE
+	@if [ -z "$(TOOLPREFIX)" ] || ! command -v $(CC) >/dev/null || ! command -v $(LD) >/dev/null; then \
+	  echo "make: no i686 cross compiler found (i686-elf-gcc or i686-linux-gnu-gcc and its ld);" \
+	       "'make deps' installs one (the host's gcc cannot build brinch)" >&2; exit 1; fi
+	@mkdir -p $(dir $@)
+	@for t in $(TOOLS); do \
+	  p=$$(command -v $$t) || { echo "make: $$t not found; 'make deps' installs it" >&2; exit 1; }; \
+	  echo "$$t $$(readlink -f $$p) $$($$t --version 2>&1 | head -n 1)"; \
+	 done > $@.new
+	@if cmp -s $@.new $@; then rm -f $@.new; else mv $@.new $@; fi
+FORCE:
+
 # ---- kernel --------------------------------------------------------------
 KERNEL_C   := $(wildcard kernel/*.c kernel/*/*.c drivers/*.c lib/*.c)
 KERNEL_ASM := $(wildcard boot/*.asm kernel/*.asm)
@@ -40,11 +60,11 @@ KERNEL_OBJ := $(patsubst %.asm,$(BUILD)/%.o,$(filter boot/%,$(KERNEL_ASM))) \
 	$(patsubst %.c,$(BUILD)/%.o,$(KERNEL_C))
 KCFLAGS := $(CFLAGS) -DKERNEL -Ikernel -Idrivers
 
-$(BUILD)/%.o: %.c
+$(BUILD)/%.o: %.c $(BUILD)/toolchain
 	@mkdir -p $(dir $@)
 	$(CC) $(if $(filter user/%,$<),$(UCFLAGS),$(KCFLAGS)) -MMD -MP -c $< -o $@
 
-$(BUILD)/%.o: %.asm
+$(BUILD)/%.o: %.asm $(BUILD)/toolchain
 	@mkdir -p $(dir $@)
 	$(NASM) $(NASMFLAGS) -Iinclude/ $< -o $@
 
@@ -73,9 +93,13 @@ UPROG_DIRS := $(patsubst user/bin/%/,%,$(sort $(dir $(wildcard user/bin/*/*.c)))
 # Linked programs go to build/bin/ (objects stay under build/user/).
 UPROGS   := $(patsubst user/bin/%.c,$(BUILD)/bin/%,$(wildcard user/bin/*.c)) \
 	$(patsubst %,$(BUILD)/bin/%,$(UPROG_DIRS))
+# A one-file program's object is an intermediate of two pattern rules: kept,
+# or make would delete every one after each build (a long `rm` line) and
+# compile them all again when one program changes.
+.SECONDARY: $(patsubst user/bin/%.c,$(BUILD)/user/bin/%.o,$(wildcard user/bin/*.c))
 
 # Shared lib/ sources are compiled a second time, with user flags.
-$(BUILD)/user/shared/%.o: lib/%.c
+$(BUILD)/user/shared/%.o: lib/%.c $(BUILD)/toolchain
 	@mkdir -p $(dir $@)
 	$(CC) $(UCFLAGS) -MMD -MP -c $< -o $@
 
@@ -101,7 +125,7 @@ $(foreach p,$(UPROG_DIRS),$(eval $(call multi_file_program,$(p))))
 RPCGEN_DIR := $(BUILD)/rpc
 $(RPCGEN_DIR)/%.h $(RPCGEN_DIR)/%_xdr.c $(RPCGEN_DIR)/%_clnt.c $(RPCGEN_DIR)/%_svc.c: rpc/%.x tools/rpcgen
 	$(PYTHON) tools/rpcgen -o $(RPCGEN_DIR) $<
-$(RPCGEN_DIR)/%.o: $(RPCGEN_DIR)/%.c
+$(RPCGEN_DIR)/%.o: $(RPCGEN_DIR)/%.c $(BUILD)/toolchain
 	$(CC) $(UCFLAGS) -I$(RPCGEN_DIR) -MMD -MP -c $< -o $@
 .PRECIOUS: $(RPCGEN_DIR)/%.h $(RPCGEN_DIR)/%_xdr.c $(RPCGEN_DIR)/%_clnt.c $(RPCGEN_DIR)/%_svc.c
 
@@ -137,9 +161,16 @@ QEMUFLAGS := -machine pc -accel $(ACCEL) -m $(MEM) -no-reboot -nic none \
 , := ,
 
 # gdb is needed by `make test` (tests/integration/test_gdb.py) and the gdb
-# targets, not by `make run`.
+# targets, not by `make run`.  DEPS_CMD may stand in for the installer (the
+# tests do: tests/tools/test_first_run.py).
+#
+# The targets below that depend on deps build in a second make (`@$(MAKE)
+# all` in their recipes), never through a prerequisite: this make read
+# which compiler to use when it started, and on a fresh machine that was
+# before deps installed the cross compiler.
+DEPS_CMD ?= sh tools/ensure-deps.sh
 deps:
-	@sh tools/ensure-deps.sh $(DEPS_EXTRA)
+	@$(DEPS_CMD) $(DEPS_EXTRA)
 
 # A network card for `make run` (docs/network.md): NET is a QEMU -netdev
 # backend without id=, e.g. NET=tap,ifname=tap0,script=no,downscript=no or
@@ -151,15 +182,22 @@ NODE    ?= 0
 NETFLAGS = $(if $(NET),-netdev $(NET)$(,)id=n0 -device virtio-net-pci$(,)netdev=n0$(,)mac=52:54:00:12:34:$(shell printf %02x $$(($(NODE) + 1)))$(,)disable-modern=on)
 NETCMDLINE = $(if $(NET),$(if $(findstring node=,$(CMDLINE)),,node=$(NODE)))
 
-# -nographic puts the serial console on this terminal; Ctrl-A X quits.
-run: deps all
+# The serial console on this terminal, with QEMU's monitor behind Ctrl-A C
+# and Ctrl-A X to quit: what -nographic gives, without its telling the
+# firmware there is no screen.  SeaBIOS would then run a serial console of
+# its own, which reads (and keeps) whatever was typed or piped before boot.
+CONSOLE := -display none -serial mon:stdio
+
+run: deps
+	@$(MAKE) --no-print-directory all
 	@echo "brinch: serial console on this terminal. Type 'halt' or press Ctrl-A then X to quit."
-	$(QEMU) $(QEMUFLAGS) $(NETFLAGS) -nographic -kernel $(BUILD)/kernel.elf -initrd $(BUILD)/initrd.cpio -append "$(strip $(CMDLINE) $(NETCMDLINE))"; \
+	$(QEMU) $(QEMUFLAGS) $(NETFLAGS) $(CONSOLE) -kernel $(BUILD)/kernel.elf -initrd $(BUILD)/initrd.cpio -append "$(strip $(CMDLINE) $(NETCMDLINE))"; \
 	 s=$$?; [ $$s -eq 0 ] || [ $$s -eq 1 ] || echo "qemu exited with status $$s"
 
-run-iso: deps all
+run-iso: deps
+	@$(MAKE) --no-print-directory all
 	@echo "brinch: booting the ISO through GRUB. Type 'halt' or press Ctrl-A then X to quit."
-	$(QEMU) $(QEMUFLAGS) -nographic -cdrom $(BUILD)/brinch.iso; true
+	$(QEMU) $(QEMUFLAGS) $(CONSOLE) -cdrom $(BUILD)/brinch.iso; true
 
 # ---- debugging (docs/gdb.md) ---------------------------------------------
 # `make gdb` (or `make qemu-gdb`, the name xv6 users know): QEMU paused in
@@ -176,9 +214,11 @@ gdb qemu-gdb gdb-server gdb-attach: DEPS_EXTRA := gdb
 # initrd back with GNU cpio.
 test: DEPS_EXTRA := gdb rpcgen:rpcsvc-proto rpcinfo:rpcbind /usr/include/tirpc/rpc/rpc.h:libtirpc-dev cpio
 
-gdb qemu-gdb: deps all
+gdb qemu-gdb: deps
+	@$(MAKE) --no-print-directory all
 	@$(GDBENV) sh tools/gdb/session.sh gdb
-gdb-server: deps all
+gdb-server: deps
+	@$(MAKE) --no-print-directory all
 	@$(GDBENV) sh tools/gdb/session.sh qemu
 gdb-attach: deps
 	@$(GDBENV) sh tools/gdb/session.sh attach
@@ -204,7 +244,8 @@ tools-test:
 	$(PYTEST) -q tests/tools $(PYTEST_ARGS)
 
 # Boots the kernel under QEMU; serial logs go to build/test-logs/.
-integration: all
+integration: deps
+	@$(MAKE) --no-print-directory all
 	$(PYTEST) -q tests/integration $(PYTEST_ARGS)
 
 test: deps
@@ -223,11 +264,13 @@ test: deps
 LAB ?= $(shell cat .brinch-lab 2>/dev/null)
 grade labs-check: DEPS_EXTRA := gdb
 
-grade: deps all
+grade: deps
+	@$(MAKE) --no-print-directory all
 	@if [ -z "$(LAB)" ]; then echo "make grade: which lab? make grade LAB=syscall|sched|signals|mbox|gdb|migrate"; exit 2; fi
 	@$(PYTHON) tools/grade.py $(LAB) $(GRADE_ARGS)
 
-labs-check: deps all
+labs-check: deps
+	@$(MAKE) --no-print-directory all
 	$(PYTEST) -q tests/labs/test_labs_ci.py $(PYTEST_ARGS)
 
 .PHONY: grade labs-check
@@ -235,7 +278,8 @@ labs-check: deps all
 # ICOUNT=1: instruction counts where one node measures alone (bench.py);
 # the two-node drivers cannot count instructions and say so on each line
 # (docs/testing.md).  tests/integration/test_bench.py runs all five, short.
-bench: deps all
+bench: deps
+	@$(MAKE) --no-print-directory all
 	$(PYTHON) tools/bench.py $(if $(ICOUNT),--icount)
 	$(PYTHON) tools/netbench.py $(if $(ICOUNT),--icount)
 	$(PYTHON) tools/distbench.py $(if $(ICOUNT),--icount)
@@ -246,7 +290,8 @@ bench: deps all
 # `make cluster N=3`: a vde_switch and N nodes in the background, consoles in
 # tmux (or `python3 tools/cluster.py console K`); `make cluster-stop` ends it.
 N ?= 3
-cluster: deps all
+cluster: deps
+	@$(MAKE) --no-print-directory all
 	$(PYTHON) tools/cluster.py start -n $(N)
 cluster-stop:
 	$(PYTHON) tools/cluster.py stop
@@ -254,5 +299,5 @@ cluster-stop:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps run run-iso unit tools-test integration test bench clean cluster cluster-stop gdb qemu-gdb gdb-server gdb-attach
+.PHONY: all deps FORCE run run-iso unit tools-test integration test bench clean cluster cluster-stop gdb qemu-gdb gdb-server gdb-attach
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

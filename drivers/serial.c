@@ -12,7 +12,6 @@
 #define COM1		0x3F8
 #define REG_DATA	0	/* receive/transmit; divisor low with DLAB */
 #define REG_IER		1	/* interrupt enable; divisor high with DLAB */
-#define REG_FCR		2	/* FIFO control */
 #define REG_LCR		3	/* line control */
 #define REG_MCR		4	/* modem control */
 #define REG_LSR		5	/* line status */
@@ -29,7 +28,14 @@ serial_init(void)
 	outb(COM1 + REG_DATA, 1);	/* 115200 baud */
 	outb(COM1 + REG_IER, 0);
 	outb(COM1 + REG_LCR, 0x03);	/* 8 bits, no parity, 1 stop bit */
-	outb(COM1 + REG_FCR, 0xC7);	/* FIFOs on and cleared, 14-byte trigger */
+	/*
+	 * The FIFOs stay as the firmware left them (off after reset, on after
+	 * GRUB): turning them on or off empties them, and would drop what was
+	 * typed or piped before boot.  Worse, QEMU's console multiplexer
+	 * (-serial mon:stdio, as `make run` has it) passes on the input it
+	 * holds only when the guest reads a byte: after that loss, nothing
+	 * more of a script already waiting in a pipe would ever arrive.
+	 */
 	outb(COM1 + REG_MCR, 0x0B);	/* DTR, RTS, OUT2 (routes the IRQ) */
 	present = inb(COM1 + REG_LSR) != 0xFF;
 }

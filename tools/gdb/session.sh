@@ -70,8 +70,10 @@ gdb)
 qemu)
 	echo "brinch: paused, waiting for gdb on port $GDBPORT: run 'make gdb-attach' in another terminal."
 	echo "brinch: console on this terminal. Type 'halt' or press Ctrl-A then X to quit."
+	# The console as `make run` has it (not -nographic, whose firmware
+	# console would read what is typed before boot).
 	# shellcheck disable=SC2086
-	$QEMU $QEMUFLAGS -nographic -kernel "$KERNEL" -initrd "$INITRD" \
+	$QEMU $QEMUFLAGS -display none -serial mon:stdio -kernel "$KERNEL" -initrd "$INITRD" \
 		-append "$CMDLINE" -S -gdb "$GDBSTUB"
 	# `halt` exits through isa-debug-exit with status 1: that is success.
 	s=$?
