@@ -73,10 +73,10 @@ print_move(const struct lb_event *e)
 	printf("  %4u.%02u s  %-7s %-10s node %d", e->t_ms / 1000, e->t_ms % 1000 / 10,
 	    who, m->name, m->from);
 	if (e->load_from >= 0)
-		printf(" (%d ready)", e->load_from);
+		printf(" (load %d)", e->load_from);
 	printf(" -> node %d", m->to);
 	if (e->load_to >= 0)
-		printf(" (%d ready)", e->load_to);
+		printf(" (load %d)", e->load_to);
 	printf(", move %d: ", m->moves + 1);
 	if (e->result == LB_PENDING)
 		printf("under way\n");
@@ -94,17 +94,17 @@ print_status(void)
 	int i;
 
 	if (st.is_master)
-		printf("loadbal: master node %d, up %u s; every %d ms, move when busiest - "
-		    "idlest >= %d ready, settle %d ms, at most %d moves a job\n",
+		printf("loadbal: master node %d, up %u s; every %d ms, move when loads "
+		    "differ by >= %d, settle %d ms, at most %d moves a job\n",
 		    st.master, st.uptime_ms / 1000, LB_PERIOD_MS, LB_THRESHOLD,
 		    LB_SETTLE_MS, LB_MAX_MOVES);
 	else
 		printf("loadbal: agent on node %d, master node %d, up %u s\n",
 		    st.hdr.node, st.master, st.uptime_ms / 1000);
-	printf("node  ready  cpu%%  cpu-bound  heard\n");
+	printf("node  ready  load  cpu%%  cpu-bound  heard\n");
 	for (i = 0; i < st.nnodes; i++)
-		printf("%4d  %5d  %4d  %9d  %u ms ago%s\n", st.nodes[i].node,
-		    st.nodes[i].ready, st.nodes[i].cpu, st.nodes[i].ncand,
+		printf("%4d  %5d  %4d  %4d  %9d  %u ms ago%s\n", st.nodes[i].node,
+		    st.nodes[i].ready, st.nodes[i].load, st.nodes[i].cpu, st.nodes[i].ncand,
 		    st.nodes[i].age_ms,
 		    st.is_master && st.nodes[i].age_ms >= LB_STALE_MS ? " (left out)" : "");
 	printf("%s (oldest first):%s\n", st.is_master ? "decisions" : "moves carried out",

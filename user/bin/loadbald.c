@@ -167,6 +167,11 @@ sample(struct lb_report *r)
 		if (!runnable(p) || p->pid == self)
 			continue;
 		r->ready++;
+		/* A process that is runnable at this instant but hardly ran
+		 * (a daemon answering a packet, a parent woken by its child's
+		 * exit) is no load; one too new to have been measured may be. */
+		if (before < 0 || t - (uint32_t)before >= LB_MIN_TICKS)
+			r->load++;
 		/* CPU-bound: ran in the last period (see ticks_before). */
 		if (is_system(p) || before < 0 || t - (uint32_t)before < LB_MIN_TICKS ||
 		    r->ncand == LB_CANDS)
@@ -235,7 +240,7 @@ do_order(const struct lb_order *o)
 		r.move = o->move[i];
 		r.result = move_one(&o->move[i], &r.why, &r.ms);
 		if (node != master) {
-			struct lb_event *e = log_event(&r.move, last_report.ready, -1, r.result);
+			struct lb_event *e = log_event(&r.move, last_report.load, -1, r.result);
 
 			e->why = r.why;
 			e->ms = r.ms;
@@ -398,7 +403,7 @@ decide(void)
 	}
 	for (i = 0; i < LB_NODES; i++) {
 		dry[i] = 0;
-		load[i] = nodes[i].report.ready;
+		load[i] = nodes[i].report.load;
 		if (!live(&nodes[i], now))
 			continue;
 		/* Every node must have spoken since the last move settled. */
@@ -509,6 +514,7 @@ answer(int caller)
 			continue;
 		st.nodes[st.nnodes].node = r->hdr.node;
 		st.nodes[st.nnodes].ready = r->ready;
+		st.nodes[st.nnodes].load = r->load;
 		st.nodes[st.nnodes].cpu = r->cpu;
 		st.nodes[st.nnodes].ncand = r->ncand;
 		st.nodes[st.nnodes].age_ms = now - nodes[i].heard_ms;
@@ -517,6 +523,7 @@ answer(int caller)
 	if (!st.is_master) {
 		st.nodes[0].node = node;
 		st.nodes[0].ready = last_report.ready;
+		st.nodes[0].load = last_report.load;
 		st.nodes[0].cpu = last_report.cpu;
 		st.nodes[0].ncand = last_report.ncand;
 		st.nodes[0].age_ms = now - seen_tick * 10;

@@ -15,8 +15,9 @@
 #define LB_MAGIC	0x4C42414Cu	/* "LBAL" */
 
 /* The policy's knobs.  A move needs a difference of LB_THRESHOLD in
- * runnable processes: moving one job from a node with k+1 to one with k
- * would only swap the two, and the next look would swap them back. */
+ * load (busy runnable processes): moving one job from a node with k+1 to
+ * one with k would only swap the two, and the next look would swap them
+ * back. */
 #define LB_PERIOD_MS	500	/* each agent samples and reports this often */
 #define LB_THRESHOLD	2	/* act when busiest - idlest >= this */
 #define LB_SETTLE_MS	1000	/* after moves, let the reports catch up */
@@ -57,6 +58,8 @@ struct lb_cand {
 struct lb_report {
 	struct lb_hdr hdr;
 	int32_t  ready;		/* runnable processes (READY or RUNNING), us left out */
+	int32_t  load;		/* ... of which busy in the last period, or too
+				 * new to tell: what the decisions weigh */
 	int32_t  cpu;		/* percent of the period some process ran */
 	int32_t  ncand;
 	struct lb_cand cand[LB_CANDS];
@@ -90,7 +93,7 @@ struct lb_result {
 /* One row of the master's table. */
 struct lb_node {
 	int32_t  node;
-	int32_t  ready, cpu, ncand;
+	int32_t  ready, load, cpu, ncand;
 	uint32_t age_ms;	/* since its last report */
 };
 
@@ -98,7 +101,7 @@ struct lb_node {
 struct lb_event {
 	uint32_t t_ms;		/* the daemon's uptime when it was taken */
 	struct lb_move move;
-	int32_t  load_from, load_to;	/* runnable counts it was based on */
+	int32_t  load_from, load_to;	/* the loads it was based on */
 	int32_t  result;	/* 0, an errno, or LB_PENDING */
 	int32_t  why;
 	uint32_t ms;
