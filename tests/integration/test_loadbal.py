@@ -77,7 +77,8 @@ def wait_table(c, timeout=20):
     deadline = time.monotonic() + timeout
     while True:
         table = c[0].run("loadbal", timeout=30)
-        rows = re.findall(r"(?m)^\s+(\d+)\s+\d+\s+\d+\s+\d+\s+\d+ ms ago$", table)
+        # node, ready, load, cpu%, cpu-bound, heard
+        rows = re.findall(r"(?m)^\s+(\d+)(?:\s+\d+){4}\s+\d+ ms ago$", table)
         if sorted(int(n) for n in rows) == list(range(NODES)):
             return table
         assert time.monotonic() < deadline, "the master never heard every node:\n" + table
