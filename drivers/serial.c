@@ -19,6 +19,7 @@
 #define LSR_THR_EMPTY	0x20
 
 static int present;
+static int held;	/* input waits in the UART until the console has room */
 
 void
 serial_init(void)
@@ -40,11 +41,38 @@ serial_init(void)
 	present = inb(COM1 + REG_LSR) != 0xFF;
 }
 
+/*
+ * Input is taken from the UART only while the console has room for it.
+ * When it has none, the receive interrupt goes off and the bytes stay in
+ * the UART; QEMU then stops reading its input, and a pipe feeding it
+ * fills and waits.  Nothing is dropped however long the script.
+ */
 static void
 serial_interrupt(void)
 {
-	while (inb(COM1 + REG_LSR) & LSR_DATA_READY)
+	while (inb(COM1 + REG_LSR) & LSR_DATA_READY) {
+		if (!console_input_room()) {
+			held = 1;
+			outb(COM1 + REG_IER, 0x00);
+			return;
+		}
 		console_input(inb(COM1 + REG_DATA));
+	}
+}
+
+void
+serial_input_resume(void)
+{
+	uint32_t eflags = read_eflags();
+
+	cli();			/* against serial_interrupt setting held */
+	if (held) {
+		held = 0;
+		/* The UART interrupts at once if a byte is waiting. */
+		outb(COM1 + REG_IER, 0x01);
+	}
+	if (eflags & EFLAGS_IF)
+		sti();
 }
 
 void

@@ -8,5 +8,6 @@
 void	serial_init(void);
 void	serial_enable_interrupts(void);	/* once the IDT and PIC are ready */
 void	serial_putc(char c);
+void	serial_input_resume(void);	/* the console has room for input again */
 
 #endif

@@ -113,6 +113,19 @@ console_input(char c)
 	}
 }
 
+/*
+ * Whether an input driver may hand over another character.  Not while
+ * finished lines fill the buffer: a reader will take them and make room,
+ * and the serial line holds back the rest meanwhile (a piped script of any
+ * length arrives whole).  A single overlong line is always taken, cut to
+ * the buffer's size, so that the newline that ends it can still come.
+ */
+int
+console_input_room(void)
+{
+	return edit_pos - read_pos < INPUT_SIZE - 1 || commit_pos == read_pos;
+}
+
 int
 console_read(char *buf, size_t n)
 {
@@ -135,6 +148,7 @@ console_read(char *buf, size_t n)
 		if (c == '\n')
 			break;
 	}
+	serial_input_resume();		/* there is room again */
 	return (int)got;
 }
 

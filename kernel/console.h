@@ -11,6 +11,7 @@
 void	console_init(void);
 void	console_write(const char *buf, size_t n);
 void	console_input(char c);		/* from interrupt handlers */
+int	console_input_room(void);	/* may console_input be called now? */
 int	console_read(char *buf, size_t n);	/* one line at most; 0 at EOF */
 
 /* The process Ctrl-C is sent to (the shell's foreground job). */

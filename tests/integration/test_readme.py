@@ -41,11 +41,9 @@ def test_readme_pipe(make_node):
     assert not re.search(r"(?m)^qemu exited with status", con.text)
 
 
-# The serial driver can hold input back only if the console says when its
-# buffer is full; that is a change to kernel/console.c, due once the kernel/
-# directory has moved (issue 12).  Until then lines past the first 512 bytes
-# are lost.  Strict: once it passes, this mark must go.
-@pytest.mark.xfail(strict=True, reason="console flow control (kernel/console.c) not yet in")
+# The console tells the serial driver when its line buffer is full, and the
+# driver leaves the rest in the UART (QEMU stops reading the pipe) until a
+# reader makes room: without that, lines past the first 512 bytes are lost.
 def test_long_piped_script(make_node, tmp_path):
     """A script far longer than the console's 512-byte line buffer and the
     UART's FIFO, piped into `make -s run`: every line runs, in order.  The
