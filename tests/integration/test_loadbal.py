@@ -85,6 +85,18 @@ def wait_table(c, timeout=20):
         time.sleep(0.5)
 
 
+def settled(c, timeout=15):
+    """`loadbal` once no order is under way: an order taken just before
+    the last job ended is still to be answered (ESRCH) when burn is done."""
+    deadline = time.monotonic() + timeout
+    while True:
+        lb = c[0].run("loadbal", timeout=30)
+        if "under way" not in lb:
+            return lb
+        assert time.monotonic() < deadline, "an order is never answered:\n" + lb
+        time.sleep(0.5)
+
+
 def run_jobs(c):
     """burn -n 6 on node 0: {'jobs': {job: (pid, ms, moves)}, 'mean', 'longest', 'moves'}."""
     out = c[0].run("burn -n %d %d" % (JOBS, JOB_MS), timeout=120)
@@ -122,7 +134,7 @@ def balanced(request, tag, cmdline, master):
         assert sum(stat.values()) == on["moves"], (stat, on["out"])
         assert all(home == 0 and pid in moved and n == moved[pid]
                    for (home, pid), n in stat.items()), (stat, moved)
-        on["loadbal"] = lb = c[0].run("loadbal", timeout=30)
+        on["loadbal"] = lb = settled(c)
         counted = {int(pid): int(n) for home, pid, name, n in LB_JOB_RE.findall(lb)}
         assert counted == {pid: m for pid, m in moved.items() if m}, lb
         assert re.search(r"(?m)^moves: %d ok, \d+ failed$" % on["moves"], lb), lb
