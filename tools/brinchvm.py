@@ -240,7 +240,9 @@ class Console:
         output line and the prompt after it: the shell prints that prompt
         only once everything before has run."""
         self._syncs = getattr(self, "_syncs", 0) + 1
-        marker = "sync%d.%d" % (os.getpid() % 10000, self._syncs)
+        # "echo " and the marker must fit one CHUNK however long the test:
+        # a short prefix, the pid's last three digits, the count in hex.
+        marker = "s%d.%x" % (os.getpid() % 1000, self._syncs)
         # Typed raw, not waiting for its echo: the late prompt may land in
         # the middle of that echo.  It fits the UART's 16-byte FIFO.
         line = "echo " + marker

@@ -103,6 +103,9 @@ raise_event(int node, int event)
 			kmsg_services[i].event(node, event);
 }
 
+/* Services' own timers (kmsg_register_tick), once a second. */
+static void (*service_ticks[KMSG_NSERVICES])(void);
+
 /* ---- sending ---- */
 
 /* Fill in the addressing and the piggybacked ack, and send. */
@@ -440,6 +443,7 @@ kmsg_timer(void)
 {
 	struct peer *p;
 	uint64_t now;
+	int i;
 
 	rsts_this_tick = 0;
 	if (kmsg_node() < 0)
@@ -468,9 +472,22 @@ kmsg_timer(void)
 		if (p->rx_stream && p->acked_nxt != p->rx.nxt)
 			send_ack(p);		/* the delayed ack */
 	}
+	if (ticks % TIMER_HZ == 0)
+		for (i = 0; i < KMSG_NSERVICES; i++)
+			if (service_ticks[i])
+				service_ticks[i]();
 }
 
 /* ---- services, setup, statistics ---- */
+
+int
+kmsg_register_tick(int service, void (*tick)(void))
+{
+	if (service <= KMSG_SVC_ECHO || service >= KMSG_NSERVICES || service_ticks[service])
+		return -EINVAL;
+	service_ticks[service] = tick;
+	return 0;
+}
 
 int
 kmsg_register(int service, kmsg_deliver_fn deliver, kmsg_event_fn event)

@@ -136,6 +136,9 @@ typedef void (*kmsg_done_fn)(uint32_t cookie, int err);
 
 void	kmsg_init(void);		/* kmain, after net_init */
 int	kmsg_register(int service, kmsg_deliver_fn deliver, kmsg_event_fn event);
+/* A service's own timer (expiring what waits too long), called from
+ * kmsg_timer once a second, in interrupt context. */
+int	kmsg_register_tick(int service, void (*tick)(void));
 /*
  * Queue a copy of data (len <= KMSG_MAX_MSG) for node.  Never sleeps;
  * may be called in interrupt context.  0: the layer will deliver it

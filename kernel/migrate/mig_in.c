@@ -94,8 +94,9 @@ find_in(int node, uint32_t id)
 	return NULL;
 }
 
-static void
-expire_stale(void)
+/* Once a second (kmsg's timer), and at every offer. */
+void
+mig_in_expire(void)
 {
 	struct mig_in *in;
 
@@ -120,7 +121,7 @@ on_offer(int node, uint32_t id, const struct mig_offer *o)
 	uint32_t need = o->npages + o->npages / NPTENTRIES + 4 + MIG_RESERVE;
 
 	mig_count.offers_in++;
-	expire_stale();
+	mig_in_expire();
 	if (find_in(node, id))
 		return;			/* a duplicate: already answered */
 	if (o->how == MIG_LAZY) {	/* well formed, but not built yet */

@@ -166,7 +166,7 @@ send_op(struct mig_out *m, int op, const void *body, uint32_t len, int want_done
 	h->op = (uint8_t)op;
 	h->version = MIG_VERSION;
 	h->mig_id = m->id;
-	if (body != msgbuf + sizeof(*h))
+	if (len && body != msgbuf + sizeof(*h))
 		memcpy(msgbuf + sizeof(*h), body, len);
 	m->rec->bytes_sent += sizeof(*h) + len;
 	return mig_send(m->node, msgbuf, sizeof(*h) + len, want_done ? cookie_of(m) : 0);
@@ -480,7 +480,6 @@ static void
 finish(struct mig_out *m, int result, int tell_target)
 {
 	struct proc *p = m->p;
-	uint32_t abort_body = (uint32_t)result;
 
 	if (!m->used)
 		return;
@@ -489,7 +488,7 @@ finish(struct mig_out *m, int result, int tell_target)
 		m->rec->total_us = now_us() - m->t_start;
 	if (result < 0 && m->phase != MIG_COMMITTED) {
 		if (tell_target)
-			send_op(m, MIG_OP_ABORT, &abort_body, sizeof(abort_body), 0);
+			send_op(m, MIG_OP_ABORT, NULL, 0, 0);	/* header only */
 		mig_count.aborted_out++;
 		p->mig = NULL;
 		p->mig_freeze = 0;
@@ -521,6 +520,12 @@ commit(struct mig_out *m)
 		mig_count.dropped++;	/* the queue is full: GO is lost, and so is the process */
 	m->rec->freeze_us = t - m->t_freeze;
 	m->rec->total_us = t - m->t_start;
+	if (m->rec->rounds == 0 && m->how == MIG_STOP) {
+		/* Stop-and-copy's one round is the frozen one. */
+		m->rec->rounds = 1;
+		m->rec->round[0] = (struct mig_round){ .pages = m->rec->pages_sent,
+		    .bytes = m->rec->bytes_sent, .us = m->rec->freeze_us };
+	}
 	mig_count.committed_out++;
 	p->mig = NULL;
 	p->mig_freeze = 0;

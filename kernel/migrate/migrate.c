@@ -109,6 +109,8 @@ migrate_init(void)
 {
 	mig_out_init();
 	mig_home_init();
-	if (kmsg_node() >= 0)
+	if (kmsg_node() >= 0) {
 		kmsg_register(KMSG_SVC_MIGRATE, deliver, event);
+		kmsg_register_tick(KMSG_SVC_MIGRATE, mig_in_expire);
+	}
 }

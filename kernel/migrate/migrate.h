@@ -70,6 +70,7 @@ extern int mig_noflush;
 /* mig_in.c */
 void	mig_in_message(int node, const struct mig_hdr *h, const uint8_t *msg, uint32_t len);
 void	mig_in_node_failed(int node);
+void	mig_in_expire(void);
 
 /* mig_home.c */
 void	mig_home_init(void);

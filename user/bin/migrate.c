@@ -58,7 +58,7 @@ report(const struct mig_record *r)
 
 	printf("migrate: %d (%s) -> node %d: %s, %u round%s, %u pages, %u bytes, "
 	    "freeze %u us, total %u us (%s)\n", DIST_LOCAL(r->pid), r->name, r->to,
-	    mig_how_name(r->how), r->rounds ? r->rounds : 1, r->rounds == 1 ? "" : "s",
+	    mig_how_name(r->how), r->rounds, r->rounds == 1 ? "" : "s",
 	    r->pages_sent, r->bytes_sent, r->freeze_us, r->total_us,
 	    mig_stop_name(r->stop_reason));
 	for (i = 0; verbose && i < r->rounds && i < MIG_ROUNDS_LOGGED; i++)
