@@ -1,7 +1,9 @@
 # test_gdb.py: the gdb extension (tools/gdb/brinch.py) against a real brinch
 # under QEMU's gdb stub: what gdb says about switches, the ready queue and
-# the process table must agree with itself and with the kernel's own `ps`.
-# Part of `make integration`; skipped only when gdb is not installed.
+# the process table must agree with itself and with the kernel's own `ps`;
+# and, on two nodes, what `migrations` says about a process that moved.
+# Part of `make integration`; skipped only when gdb (or, for the two
+# nodes, vde_switch) is not installed.
 
 import os
 import re
@@ -10,6 +12,7 @@ import subprocess
 
 import pytest
 
+from brinchnet import Switch, default_workdir, need, nic_args
 from brinchvm import free_port, scale
 from guest import ps_rows
 
@@ -91,6 +94,16 @@ def print_value(text):
     return int(m.group(1))
 
 
+def assert_no_migrations(text):
+    """`migrations` on a node with nothing leaving, arriving or away."""
+    for pattern in (r"^leaving \(outs in mig_out\.c\): 0 of \d+ slots in use$",
+                    r"^arriving \(ins in mig_in\.c\): 0 of \d+ slots in use$",
+                    r"^forwarding records .*: 0 written, 0 kept",
+                    r"^deputies \(proc_table, state MOVED\): 0$",
+                    r"^arrived from elsewhere \(proc_table, home >= 0\): 0$"):
+        assert re.search(pattern, text, re.M), "%r not in:\n%s" % (pattern, text)
+
+
 def check_after_switch(s, n, ps_n, to_pid, from_pid):
     """After the n-th finish-switch (and the ps_n-th ps): the 'to' process
     runs and is current; the 'from' process does not."""
@@ -134,7 +147,7 @@ def test_gdb_sees_what_the_kernel_does(make_node):
     assert len(spinners) == SPINNERS and len(sleeper) == 1, "\n".join(r["line"] for r in kernel_rows)
 
     s = Session(gdb_batch(port, [
-        "ps", "runq", "waitq", "mbox",
+        "ps", "runq", "waitq", "mbox", "migrations",
         "break context_switch",
         "continue", "switch-info", "runq", "finish-switch", "ps", "p current->pid",
         "continue", "switch-info", "runq", "finish-switch", "ps", "p current->pid",
@@ -163,6 +176,8 @@ def test_gdb_sees_what_the_kernel_does(make_node):
     assert re.search(r'"sleep".*pid %d \(sleep\)' % sleeper[0], waitq), waitq
     assert re.search(r'"child".*pid 1 \(init\)', waitq), waitq
     assert "mailboxes in use:" in s("mbox")
+    # No node number, no migration: every table of `migrations` is empty.
+    assert_no_migrations(s("migrations"))
 
     # Two switches, stopped at context_switch each time.  Round robin: the
     # next process is the head of the queue shown at the previous switch,
@@ -210,3 +225,59 @@ def test_gdb_sees_what_the_kernel_does(make_node):
         assert after[pid]["state"] in ("READY", "RUNNING")
         assert int(after[pid]["words"][ticks_col]) >= last[pid]["ticks"], (after[pid], last[pid])
     assert after[sleeper[0]]["state"] == "WAITING" and after[1]["state"] == "WAITING"
+
+
+@pytest.mark.skipif(bool(need("vde_switch")), reason="vde_switch (vde2) not installed")
+def test_gdb_migrations(make_node):
+    """Two nodes, each with a gdb stub.  A counter moves from node 0 to
+    node 1 and back; at each stop `migrations` must show its deputy at
+    home, its arrival on node 1, and node 1's forwarding record once it
+    has gone home again."""
+    workdir = default_workdir("gdbmig")
+    os.makedirs(workdir, exist_ok=True)
+    switch = Switch(os.path.join(workdir, "switch")).start()
+    nodes = []
+    try:
+        ports = [free_port(), free_port()]
+        for i in range(2):
+            # What brinchnet.NetNode adds, plus a gdb stub (not paused).
+            nodes.append(make_node(boot=False, cmdline="node=%d" % i, mem="64M",
+                                   extra_args=nic_args(i, "vde,sock=%s" % switch.path) +
+                                   ["-gdb", "tcp:127.0.0.1:%d" % ports[i]]))
+        for n in nodes:
+            n.wait_boot(timeout=90)
+        home, away = nodes
+        assert "ok" in home.run("kmsg echo 1 100 1", timeout=30)
+
+        home.sendline("migtest count 1000 1000 &")
+        home.wait_prompt()
+        pid = int(home.expect(re.compile(r"count 1 pid (\d+) node 0"), timeout=30).group(1))
+        home.sync()
+        assert "-> node 1: stop" in home.run("migrate %d 1 stop" % pid, timeout=60)
+
+        # Home: the PCB stays as the deputy, MOVED, with its parent, the shell.
+        s = Session(gdb_batch(ports[0], ["migrations", "ps", "detach"]))
+        assert re.search(r"^deputies \(proc_table, state MOVED\): 1$", s("migrations"), re.M)
+        assert re.search(r"^  pid %d \(migtest\)\s+runs on node 1\s+parent \d+ \(sh\)$" % pid,
+                         s("migrations"), re.M), s("migrations")
+        assert gdb_ps(s("ps"))[pid]["state"] == "MOVED", s("ps")
+        assert re.search(r"^leaving .*: 0 of \d+ slots in use$", s("migrations"), re.M)
+
+        # Node 1: a process of its own table, named 0:pid.
+        s = Session(gdb_batch(ports[1], ["migrations", "detach"]))
+        assert re.search(r"^arrived from elsewhere .*: 1$", s("migrations"), re.M), s("migrations")
+        assert re.search(r"^  pid \d+ \(migtest\)\s+is 0:%d " % pid, s("migrations"), re.M)
+
+        # Back home: node 1 keeps a forwarding record, home has no deputy.
+        assert "-> node 0: stop" in away.run("migrate 0:%d 0 stop" % pid, timeout=60)
+        s = Session(gdb_batch(ports[1], ["migrations", "detach"]))
+        assert re.search(r"^  0:%d went to node 0$" % pid, s("migrations"), re.M), s("migrations")
+        assert re.search(r"^arrived from elsewhere .*: 0$", s("migrations"), re.M)
+        s = Session(gdb_batch(ports[0], ["migrations", "detach"]))
+        assert_no_migrations(s("migrations"))
+        home.run("kill %d" % pid)
+    finally:
+        for n in nodes:         # before their switch goes
+            n.stop()
+        switch.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
