@@ -119,7 +119,10 @@ exec_image(struct proc *p, const char *path, char *const argv[], int argc)
 	    (err = build_stack(pgdir, argv, argc, &esp)) < 0)
 		goto fail;
 
-	/* Point of no return: commit the new image. */
+	/* Point of no return: commit the new image.  A migration under way
+	 * (or pages still being fetched) belonged to the old one. */
+	if (migrate_hooks && (p->mig || p->lazy))
+		migrate_hooks->proc_gone(p);
 	shm_detach_all(p);
 	old = p->pgdir;
 	p->pgdir = pgdir;
@@ -129,6 +132,7 @@ exec_image(struct proc *p, const char *path, char *const argv[], int argc)
 	p->tf->esp = esp;
 	p->tf->eax = 0;
 	proc_set_name(p, path);
+	strlcpy(p->exec_path, path, sizeof(p->exec_path));
 	signal_reset_on_exec(p);
 	if (p == current)
 		vm_switch(pgdir);
@@ -139,4 +143,36 @@ exec_image(struct proc *p, const char *path, char *const argv[], int argc)
 fail:
 	vm_destroy(pgdir);
 	return err;
+}
+
+/*
+ * The contents page va had when the program at path was loaded: for lazy
+ * migration, whose target rebuilds a process's read-only (text) pages
+ * from its own copy of the binary instead of fetching them.  0, or
+ * -ENOENT if no segment of that binary covers va.
+ */
+int
+exec_text_page(const char *path, uint32_t va, void *dst)
+{
+	const struct initrd_entry *e = initrd_lookup(path);
+	struct elf_info elf;
+	struct elf_segment *s;
+	uint32_t start, end, from;
+	int i;
+
+	if (!e || e->type != FT_FILE || elf_parse(e->data, e->size, USER_MIN, UHEAP_MAX, &elf) < 0)
+		return -ENOENT;
+	memset(dst, 0, PAGE_SIZE);
+	for (i = 0; i < elf.nsegments; i++) {
+		s = &elf.segments[i];
+		if (va + PAGE_SIZE <= s->vaddr || va >= s->vaddr + s->memsz)
+			continue;
+		/* The part of the page the segment's file bytes cover. */
+		start = MAX(va, s->vaddr);
+		end = MIN(va + PAGE_SIZE, s->vaddr + s->filesz);
+		for (from = start; from < end; from++)
+			((uint8_t *)dst)[from - va] = e->data[s->offset + (from - s->vaddr)];
+		return 0;
+	}
+	return -ENOENT;
 }

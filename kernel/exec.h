@@ -12,4 +12,6 @@ struct proc;
  * -E2BIG, -EISDIR) p is left exactly as it was. */
 int	exec_image(struct proc *p, const char *path, char *const argv[], int argc);
 
+int	exec_text_page(const char *path, uint32_t va, void *dst);
+
 #endif

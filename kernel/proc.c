@@ -217,6 +217,10 @@ proc_fork(void)
 	struct proc *parent = current, *child;
 	int err, fd;
 
+	/* A lazily arrived parent fetches all its pages first: the copy
+	 * must be of the whole address space. */
+	if (migrate_hooks && parent->lazy && (err = migrate_hooks->settle(parent)) < 0)
+		return err;
 	if (!(child = proc_alloc(&err)))
 		return err;
 	if (!(child->pgdir = vm_create()) || vm_copy(child->pgdir, parent->pgdir) < 0) {
@@ -226,6 +230,7 @@ proc_fork(void)
 	*child->tf = *parent->tf;
 	child->tf->eax = 0;		/* fork() returns 0 in the child */
 	strlcpy(child->name, parent->name, sizeof(child->name));
+	strlcpy(child->exec_path, parent->exec_path, sizeof(child->exec_path));
 	child->nice = parent->nice;
 	child->image_end = parent->image_end;
 	child->brk = parent->brk;
@@ -275,7 +280,7 @@ proc_exit(int status)
 
 	if (p == init_proc)
 		panic("init exited (status %#x)", status);
-	if (migrate_hooks && p->mig)
+	if (migrate_hooks && (p->mig || p->lazy))
 		migrate_hooks->proc_gone(p);	/* a migration in progress fails */
 	if (migrate_hooks && p->home >= 0)
 		migrate_hooks->exit_away(p, status);	/* its home's deputy reaps */

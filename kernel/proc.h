@@ -49,6 +49,7 @@ struct proc {
 	int		 pid;
 	int		 ppid;
 	char		 name[PROC_NAME_LEN];
+	char		 exec_path[64];	/* the program it runs (initrd path) */
 	enum proc_state	 state;
 	int		 exit_status;	/* wait() encoding, valid when ZOMBIE */
 
@@ -115,6 +116,7 @@ struct proc {
 	int		 mig_freeze;	/* stop at the next return to user mode */
 	int		 moved_to;	/* MOVED: the node it runs on now */
 	int		 console_inflight;	/* console output sent home, not yet acked */
+	int		 lazy;		/* arrived lazily: some pages still remote */
 };
 
 extern struct proc proc_table[NPROC];
@@ -154,8 +156,11 @@ struct migrate_hooks {
 	void (*exit_away)(struct proc *p, int status);
 	/* p->mig or p->mig_freeze set: at its return to user mode */
 	void (*boundary)(struct trapframe *tf);
-	/* p is exiting or exec'ing while a migration is in progress */
+	/* p is exiting or exec'ing while a migration is in progress, or
+	 * while it still fetches pages (p->lazy) */
 	void (*proc_gone)(struct proc *p);
+	/* p->lazy: fetch every remote page now (before fork) */
+	int  (*settle)(struct proc *p);
 	/* console output of a process away from home: send it home */
 	int  (*console_write)(struct proc *p, uint32_t uaddr, uint32_t n);
 	/* kill(pid, sig) for the process (home, pid): a global pid, or

@@ -13,6 +13,7 @@
 #include "mm/mmu.h"
 #include "x86.h"
 #include "trap.h"
+#include "mm/vm.h"
 #include "proc.h"
 #include "sched.h"
 #include "signal.h"
@@ -122,6 +123,9 @@ user_fault(struct trapframe *tf)
 	uint32_t addr = tf->trapno == T_PGFLT ? read_cr2() : 0;
 	int sig = fault_signal(tf->trapno);
 
+	/* Lazy migration: the page is on the node it came from. */
+	if (tf->trapno == T_PGFLT && vm_resolve(p->pgdir, addr) == 0)
+		return;			/* here now: the instruction runs again */
 	signal_force(p, sig);
 	if (signal_is_fatal_default(p, sig))
 		kprintf("brinch: pid %d (%s) killed: %s at eip 0x%08x addr 0x%08x\n",

@@ -11,7 +11,7 @@
 /* How the address space travels (the `how` of migrate()). */
 #define MIG_STOP	0	/* stop-and-copy: freeze, send it all, resume */
 #define MIG_PRECOPY	1	/* send while it runs, resend dirty pages, then freeze */
-#define MIG_LAZY	2	/* demand paging from the source: not built yet (ENOSYS) */
+#define MIG_LAZY	2	/* registers and PCB only; pages fetched from the source on use */
 
 /*
  * Why a process cannot move (migrate() returns -EBUSY; the record's
@@ -37,6 +37,7 @@
 #define MIG_STOP_BYTES		3	/* sent more than MIG_MAX_SENT_FACTOR x the image */
 #define MIG_STOP_NOT_SHRINKING	4	/* the dirty set stopped shrinking */
 #define MIG_STOP_ASKED		5	/* stop-and-copy: froze at once */
+#define MIG_STOP_LAZY		6	/* lazy: froze at once, sent no page */
 
 #define MIG_MAX_ROUNDS		30	/* Xen's cap */
 #define MIG_MAX_SENT_FACTOR	3	/* Xen: at most 3x the memory sent */
@@ -65,8 +66,8 @@ struct mig_record {
 	uint32_t rounds;	/* pre-copy rounds (stop-and-copy: 1) */
 	uint32_t pages_sent;	/* in all rounds, the final one included */
 	uint32_t bytes_sent;	/* every migration message's bytes */
-	uint32_t freeze_us;	/* stopped: freeze until the target resumes it */
-	uint32_t total_us;	/* request until the target resumes it */
+	uint32_t freeze_us;	/* stopped: from the freeze to the commit (GO sent) */
+	uint32_t total_us;	/* from the request to the commit */
 	struct mig_round round[MIG_ROUNDS_LOGGED];
 };
 
@@ -76,6 +77,9 @@ struct mig_record {
 #define MIGCTL_INJECT	2	/* arg: struct mig_inject *: hand a message to
 				 * the migration service as if node sent it */
 #define MIGCTL_COUNTERS	3	/* arg: struct mig_counters * to fill */
+#define MIGCTL_NOPULL	4	/* arg 1: lazy arrivals here fetch only on demand
+				 * (no background pull), so a test can keep the
+				 * residual dependency alive; 0: as usual */
 
 struct mig_inject {
 	int32_t  node;		/* pretend sender (must be a cluster member) */
@@ -87,7 +91,8 @@ struct mig_inject {
 	X(offers_in) X(accepted) X(refused) X(images_in) X(committed_in) \
 	X(aborted_in) X(committed_out) X(aborted_out) X(bad_msgs) \
 	X(bad_images) X(signals_forwarded) X(exits_forwarded) \
-	X(console_forwarded) X(dropped)
+	X(console_forwarded) X(dropped) X(pages_served) X(pages_fetched) \
+	X(faults)
 
 struct mig_counters {
 #define MIG_COUNTER_FIELD(n) uint32_t n;

@@ -180,7 +180,9 @@ hook_console_write(struct proc *p, uint32_t uaddr, uint32_t n)
 	uint8_t buf[sizeof(struct mig_console) + MIG_CONSOLE_MAX];
 	struct mig_console *c = (struct mig_console *)buf;
 	uint32_t done = 0, chunk;
-	uint32_t cookie = MIG_COOKIE_CONSOLE | (uint32_t)(p - proc_table);
+	/* The slot and the pid: an ack that comes after the slot was
+	 * reused must not count for its new process. */
+	uint32_t cookie = MIG_COOKIE_CONSOLE | (uint32_t)p->pid << 8 | (uint32_t)(p - proc_table);
 
 	c->who.home = p->home;
 	c->who.pid = p->home_pid;
@@ -201,8 +203,10 @@ hook_console_write(struct proc *p, uint32_t uaddr, uint32_t n)
 void
 mig_console_sent(uint32_t cookie, int err)
 {
-	struct proc *p = &proc_table[(cookie & 0xFFFF) % NPROC];
+	struct proc *p = &proc_table[(cookie & 0xFF) % NPROC];
 
+	if (p->pid != (int)((cookie >> 8) & 0x7FFF))
+		return;
 	if (p->console_inflight > 0 && --p->console_inflight == 0)
 		mig_console_drained(p);
 }
@@ -256,6 +260,7 @@ static const struct migrate_hooks hooks = {
 	.exit_away = hook_exit_away,
 	.boundary = mig_boundary,
 	.proc_gone = mig_proc_gone,
+	.settle = mig_lazy_settle,
 	.console_write = hook_console_write,
 	.kill = hook_kill,
 };

@@ -20,6 +20,7 @@
 #include "signal.h"
 #include "fs/file.h"
 #include "fs/initrd.h"
+#include "exec.h"
 #include "dist/kmsg.h"
 #include "migrate.h"
 
@@ -41,6 +42,8 @@ struct mig_in {
 	struct file	*files[NOFILE];	/* opened at STATE, owned until GO */
 	struct proc	*p;		/* the PCB reserved at STATE ... */
 	struct proc	*deputy;	/* ... or, coming home, the deputy */
+	int		 how;		/* MIG_STOP, MIG_PRECOPY, MIG_LAZY */
+	uint32_t	 remote;	/* lazy: pages left on the source */
 };
 
 static struct mig_in ins[MIG_MAX_IN];
@@ -124,8 +127,8 @@ on_offer(int node, uint32_t id, const struct mig_offer *o)
 	mig_in_expire();
 	if (find_in(node, id))
 		return;			/* a duplicate: already answered */
-	if (o->how == MIG_LAZY) {	/* well formed, but not built yet */
-		reply(&probe, MIG_OP_REFUSE, -ENOSYS);
+	if (o->how == MIG_LAZY && !mig_lazy_room()) {	/* a fetcher for it */
+		reply(&probe, MIG_OP_REFUSE, -EAGAIN);
 		mig_count.refused++;
 		return;
 	}
@@ -150,6 +153,7 @@ on_offer(int node, uint32_t id, const struct mig_offer *o)
 	in->node = node;
 	in->id = id;
 	in->who = o->who;
+	in->how = (int)o->how;
 	in->last_tick = ticks;
 	if (!(in->pgdir = vm_create())) {
 		reply(&probe, MIG_OP_REFUSE, -ENOMEM);
@@ -236,6 +240,39 @@ open_files(struct mig_in *in, const struct mig_fd *fds)
 }
 
 /*
+ * Lazy: nothing was sent.  Text pages come from this node's copy of the
+ * binary, if it is the same file (size and checksum); every other page
+ * is a remote placeholder that the first touch, or the background pull,
+ * fetches from the source (mig_lazy.c).
+ */
+static int
+lazy_pages(struct mig_in *in, const struct mig_state *s)
+{
+	const struct initrd_entry *bin = initrd_lookup(s->exec_path);
+	int same = bin && bin->type == FT_FILE && bin->size == s->exec_size &&
+	    fnv1a(bin->data, bin->size) == s->exec_sum;
+	uint32_t i, va;
+	void *k;
+
+	for (i = 0; i < s->npages; i++) {
+		va = s->va[i] & ~(PAGE_SIZE - 1);
+		if ((s->va[i] & MIG_PAGE_TEXT) && same) {
+			if (!(k = vm_page_install(in->pgdir, va, s->va[i] & MIG_PAGE_W)))
+				return -ENOMEM;
+			if (exec_text_page(s->exec_path, va, k) == 0) {
+				in->pages++;
+				continue;
+			}
+			vm_page_remove(in->pgdir, va);	/* not the binary's: fetch it */
+		}
+		if (vm_set_remote(in->pgdir, va, s->va[i] & MIG_PAGE_W) < 0)
+			return -ENOMEM;
+		in->remote++;
+	}
+	return 0;
+}
+
+/*
  * The address space must end up exactly as the list says: a page listed
  * but never sent was mapped after the last look and never written (so it
  * is zero, as vm_alloc_range made it); a page sent but not listed was
@@ -279,7 +316,8 @@ on_state(struct mig_in *in, const struct mig_state *s)
 		refuse(in, -EINVAL);
 		return;
 	}
-	if ((err = settle_pages(in, s)) < 0 || (err = open_files(in, s->fds)) < 0) {
+	err = in->how == MIG_LAZY ? lazy_pages(in, s) : settle_pages(in, s);
+	if (err < 0 || (err = open_files(in, s->fds)) < 0) {
 		if (err == -ESTALE)
 			mig_count.bad_images++;
 		refuse(in, err);
@@ -359,6 +397,8 @@ on_go(struct mig_in *in, const struct mig_go *go)
 		mig_send_location(s->who.home, s->who.pid, kmsg_node());
 	}
 	mig_count.committed_in++;
+	if (in->how == MIG_LAZY)
+		mig_lazy_start(p, in->node, in->id, in->remote);
 	discard(in);
 	admit(p);
 }
@@ -378,7 +418,11 @@ mig_in_message(int node, const struct mig_hdr *h, const uint8_t *msg, uint32_t l
 		return;
 	}
 	if (!(in = find_in(node, h->mig_id))) {
-		mig_count.dropped++;
+		/* PAGES after GO: a lazily arrived process's fetch. */
+		if (h->op == MIG_OP_PAGES && mig_check_pages(msg, len) == MIG_OK)
+			mig_lazy_pages(node, h->mig_id, body);
+		else
+			mig_count.dropped++;
 		return;
 	}
 	in->last_tick = ticks;

@@ -67,6 +67,18 @@ now_us(void)
 
 /* ---- what cannot move ---- */
 
+/* A process whose call it took waits for its reply here. */
+static int
+serving_call(struct proc *p)
+{
+	struct proc *c;
+
+	for (c = &proc_table[1]; c < &proc_table[NPROC]; c++)
+		if (c->state != UNUSED && c->call_state && c->call_server == p->pid)
+			return 1;
+	return 0;
+}
+
 static int
 children_of(struct proc *p)
 {
@@ -93,11 +105,11 @@ check_movable(struct proc *p, int *why, int *arg)
 	*arg = 0;
 	if (p == init_proc || p->pid == 0)
 		*why = MIG_WHY_SYSTEM;
-	else if (p->state == NEW || !p->pgdir)
-		*why = MIG_WHY_MOVING;	/* still arriving (mig_in.c), or being born */
+	else if (p->state == NEW || !p->pgdir || p->lazy)
+		*why = MIG_WHY_MOVING;	/* still arriving, being born, or fetching pages */
 	else if (p->stopped || p->suspend_pending || p->state == SUSPENDED)
 		*why = MIG_WHY_STOPPED;
-	else if (p->call_state)
+	else if (p->call_state || serving_call(p))
 		*why = MIG_WHY_CALL;
 	else if ((*arg = children_of(p)))
 		*why = MIG_WHY_CHILDREN;
@@ -289,7 +301,8 @@ pump(struct mig_out *m)
 
 	while (m->used && m->inflight < MIG_INFLIGHT &&
 	    (m->phase == MIG_SENDING || m->phase == MIG_FINAL)) {
-		if (collect_batch(m, &n) > 0) {
+		/* Lazy: no page goes now; the target asks for each later. */
+		if (m->how != MIG_LAZY && collect_batch(m, &n) > 0) {
 			if (send_batch(m, n) < 0)
 				return;
 			continue;
@@ -366,6 +379,7 @@ send_state(struct mig_out *m)
 	struct proc *p = m->p;
 	struct trapframe *tf = p->tf;
 	uint32_t va = USER_MIN, pte, n = 0;
+	const struct initrd_entry *bin = NULL;
 	int why, arg, i;
 
 	if (check_movable(p, &why, &arg) < 0) {	/* it changed while running */
@@ -414,8 +428,17 @@ send_state(struct mig_out *m)
 	s->image_end = p->image_end;
 	s->brk = p->brk;
 	describe_files(p, s->fds);
+	strlcpy(s->exec_path, p->exec_path, sizeof(s->exec_path));
+	if ((bin = initrd_lookup(p->exec_path)) && bin->type == FT_FILE) {
+		s->exec_size = bin->size;
+		s->exec_sum = fnv1a(bin->data, bin->size);
+	}
 	while ((va = vm_next_page(p->pgdir, va, &pte)) < USER_TOP && n < MIG_MAX_PAGES) {
-		s->va[n++] = va | ((pte & PTE_W) ? MIG_PAGE_W : 0);
+		s->va[n] = va | ((pte & PTE_W) ? MIG_PAGE_W : 0);
+		/* Lazy: read-only pages are text, which the target has too. */
+		if (m->how == MIG_LAZY && !(pte & PTE_W) && bin)
+			s->va[n] |= MIG_PAGE_TEXT;
+		n++;
 		va += PAGE_SIZE;
 	}
 	if (va < USER_TOP) {
@@ -520,7 +543,7 @@ commit(struct mig_out *m)
 		mig_count.dropped++;	/* the queue is full: GO is lost, and so is the process */
 	m->rec->freeze_us = t - m->t_freeze;
 	m->rec->total_us = t - m->t_start;
-	if (m->rec->rounds == 0 && m->how == MIG_STOP) {
+	if (m->rec->rounds == 0 && (m->how == MIG_STOP || m->self)) {
 		/* Stop-and-copy's one round is the frozen one. */
 		m->rec->rounds = 1;
 		m->rec->round[0] = (struct mig_round){ .pages = m->rec->pages_sent,
@@ -529,6 +552,10 @@ commit(struct mig_out *m)
 	mig_count.committed_out++;
 	p->mig = NULL;
 	p->mig_freeze = 0;
+	if (m->how == MIG_LAZY) {		/* the pages stay, for the target to fetch */
+		if (mig_pager_start(m->node, m->id, p->pgdir) == 0)
+			p->pgdir = NULL;
+	}
 	list_remove(&p->queue_node);		/* off frozen_queue, for good */
 	p->waiting_on = NULL;
 	timer_disarm(p);			/* migrate(0, ...) waits with one */
@@ -561,8 +588,8 @@ mig_out_message(int node, const struct mig_hdr *h, const uint8_t *msg, uint32_t 
 		m->t_round = now_us();
 		m->cursor = USER_MIN;
 		m->round_all = 1;
-		if (m->how == MIG_STOP || m->self) {
-			freeze(m, MIG_STOP_ASKED);
+		if (m->how == MIG_STOP || m->how == MIG_LAZY || m->self) {
+			freeze(m, m->how == MIG_LAZY ? MIG_STOP_LAZY : MIG_STOP_ASKED);
 			if (m->self)	/* already stopped, in migrate() */
 				m->phase = MIG_FINAL;
 		} else {
@@ -639,12 +666,28 @@ mig_boundary(struct trapframe *tf)
 		park(m);
 }
 
-/* p exits (or must not move any more) while a migration is under way. */
+/* Once a second: a target alive to kmsg but silent this long is given
+ * up on (whether or not anyone still waits in migrate()), so the process
+ * never stays frozen; after the commit, GO's delivery decides. */
+void
+mig_out_tick(void)
+{
+	struct mig_out *m;
+
+	for (m = outs; m < &outs[MIG_MAX_OUT]; m++)
+		if (m->used && m->phase != MIG_COMMITTED && ticks - m->heard > MIG_SILENCE_TICKS)
+			finish(m, -ETIMEDOUT, 1);
+}
+
+/* p exits or execs while a migration is under way, or while it still
+ * fetches pages: the migration fails, the source may let go. */
 void
 mig_proc_gone(struct proc *p)
 {
 	if (p->mig)
 		finish(p->mig, -ESRCH, 1);
+	if (p->lazy)
+		mig_lazy_gone(p);
 }
 
 /*
@@ -664,10 +707,19 @@ mig_start(struct proc *p, int node, int how, int self, struct mig_record *out)
 		return -ENETDOWN;
 	if (node < 0 || node > DIST_NODE_MAX || node == kmsg_node())
 		return -EINVAL;
-	if (how == MIG_LAZY)
-		return -ENOSYS;
-	if (how != MIG_STOP && how != MIG_PRECOPY)
+	if (how != MIG_STOP && how != MIG_PRECOPY && how != MIG_LAZY)
 		return -EINVAL;
+	if (how == MIG_LAZY && !mig_pager_room())
+		return -EAGAIN;
+	/* A process that arrived lazily moves on once all its pages are
+	 * here: a bounded wait (mig_lazy.c kills it if they cannot come). */
+	if (p->lazy && p == current)
+		mig_lazy_settle(p);
+	while (p->lazy && p->state != ZOMBIE && p->state != UNUSED)
+		if (sleep_on_timeout(&done_queue, TIMER_HZ / 10) == -EINTR)
+			return -EINTR;
+	if (p->state == ZOMBIE || p->state == UNUSED)
+		return -ESRCH;
 	r = new_record(p, node, how);
 	rid = r->id;
 	if (p->mig) {
@@ -715,10 +767,6 @@ mig_start(struct proc *p, int node, int how, int self, struct mig_record *out)
 
 	m->heard = ticks;
 	while (m->used && m->id == (uint32_t)rid) {
-		if (ticks - m->heard > MIG_SILENCE_TICKS) {
-			finish(m, -ETIMEDOUT, 1);
-			break;
-		}
 		if (self) {		/* stopped in here, deaf to signals */
 			timer_arm(p, TIMER_HZ);
 			sleep_on_uninterruptible(&frozen_queue);

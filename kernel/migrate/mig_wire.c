@@ -56,6 +56,8 @@ static const uint32_t body_min[MIG_OP_MAX] = {
 	[MIG_OP_EXIT] = sizeof(struct mig_exit),
 	[MIG_OP_LOCATION] = sizeof(struct mig_location),
 	[MIG_OP_CONSOLE] = sizeof(struct mig_console),	/* who, len */
+	[MIG_OP_FETCH] = sizeof(struct mig_fetch),	/* the count */
+	[MIG_OP_RELEASE] = 0,
 };
 
 static const char *const bad_names[MIG_BAD_NREASONS] = {
@@ -132,11 +134,12 @@ all_zero(const void *p, size_t n)
 	return 1;
 }
 
-/* One page entry: a page address in user space, no flag but MIG_PAGE_W. */
+/* One page entry: a page address in user space, no flag but those
+ * allowed (MIG_PAGE_W in PAGES; and MIG_PAGE_TEXT in STATE). */
 static int
-check_page(uint32_t e)
+check_page(uint32_t e, uint32_t allowed)
 {
-	if ((e & PAGE_FLAGS & ~(uint32_t)MIG_PAGE_W) != 0)
+	if ((e & PAGE_FLAGS & ~allowed) != 0)
 		return MIG_BAD_ADDRESS;
 	if (!user_addr(PTE_ADDR(e)))
 		return MIG_BAD_ADDRESS;
@@ -255,7 +258,7 @@ mig_check_pages(const void *msg, uint32_t len)
 	 * the target unsure which copy is the page. */
 	for (i = 0; i < count; i++) {
 		va[i] = get32(m, HDR + (uint32_t)sizeof(struct mig_pages) + 4 * i);
-		if ((err = check_page(va[i])) != MIG_OK)
+		if ((err = check_page(va[i], MIG_PAGE_W)) != MIG_OK)
 			return err;
 		for (j = 0; j < i; j++)
 			if (PTE_ADDR(va[j]) == PTE_ADDR(va[i]))
@@ -328,7 +331,7 @@ static int
 check_fields(const uint8_t *m)
 {
 	struct mig_who who;
-	char name[PROC_NAME_LEN];
+	char name[PROC_NAME_LEN], path[MIG_PATH_MAX];
 	int32_t ppid, nice, level;
 	uint32_t image_end, brk;
 
@@ -350,6 +353,10 @@ check_fields(const uint8_t *m)
 	image_end = get32(m, ST(image_end));
 	brk = get32(m, ST(brk));
 	if (!heap_addr(image_end) || !heap_addr(brk) || image_end > brk)
+		return MIG_BAD_FIELD;
+	/* The binary's path (may be empty: no text pages come from it). */
+	memcpy(path, m + ST(exec_path), sizeof(path));
+	if (!name_ok(path, sizeof(path)) || (path[0] != '\0' && path[0] != '/'))
 		return MIG_BAD_FIELD;
 	return MIG_OK;
 }
@@ -414,7 +421,7 @@ mig_check_state(const void *msg, uint32_t len)
 	prev = 0;
 	for (i = 0; i < npages; i++) {
 		e = get32(m, HDR + (uint32_t)sizeof(struct mig_state) + 4 * i);
-		if ((err = check_page(e)) != MIG_OK)
+		if ((err = check_page(e, MIG_PAGE_W | MIG_PAGE_TEXT)) != MIG_OK)
 			return err;
 		if (i > 0 && PTE_ADDR(e) <= prev)
 			return MIG_BAD_ORDER;
@@ -427,6 +434,27 @@ mig_check_state(const void *msg, uint32_t len)
 	if ((err = check_fields(m)) != MIG_OK)
 		return err;
 	return check_fds(m);
+}
+
+/* FETCH: page addresses only, no flags; the source sends what it has. */
+int
+mig_check_fetch(const void *msg, uint32_t len)
+{
+	const uint8_t *m = msg;
+	uint32_t count, i;
+	int err;
+
+	if ((err = check_op(msg, len, MIG_OP_FETCH)) != MIG_OK)
+		return err;
+	count = get32(m, HDR);
+	if (count < 1 || count > MIG_BATCH)
+		return MIG_BAD_COUNT;
+	if (len != HDR + (uint32_t)sizeof(struct mig_fetch) + 4 * count)
+		return MIG_BAD_LENGTH;
+	for (i = 0; i < count; i++)
+		if ((err = check_page(get32(m, HDR + 4 + 4 * i), 0)) != MIG_OK)
+			return err;
+	return MIG_OK;
 }
 
 /* The ops with a fixed body: exactly that long, and each field one the
@@ -514,6 +542,9 @@ mig_check(const void *msg, uint32_t len, struct mig_hdr *out)
 		break;
 	case MIG_OP_CONSOLE:
 		err = check_console(msg, len);
+		break;
+	case MIG_OP_FETCH:
+		err = mig_check_fetch(msg, len);
 		break;
 	default:
 		err = check_small(msg, len, h.op);

@@ -32,6 +32,8 @@ enum {
 	MIG_OP_EXIT,		/* current node -> home: it exited with status */
 	MIG_OP_LOCATION,	/* new node -> home: it runs here now */
 	MIG_OP_CONSOLE,		/* current node -> home: console output */
+	MIG_OP_FETCH,		/* lazy: target -> source: send me these pages */
+	MIG_OP_RELEASE,		/* lazy: target -> source: all here (or gone): free them */
 	MIG_OP_MAX
 };
 
@@ -64,6 +66,8 @@ struct mig_refuse {
 /* PAGES: count entries, then count pages of PAGE_SIZE bytes. */
 #define MIG_BATCH	15	/* pages per message: 60 KiB fits one kmsg message */
 #define MIG_PAGE_W	0x1	/* low bit of an entry: the page is writable */
+#define MIG_PAGE_TEXT	0x2	/* STATE, lazy: read-only and from the binary, so
+				 * the target rebuilds it from its own copy */
 struct mig_pages {
 	uint32_t count;		/* 1 .. MIG_BATCH */
 	uint32_t va[];		/* page address | MIG_PAGE_* flags */
@@ -108,8 +112,16 @@ struct mig_state {
 	uint32_t user_ticks, sys_ticks;
 	uint32_t image_end, brk;
 	struct mig_fd fds[NOFILE];
+	char     exec_path[MIG_PATH_MAX];	/* the program it runs, NUL-terminated */
+	uint32_t exec_size, exec_sum;	/* that file's size and FNV-1a, for text pages */
 	uint32_t npages;
 	uint32_t va[];		/* sorted, each page address | MIG_PAGE_* flags */
+} __attribute__((packed));
+
+/* FETCH: count page addresses the source is to send (as PAGES). */
+struct mig_fetch {
+	uint32_t count;		/* 1 .. MIG_BATCH */
+	uint32_t va[];
 } __attribute__((packed));
 
 struct mig_go {
@@ -168,6 +180,7 @@ int	mig_check_hdr(const void *msg, uint32_t len, struct mig_hdr *out);
 int	mig_check_offer(const void *msg, uint32_t len);
 int	mig_check_pages(const void *msg, uint32_t len);
 int	mig_check_state(const void *msg, uint32_t len);
+int	mig_check_fetch(const void *msg, uint32_t len);
 int	mig_check_who(const struct mig_who *who);
 /* Everything a message of any op needs: the header, then its body,
  * including the small ops' fields and CONSOLE's len against the bytes

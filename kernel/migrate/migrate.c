@@ -76,6 +76,10 @@ deliver(int node, uint32_t ts, const uint8_t *msg, uint32_t len)
 	case MIG_OP_ABORT:
 		mig_in_message(node, &h, msg, len);
 		return;
+	case MIG_OP_FETCH:
+	case MIG_OP_RELEASE:
+		mig_pager_message(node, &h, msg, len);
+		return;
 	default:
 		mig_home_message(node, &h, msg, len);
 	}
@@ -90,8 +94,21 @@ event(int node, int what)
 {
 	mig_out_node_failed(node);
 	mig_in_node_failed(node);
-	if (what == KMSG_EVENT_DOWN)
+	if (what == KMSG_EVENT_DOWN) {
 		mig_home_node_down(node);
+		mig_lazy_node_failed(node);
+	} else {
+		mig_lazy_node_reset(node);
+	}
+}
+
+/* Once a second, from kmsg's timer. */
+static void
+tick(void)
+{
+	mig_in_expire();
+	mig_lazy_tick();
+	mig_out_tick();
 }
 
 /* MIGCTL_INJECT: msg is a kernel copy; node must be a possible member. */
@@ -109,8 +126,9 @@ migrate_init(void)
 {
 	mig_out_init();
 	mig_home_init();
+	mig_lazy_init();
 	if (kmsg_node() >= 0) {
 		kmsg_register(KMSG_SVC_MIGRATE, deliver, event);
-		kmsg_register_tick(KMSG_SVC_MIGRATE, mig_in_expire);
+		kmsg_register_tick(KMSG_SVC_MIGRATE, tick);
 	}
 }

@@ -13,6 +13,7 @@
 #include "brinch/migrate.h"
 #include "mig_wire.h"
 #include "mig_policy.h"
+#include "mm/vm.h"
 
 struct proc;
 struct trapframe;
@@ -34,7 +35,6 @@ struct mig_out {
 	int		 used;
 	uint32_t	 id;		/* mig_id on the wire; record id */
 	struct proc	*p;		/* the process that moves */
-	int		 pid;		/* ... and its local pid, to notice reuse */
 	int		 node;		/* the target */
 	int		 how;
 	int		 self;		/* migrate(0, ...): it waits in the call */
@@ -63,6 +63,7 @@ void	mig_out_node_failed(int node);
 void	mig_out_sent(uint32_t cookie, int err);
 void	mig_console_drained(struct proc *p);
 void	mig_boundary(struct trapframe *tf);
+void	mig_out_tick(void);
 void	mig_proc_gone(struct proc *p);
 int	mig_records(struct mig_record *out, int max);
 extern int mig_noflush;
@@ -71,6 +72,21 @@ extern int mig_noflush;
 void	mig_in_message(int node, const struct mig_hdr *h, const uint8_t *msg, uint32_t len);
 void	mig_in_node_failed(int node);
 void	mig_in_expire(void);
+
+/* mig_lazy.c */
+void	mig_lazy_init(void);
+int	mig_pager_room(void);
+int	mig_pager_start(int node, uint32_t id, pde_t *pgdir);
+void	mig_pager_message(int node, const struct mig_hdr *h, const uint8_t *msg, uint32_t len);
+int	mig_lazy_room(void);
+void	mig_lazy_start(struct proc *p, int source, uint32_t id, uint32_t remote);
+void	mig_lazy_pages(int node, uint32_t id, const struct mig_pages *b);
+void	mig_lazy_gone(struct proc *p);
+int	mig_lazy_settle(struct proc *p);
+void	mig_lazy_node_failed(int node);
+void	mig_lazy_node_reset(int node);
+void	mig_lazy_tick(void);
+extern int mig_nopull;
 
 /* mig_home.c */
 void	mig_home_init(void);

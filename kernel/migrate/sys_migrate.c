@@ -66,6 +66,9 @@ sys_migctl(uint32_t op, uint32_t arg)
 	case MIGCTL_NOFLUSH:
 		mig_noflush = arg != 0;
 		return 0;
+	case MIGCTL_NOPULL:
+		mig_nopull = arg != 0;
+		return 0;
 	case MIGCTL_COUNTERS:
 		return copy_to_user(current->pgdir, arg, &mig_count, sizeof(mig_count));
 	case MIGCTL_INJECT:

@@ -37,6 +37,8 @@
 #define PTE_PS		0x080	/* 4 MiB page (in a directory entry) */
 #define PTE_G		0x100	/* global */
 #define PTE_SHARED	0x200	/* OS bit: frame belongs to a shm segment */
+#define PTE_REMOTE	0x400	/* OS bit, with P clear: the page is on another
+				 * node (lazy migration); PTE_W says how to map it */
 #define PTE_ADDR(e)	((e) & ~0xFFFu)
 
 /* EFLAGS (SDM vol. 1, 3.4.3). */

@@ -205,6 +205,19 @@ vm_unmap_shared(pde_t *pgdir, uint32_t va, uint32_t npages)
 		write_cr3(V2P(pgdir));
 }
 
+int (*vm_fetch_hook)(pde_t *pgdir, uint32_t va);
+
+/* A page that lives on another node: fetch it (sleeping) before use. */
+int
+vm_resolve(pde_t *pgdir, uint32_t va)
+{
+	uint32_t *pte = walk(pgdir, va, 0);
+
+	if (!pte || (*pte & PTE_P) || !(*pte & PTE_REMOTE) || !vm_fetch_hook)
+		return -EFAULT;
+	return vm_fetch_hook(pgdir, PAGE_ROUNDDOWN(va));
+}
+
 /* Kernel address of user byte uva, or NULL if that page is not there
  * with the rights asked for. */
 static char *
@@ -215,6 +228,8 @@ user_byte(pde_t *pgdir, uint32_t uva, int write)
 	if (uva < USER_MIN || uva >= USER_TOP)
 		return NULL;
 	pte = walk(pgdir, uva, 0);
+	if (pte && !(*pte & PTE_P) && (*pte & PTE_REMOTE) && vm_resolve(pgdir, uva) == 0)
+		pte = walk(pgdir, uva, 0);
 	if (!pte || (*pte & need) != need)
 		return NULL;
 	return (char *)P2V(PTE_ADDR(*pte)) + (uva & (PAGE_SIZE - 1));
@@ -380,4 +395,24 @@ void
 vm_page_remove(pde_t *pgdir, uint32_t va)
 {
 	vm_free_range(pgdir, va, va + PAGE_SIZE);
+}
+
+/* Lazy migration's placeholder: no frame yet, the contents elsewhere. */
+int
+vm_set_remote(pde_t *pgdir, uint32_t va, int writable)
+{
+	uint32_t *pte;
+
+	if (va < USER_MIN || va >= USER_TOP || !(pte = walk(pgdir, va, 1)))
+		return -ENOMEM;
+	*pte = PTE_REMOTE | (writable ? PTE_W : 0);
+	return 0;
+}
+
+int
+vm_is_remote(pde_t *pgdir, uint32_t va)
+{
+	uint32_t *pte = walk(pgdir, va, 0);
+
+	return pte && !(*pte & PTE_P) && (*pte & PTE_REMOTE);
 }

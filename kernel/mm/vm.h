@@ -49,5 +49,12 @@ void	 vm_mark_dirty(pde_t *pgdir, uint32_t va);
 void	*vm_page_kaddr(pde_t *pgdir, uint32_t va);
 void	*vm_page_install(pde_t *pgdir, uint32_t va, int writable);
 void	 vm_page_remove(pde_t *pgdir, uint32_t va);
+int	 vm_set_remote(pde_t *pgdir, uint32_t va, int writable);
+int	 vm_is_remote(pde_t *pgdir, uint32_t va);
+/* Lazy migration: a page marked remote is fetched by this hook, which
+ * sleeps until it is here (0) or cannot be had (< 0).  The page-fault
+ * handler and every copy to or from user memory call it. */
+extern int (*vm_fetch_hook)(pde_t *pgdir, uint32_t va);
+int	 vm_resolve(pde_t *pgdir, uint32_t va);
 
 #endif

@@ -255,7 +255,6 @@ def test_what_cannot_move_says_why(trio):
     portmap = re.search(r"^\s*(\d+)\s+\d+\s+\S+.*\bportmap\b", out, re.M).group(1)
     assert "a socket" in n0.run("migrate %s 1" % portmap)
     assert "Invalid argument" in n0.run("migrate %s 0" % sh)     # to itself
-    assert "not implemented" in n0.run("migrate %s 1 lazy" % rpcd).lower()
     out = n0.run("migrate -a 1")
     assert re.search(r"\d+ moved to node 1, \d+ stay", out), out
     assert "a system process" in out and "a socket" in out
@@ -388,3 +387,46 @@ def test_moves_under_loss(lossy):
     expect_since(c[0], mark, MOVED_OK % (0, 2), timeout=60)
     c[0].run("kill %d" % pid)
     wait_reaped(c[0], pid, 128 + 15)
+
+
+def test_lazy_sends_no_page_then_fetches_each(trio):
+    """Lazy: only registers, PCB and the page list travel while it is
+    stopped; text comes from node 1's own binary, the rest is fetched
+    when touched or pulled in the background, after which the source
+    lets go.  The oracle checks every word; it can then move on."""
+    c = trio
+    before = baseline(c)
+    m = start(c[0], "migtest oracle 256 12", r"oracle: 256 pages, 12 hot, pid (\d+)")
+    pid = int(m.group(1))
+    mark = c[0].pos
+    out = migrate(c[0], pid, 1, "lazy")
+    assert re.search(r"lazy, 0 rounds, 0 pages, \d+ bytes.*\(lazy: no page sent\)", out), out
+    expect_since(c[0], mark, MOVED_OK % (1, 1))
+    counters = dict(l.split() for l in c[1].run("migstat -c").splitlines())
+    assert int(counters["pages_fetched"]) >= 256 and int(counters["faults"]) >= 1, counters
+    mark = c[0].pos
+    migrate(c[1], "0:%d" % pid, 2, "precopy")        # waits until all are here
+    expect_since(c[0], mark, MOVED_OK % (2, 2))
+    c[2].run("kill %d" % global_pid(0, pid))
+    wait_reaped(c[0], pid, 128 + 15)
+    assert_frames_back(c, before)                      # node 0's pager let go
+
+
+def test_lazy_process_dies_with_its_source(trio):
+    """The residual dependency: node 2 fetches only on demand (nopull),
+    so pages stay on node 1; node 1 dies; the process is killed with a
+    one-line report within a bound, and its parent at home hears of it."""
+    c = trio
+    c[2].run("migtest nopull 1")
+    c[0].sendline("migtest count 1000 200 3000 &")
+    pid = int(c[0].expect(re.compile(r"\[(\d+)\]"), timeout=30).group(1))
+    c[0].wait_prompt()
+    mark = c[0].pos
+    migrate(c[0], pid, 1, "stop")                      # in its quiet start
+    expect_since(c[0], mark, r"count \d+ pid %d node 1" % pid)
+    migrate(c[1], "0:%d" % pid, 2, "lazy")
+    expect_since(c[0], mark, r"count \d+ pid %d node 2" % pid)
+    c[1].stop()
+    c[2].expect(re.compile(r"migrate: pid %d \(migtest\) killed: (its pages were on node 1|"
+                           r"page 0x[0-9a-f]+ not fetched from node 1)" % pid), timeout=60)
+    wait_reaped(c[0], pid, 128 + 9, timeout=60)

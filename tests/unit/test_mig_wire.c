@@ -296,7 +296,8 @@ test_layout(void)
 	CHECK_EQ_INT(sizeof(struct mig_fd), 80);
 	CHECK_EQ_INT(sizeof(struct mig_regs), 64);
 	CHECK_EQ_INT(sizeof(struct sigaction), 16);
-	CHECK_EQ_INT(sizeof(struct mig_state), 1924);
+	CHECK_EQ_INT(sizeof(struct mig_state), 1996);
+	CHECK_EQ_INT(sizeof(struct mig_fetch), 4);
 	CHECK_EQ_INT(sizeof(struct mig_go), 4);
 	CHECK_EQ_INT(sizeof(struct mig_signal), 13);
 	CHECK_EQ_INT(sizeof(struct mig_exit), 12);
@@ -307,8 +308,8 @@ test_layout(void)
 	CHECK(mig_pages_len(MIG_BATCH) <= KMSG_MAX);
 	CHECK_EQ_INT(mig_pages_len(MIG_BATCH + 1), UINT32_MAX);
 	CHECK_EQ_INT(mig_pages_len(0xFFFFFFFFu), UINT32_MAX);
-	CHECK_EQ_INT(mig_state_len(0), 8 + 1924);
-	CHECK_EQ_INT(mig_state_len(MIG_MAX_PAGES), 8 + 1924 + 4 * 4096);
+	CHECK_EQ_INT(mig_state_len(0), 8 + 1996);
+	CHECK_EQ_INT(mig_state_len(MIG_MAX_PAGES), 8 + 1996 + 4 * 4096);
 	CHECK_EQ_INT(mig_state_len(MIG_MAX_PAGES + 1), UINT32_MAX);
 	CHECK_EQ_INT(mig_state_len(0x40000001u), UINT32_MAX);	/* * 4 wraps */
 }
@@ -335,9 +336,10 @@ test_hdr(void)
 	/* The fixed part each op needs, header included. */
 	static const uint32_t need[MIG_OP_MAX] = {
 		[MIG_OP_OFFER] = 40, [MIG_OP_ACCEPT] = 8, [MIG_OP_REFUSE] = 12,
-		[MIG_OP_PAGES] = 12, [MIG_OP_STATE] = 1932, [MIG_OP_BUILT] = 8,
+		[MIG_OP_PAGES] = 12, [MIG_OP_STATE] = 2004, [MIG_OP_BUILT] = 8,
 		[MIG_OP_GO] = 12, [MIG_OP_ABORT] = 8, [MIG_OP_SIGNAL] = 21,
 		[MIG_OP_EXIT] = 20, [MIG_OP_LOCATION] = 20, [MIG_OP_CONSOLE] = 20,
+		[MIG_OP_FETCH] = 12, [MIG_OP_RELEASE] = 8,
 	};
 	struct mig_hdr h;
 	uint32_t len;
@@ -888,6 +890,13 @@ entry_valid(uint32_t e)
 	return (e & 0xFFE) == 0 && in_user(e & 0xFFFFF000u);
 }
 
+/* A STATE entry may also say the page is text (lazy migration). */
+static int
+state_entry_valid(uint32_t e)
+{
+	return entry_valid(e & ~2u);
+}
+
 static int
 state_valid(const uint8_t *b, uint32_t len)
 {
@@ -908,7 +917,7 @@ state_valid(const uint8_t *b, uint32_t len)
 		return 0;
 	for (i = 0; i < st.npages; i++) {
 		memcpy(&e, b + 8 + sizeof(st) + 4 * i, 4);
-		if (!entry_valid(e) || (i > 0 && (e & ~0xFFFu) <= last))
+		if (!state_entry_valid(e) || (i > 0 && (e & ~0xFFFu) <= last))
 			return 0;
 		last = e & ~0xFFFu;
 	}
@@ -943,6 +952,8 @@ state_valid(const uint8_t *b, uint32_t len)
 	if ((st.image_end != 0 && (st.image_end < LOW_USER || st.image_end > HEAP_TOP)) ||
 	    (st.brk != 0 && (st.brk < LOW_USER || st.brk > HEAP_TOP)) ||
 	    st.image_end > st.brk)
+		return 0;
+	if (!cstr(st.exec_path, 64, 0) || (st.exec_path[0] != '\0' && st.exec_path[0] != '/'))
 		return 0;
 	for (k = 0; k < 16; k++) {
 		fd = st.fds[k];
@@ -987,7 +998,20 @@ msg_valid(const uint8_t *b, uint32_t len)
 	case MIG_OP_ACCEPT:
 	case MIG_OP_BUILT:
 	case MIG_OP_ABORT:
+	case MIG_OP_RELEASE:
 		return len == 8;
+	case MIG_OP_FETCH:
+		if (len < 12)
+			return 0;
+		memcpy(&count, b + 8, 4);
+		if (count < 1 || count > 15 || len != 12 + count * 4)
+			return 0;
+		for (i = 0; i < count; i++) {
+			memcpy(&e, b + 12 + 4 * i, 4);
+			if ((e & 0xFFF) != 0 || !in_user(e))
+				return 0;
+		}
+		return 1;
 	case MIG_OP_REFUSE:
 		if (len != 12)
 			return 0;

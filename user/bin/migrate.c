@@ -77,12 +77,13 @@ move(int pid, int node, int how, const char *name)
 		report(&r);
 		return 0;
 	}
+	if (!name)
+		name = r.id ? r.name : "?";	/* refused before a record was made */
 	if (errno == EBUSY && r.why)
-		printf("migrate: %d (%s): cannot move: %s (%d)\n", pid,
-		    name ? name : r.name, mig_why_name(r.why), r.why_arg);
+		printf("migrate: %d (%s): cannot move: %s (%d)\n", pid, name,
+		    mig_why_name(r.why), r.why_arg);
 	else
-		printf("migrate: %d (%s): %s\n", pid, name ? name : r.name,
-		    strerror(errno));
+		printf("migrate: %d (%s): %s\n", pid, name, strerror(errno));
 	return -1;
 }
 

@@ -9,12 +9,15 @@
  *              (default all) in a fixed cycle; after every move check every
  *              word of every page against the step counter.  A page the
  *              move left stale, or a step lost, fails the check.
- *   migtest self NODE [stop|precopy]
+ *   migtest self NODE [stop|precopy|lazy]
  *              move itself, as in AIX: "self: pid P node K" before and after
  *              It counts SIGUSR1 and says so: "oracle: SIGUSR1 N on node K".
  *   migtest fill N
  *              fork N children that wait for a signal (a full process table
  *              makes a target refuse); SIGTERM ends them all
+ *   migtest nopull 1|0
+ *              lazy arrivals on this kernel fetch pages only when touched
+ *              (no background pull): the source stays needed, for tests
  *   migtest noflush 1|0
  *              this kernel clears dirty bits without flushing the TLB (a
  *              deliberate bug: the oracle must then catch a stale page)
@@ -207,13 +210,16 @@ main(int argc, char **argv)
 		return oracle((uint32_t)atoi(argv[2]), argc > 3 ? (uint32_t)atoi(argv[3]) : 0,
 		    argc > 4 ? (uint32_t)atoi(argv[4]) : 0);
 	if (argc >= 3 && strcmp(argv[1], "self") == 0)
-		return self(atoi(argv[2]), argc > 3 && strcmp(argv[3], "stop") == 0 ?
-		    MIG_STOP : MIG_PRECOPY);
+		return self(atoi(argv[2]), argc <= 3 ? MIG_PRECOPY :
+		    strcmp(argv[3], "stop") == 0 ? MIG_STOP :
+		    strcmp(argv[3], "lazy") == 0 ? MIG_LAZY : MIG_PRECOPY);
 	if (argc == 3 && strcmp(argv[1], "fill") == 0)
 		return fill(atoi(argv[2]));
+	if (argc == 3 && strcmp(argv[1], "nopull") == 0)
+		return migctl_int(MIGCTL_NOPULL, atoi(argv[2])) < 0;
 	if (argc == 3 && strcmp(argv[1], "noflush") == 0)
 		return migctl_int(MIGCTL_NOFLUSH, atoi(argv[2])) < 0;
 	dprintf(2, "usage: migtest count N [MS [FIRST]] | oracle PAGES [HOT [STEPS]] | "
-	    "self NODE [stop|precopy] | fill N | noflush 1|0\n");
+	    "self NODE [stop|precopy|lazy] | fill N | nopull 1|0 | noflush 1|0\n");
 	return 2;
 }

@@ -57,8 +57,8 @@ mig_stop_name(int reason)
 {
 	static const char *const names[] = {
 		"-", "dirty set small", "round cap", "bytes cap",
-		"dirty set not shrinking", "stop-and-copy",
+		"dirty set not shrinking", "stop-and-copy", "lazy: no page sent",
 	};
 
-	return reason >= 0 && reason <= MIG_STOP_ASKED ? names[reason] : "?";
+	return reason >= 0 && reason <= MIG_STOP_LAZY ? names[reason] : "?";
 }
