@@ -1,10 +1,15 @@
 # test_dataplace.py: where the data and the work meet, on real nodes joined
 # by a vde_switch (docs/migration.md, "Using it"):
+#  - datamig fetches part of another node's file whole and by its chunks
+#    alone, measures both on the wire, finds the copies identical, and
+#    says which wins: the part, for a small part of a large file; neither,
+#    for a file of one chunk
 #  - ps -c lists every node's processes, each table made on its node, a
 #    migrated process in its new node's table as "from HOME:PID"
 # Traffic stays in unix sockets.  Part of `make integration`.
 
 import re
+import time
 
 import pytest
 
@@ -15,9 +20,51 @@ pytestmark = pytest.mark.skipif(bool(need("vde_switch")),
                                 reason="vde_switch (Debian package vde2) not installed")
 
 
+def rpcd_ready(c, timeout=30):
+    """Until node 1's rpcd has registered rfile with its portmapper (as
+    test_rpc.py waits): datamig's first call asks for rfile's port."""
+    deadline = time.monotonic() + timeout
+    while "rfile" not in c[1].run("rpcinfo -p", timeout=20):
+        assert time.monotonic() < deadline, "rpcd on node 1 never registered rfile"
+        time.sleep(0.5)
+
+
+@pytest.fixture
+def pair(request):
+    yield from booted_cluster(request, 2, "dataplace_pair", ready=rpcd_ready)
+
+
 @pytest.fixture
 def trio(request):
     yield from booted_cluster(request, 3, "dataplace_trio")
+
+
+def wire(out, name):
+    """The bytes on the wire datamig reports for one method."""
+    m = re.search(r"^%s: (\d+) chunks?, [\d,]+ bytes of file; on the wire ([\d,]+) bytes"
+                  % name, out, re.M)
+    assert m, out
+    return int(m.group(1)), int(m.group(2).replace(",", ""))
+
+
+def test_datamig_part_and_whole(pair):
+    n0 = pair[0]
+    out = n0.run("datamig 1 /bin/sh 100 50", timeout=60)
+    assert "the part is bytes 100..149 (50 bytes)" in out, out
+    assert re.search(r"^check: both copies of the part are identical, 50 bytes, "
+                     r"fnv1a [0-9a-f]{8}$", out, re.M), out
+    assert re.search(r"^verdict: .*fetching only the part wins by", out, re.M), out
+    whole_chunks, whole = wire(out, "whole")
+    part_chunks, part = wire(out, "part")
+    assert part_chunks == 1 and whole_chunks > 20, out
+    # Measured, not computed: a chunk and its call are over 1024 bytes.
+    assert 1024 < part < whole / 10, out
+    # A file of one chunk: both ways move the same, and it says so.
+    out = n0.run("datamig 1 /etc/motd", timeout=60)
+    assert re.search(r"^check: both copies of the part are identical", out, re.M), out
+    assert re.search(r"^verdict: .*the two are equal$", out, re.M), out
+    # Errors are one line, not a crash.
+    assert "No such file" in n0.run("datamig 1 /etc/nothing", timeout=30)
 
 
 def test_ps_cluster_shows_a_migrated_process(trio):
