@@ -284,6 +284,7 @@ def test_server_models(cluster, model):
     stop_rpcd(node)
     node.sendline("rpcd -m %s -v &" % model)
     node.expect("(%s model)" % model, timeout=20)
+    node.sync()                 # its banner and the shell's prompt, in either order
     wait_rpcd(node)
     try:
         out = cluster[0].run("rpccount -n 40 1", timeout=60)
@@ -298,6 +299,7 @@ def test_server_models(cluster, model):
     finally:
         stop_rpcd(node, verbose=True)
         node.sendline("rpcd &")
+        node.sync()             # the job's number comes after the line: wait for it
         wait_rpcd(node)
 
 
