@@ -29,7 +29,7 @@ pytestmark = pytest.mark.skipif(bool(need("vde_switch")),
                                 reason="vde_switch (Debian package vde2) not installed")
 
 SEED = int(os.environ.get("MIGFUZZ_SEED", "20261204"))
-COUNT = 10000
+COUNT = int(os.environ.get("MIGFUZZ_COUNT", "10000"))    # make test-long: 200,000
 IDLE = "queued 0 bytes, held 0 packets, reassembling 0 bytes"
 # What a refused or dropped message moves (mig_in.c, migrate.c).
 REFUSALS = ("bad_msgs", "bad_images", "dropped", "refused")
