@@ -360,17 +360,17 @@ def guest_json(node, cmd, timeout):
 
 
 @contextlib.contextmanager
-def bench_cluster(tag, timeout):
-    """Two booted nodes on a switch for a benchmark driver, or None (with a
-    note on stderr) where vde2 is missing.  The work directory, logs and
-    pcaps, is kept only when the benchmark fails."""
+def bench_cluster(tag, timeout, mem="64M"):
+    """Two booted nodes (of mem each) on a switch for a benchmark driver,
+    or None (with a note on stderr) where vde2 is missing.  The work
+    directory, logs and pcaps, is kept only when the benchmark fails."""
     missing = need("vde_switch")
     if missing:
         print("%s: skipped: %s not installed (sh tools/ensure-deps.sh vde_switch:vde2)"
               % (tag, " ".join(missing)), file=sys.stderr)
         yield None
         return
-    cluster = Cluster(2, default_workdir(tag), name=tag)
+    cluster = Cluster(2, default_workdir(tag), name=tag, mem=mem)
     try:
         cluster.start()
         cluster.boot(timeout)

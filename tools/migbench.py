@@ -35,17 +35,15 @@ With --icount the nodes still run without -icount and every line says why
 """
 
 import argparse
-import contextlib
 import json
 import os
 import re
-import shutil
 import statistics
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from brinchnet import Cluster, default_workdir, need  # noqa: E402
+from brinchnet import bench_cluster  # noqa: E402
 from benchlib import ICOUNT_NOT_APPLIED, BenchFailure, emit  # noqa: E402
 
 PAGE = 4096
@@ -58,26 +56,6 @@ MEM = "128M"
 STOP_GOAL = 2.0             # stop-and-copy within this many raw transfers
 PRECOPY_GOAL = 0.5          # pre-copy's freeze under this share of stop's
 LAZY_GOAL_US = 5000         # issue 10: lazy freeze under 5 ms whatever the size
-
-
-@contextlib.contextmanager
-def cluster(tag, timeout):
-    """Two booted nodes with MEM each, or None where vde2 is missing; the
-    work directory is kept only when the benchmark fails."""
-    missing = need("vde_switch")
-    if missing:
-        print("%s: skipped: %s not installed (sh tools/ensure-deps.sh vde_switch:vde2)"
-              % (tag, " ".join(missing)), file=sys.stderr)
-        yield None
-        return
-    c = Cluster(2, default_workdir(tag), name=tag, mem=MEM)
-    try:
-        c.start()
-        c.boot(timeout)
-        yield c
-    finally:
-        c.stop()
-    shutil.rmtree(c.workdir, ignore_errors=True)
 
 
 def label(pages):
@@ -194,7 +172,7 @@ def main():
     args = ap.parse_args()
     sizes = [int(p) for p in args.pages.split(",")]
 
-    with cluster("migbench", args.timeout) as c:
+    with bench_cluster("migbench", args.timeout, mem=MEM) as c:
         if c is None:
             return
         a, b = c[0], c[1]

@@ -191,16 +191,6 @@ on_pages(struct mig_in *in, const struct mig_pages *b)
 	}
 }
 
-static uint32_t
-fnv1a(const uint8_t *p, uint32_t n)
-{
-	uint32_t h = 2166136261u;
-
-	while (n--)
-		h = (h ^ *p++) * 16777619u;
-	return h;
-}
-
 /* Open the image's descriptors here; an initrd file must be the same
  * file (every node boots the same initrd, but check). */
 static int
@@ -223,7 +213,7 @@ open_files(struct mig_in *in, const struct mig_fd *fds)
 		default:		/* MIG_FD_FILE */
 			e = initrd_lookup(fds[fd].path);
 			if (!e || e->type != FT_FILE || e->size != fds[fd].size ||
-			    fnv1a(e->data, e->size) != fds[fd].checksum)
+			    mig_checksum(e->data, e->size) != fds[fd].checksum)
 				return -ESTALE;
 			f = file_open_kernel(fds[fd].path, O_RDONLY, &err);
 			if (f)
@@ -250,7 +240,7 @@ lazy_pages(struct mig_in *in, const struct mig_state *s)
 {
 	const struct initrd_entry *bin = initrd_lookup(s->exec_path);
 	int same = bin && bin->type == FT_FILE && bin->size == s->exec_size &&
-	    fnv1a(bin->data, bin->size) == s->exec_sum;
+	    mig_checksum(bin->data, bin->size) == s->exec_sum;
 	uint32_t i, va;
 	void *k;
 

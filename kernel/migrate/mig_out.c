@@ -321,16 +321,6 @@ pump(struct mig_out *m)
 
 /* ---- the state message ---- */
 
-static uint32_t
-fnv1a(const uint8_t *p, uint32_t n)
-{
-	uint32_t h = 2166136261u;
-
-	while (n--)
-		h = (h ^ *p++) * 16777619u;
-	return h;
-}
-
 static void
 describe_files(struct proc *p, struct mig_fd *out)
 {
@@ -354,7 +344,7 @@ describe_files(struct proc *p, struct mig_fd *out)
 			out[fd].kind = MIG_FD_FILE;
 			out[fd].offset = f->offset;
 			out[fd].size = f->entry->size;
-			out[fd].checksum = fnv1a(f->entry->data, f->entry->size);
+			out[fd].checksum = mig_checksum(f->entry->data, f->entry->size);
 			out[fd].path[0] = '/';
 			strlcpy(out[fd].path + 1, f->entry->path, MIG_PATH_MAX - 1);
 		}
@@ -431,7 +421,7 @@ send_state(struct mig_out *m)
 	strlcpy(s->exec_path, p->exec_path, sizeof(s->exec_path));
 	if ((bin = initrd_lookup(p->exec_path)) && bin->type == FT_FILE) {
 		s->exec_size = bin->size;
-		s->exec_sum = fnv1a(bin->data, bin->size);
+		s->exec_sum = mig_checksum(bin->data, bin->size);
 	}
 	while ((va = vm_next_page(p->pgdir, va, &pte)) < USER_TOP && n < MIG_MAX_PAGES) {
 		s->va[n] = va | ((pte & PTE_W) ? MIG_PAGE_W : 0);

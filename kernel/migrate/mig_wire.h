@@ -187,6 +187,8 @@ int	mig_check_who(const struct mig_who *who);
  * that follow.  out as for mig_check_hdr. */
 int	mig_check(const void *msg, uint32_t len, struct mig_hdr *out);
 
+uint32_t mig_checksum(const void *data, uint32_t n);	/* FNV-1a */
+
 /* Bytes a PAGES message of count pages, or a STATE of npages, takes. */
 uint32_t mig_pages_len(uint32_t count);
 uint32_t mig_state_len(uint32_t npages);

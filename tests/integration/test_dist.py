@@ -17,8 +17,8 @@ import subprocess
 import pytest
 
 from brinchvm import ROOT
-from brinchnet import need, resolve_through_loss
-from conftest import booted_cluster
+from brinchnet import need
+from conftest import booted_cluster, resolved
 
 pytestmark = pytest.mark.skipif(bool(need("vde_switch")),
                                 reason="vde_switch (Debian package vde2) not installed")
@@ -34,12 +34,6 @@ def pair(request):
 @pytest.fixture
 def trio(request):
     yield from booted_cluster(request, 3, "dist_trio")
-
-
-def resolved(c):
-    """The tests measure the message layer, not ARP's hold-down."""
-    if not resolve_through_loss(c[0], c[1]):
-        pytest.fail("no ping reply in 20 attempts through a 20%-loss link")
 
 
 @pytest.fixture

@@ -22,8 +22,8 @@ import time
 import pytest
 
 from brinchvm import scale
-from brinchnet import need, resolve_through_loss
-from conftest import booted_cluster
+from brinchnet import need
+from conftest import booted_cluster, resolved
 from guest import free_frames
 
 pytestmark = pytest.mark.skipif(bool(need("vde_switch")),
@@ -364,12 +364,6 @@ def test_drain_a_node(trio):
     c[0].run("kill %d; kill %d" % (a, b))
     wait_reaped(c[0], a, 128 + 15)
     wait_reaped(c[0], b, 128 + 15)
-
-
-def resolved(c):
-    """Measure migration under loss, not ARP's hold-down."""
-    if not resolve_through_loss(c[0], c[1]):
-        pytest.fail("no ping reply in 20 attempts through a 10%-loss link")
 
 
 @pytest.fixture
