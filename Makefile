@@ -256,12 +256,12 @@ test: deps
 	@$(MAKE) --no-print-directory labs-check
 
 # The long versions of tests that `make test` runs short (it must stay under
-# 10 minutes on 2 cores): 200 random migrations under the memory oracle
-# instead of 50, and 200,000 hostile migration messages instead of 10,000.
+# 10 minutes on 2 cores): 1,000 random migrations under the memory oracle
+# instead of 200, and 200,000 hostile migration messages instead of 10,000.
 test-long: DEPS_EXTRA := gdb
 test-long: deps
 	@$(MAKE) --no-print-directory all
-	BRINCH_MIGRATE_MOVES=200 MIGFUZZ_COUNT=200000 $(PYTEST) -q \
+	BRINCH_MIGRATE_MOVES=1000 MIGFUZZ_COUNT=200000 $(PYTEST) -q \
 	    tests/integration/test_migrate.py tests/integration/test_migrate_fuzz.py $(PYTEST_ARGS)
 
 # ---- labs (docs/labs/README.md) ------------------------------------------

@@ -124,11 +124,13 @@ typedef void (*kmsg_deliver_fn)(int node, uint32_t ts, const uint8_t *data,
 /*
  * Something happened to node that voids what was pending with it:
  *  KMSG_EVENT_DOWN   our retries ran out: it is unreachable;
- *  KMSG_EVENT_RESET  it rebooted, or it gave up on us and started a new
- *                    stream (so its messages to us may have been lost).
+ *  KMSG_EVENT_RESET  it gave up on us and started a new stream (so its
+ *                    messages to us may have been lost);
+ *  KMSG_EVENT_REBOOT it rebooted (a new boot id): a RESET, and besides,
+ *                    nothing that lived there is there any more.
  * Either way nothing pending with it will be answered.
  */
-enum { KMSG_EVENT_DOWN = 1, KMSG_EVENT_RESET = 2 };
+enum { KMSG_EVENT_DOWN = 1, KMSG_EVENT_RESET = 2, KMSG_EVENT_REBOOT = 3 };
 typedef void (*kmsg_event_fn)(int node, int event);
 /* A message sent with kmsg_send: every byte acknowledged (err 0), or
  * never going to be (err < 0: -ETIMEDOUT, -EHOSTUNREACH, -EPIPE). */

@@ -50,7 +50,7 @@ peer_rebooted(struct peer *p, uint32_t boot)
 	p->boot = boot;
 	rx_clear(p);
 	restart_stream(p, -EPIPE);
-	raise_event(p->node, KMSG_EVENT_RESET);
+	raise_event(p->node, KMSG_EVENT_REBOOT);
 }
 
 static void

@@ -86,15 +86,16 @@ deliver(int node, uint32_t ts, const uint8_t *msg, uint32_t len)
 	(void)ts;
 }
 
-/* node failed (DOWN) or lost track of our stream (RESET): what was on
- * its way to or from it may be lost, so migrations with it fail; only a
- * node that is down takes our processes with it. */
+/* node failed (DOWN), rebooted (REBOOT) or lost track of our stream
+ * (RESET): what was on its way to or from it may be lost, so migrations
+ * with it fail; a node that is down or rebooted took our processes that
+ * ran there with it. */
 static void
 event(int node, int what)
 {
 	mig_out_node_failed(node);
 	mig_in_node_failed(node);
-	if (what == KMSG_EVENT_DOWN) {
+	if (what == KMSG_EVENT_DOWN || what == KMSG_EVENT_REBOOT) {
 		mig_home_node_down(node);
 		mig_lazy_node_failed(node);
 	} else {

@@ -22,8 +22,8 @@ import time
 import pytest
 
 from brinchvm import scale
-from brinchnet import need
-from conftest import booted_cluster, resolved
+from brinchnet import NetNode, need
+from conftest import NODES, booted_cluster, resolved
 from guest import free_frames
 
 pytestmark = pytest.mark.skipif(bool(need("vde_switch")),
@@ -126,8 +126,8 @@ def test_counter_goes_round_with_each_strategy(trio):
     assert_frames_back(c, before)
 
 
-# `make test` moves 50 times; `make test-long` 200 (BRINCH_MIGRATE_MOVES).
-MOVES = int(os.environ.get("BRINCH_MIGRATE_MOVES", "50"))
+# `make test` moves 200 times; `make test-long` 1000 (BRINCH_MIGRATE_MOVES).
+MOVES = int(os.environ.get("BRINCH_MIGRATE_MOVES", "200"))
 
 
 def test_oracle_survives_random_chains(trio):
@@ -429,3 +429,27 @@ def test_lazy_process_dies_with_its_source(trio):
     c[2].expect(re.compile(r"migrate: pid %d \(migtest\) killed: (its pages were on node 1|"
                            r"page 0x[0-9a-f]+ not fetched from node 1)" % pid), timeout=60)
     wait_reaped(c[0], pid, 128 + 9, timeout=60)
+
+
+def test_a_node_that_reboots_takes_its_processes(request, trio):
+    """A process that moved to node 1 is gone when node 1 reboots: node 0
+    hears the new boot id (kmsg's REBOOT), says so in one line, and the
+    parent's wait() reports SIGKILL instead of waiting forever."""
+    c = trio
+    m = start(c[0], "migtest oracle 16", r"oracle: 16 pages, 16 hot, pid (\d+)")
+    pid = int(m.group(1))
+    mark = c[0].pos
+    migrate(c[0], pid, 1)
+    expect_since(c[0], mark, MOVED_OK % (1, 1))
+    old = c.nodes[1]
+    old.stop()
+    new = NetNode(1, "vde,sock=%s" % c.switch.path, mem=c.mem,
+                  pcap=os.path.join(c.workdir, "node1b.pcap"),
+                  log_path=os.path.join(c.workdir, "node1b.log"), name="migrate-node1b")
+    c.nodes[1] = new
+    request.node.stash[NODES].append(new)
+    new.start()
+    new.wait_boot()
+    c[0].expect("migrate: pid %d (migtest) lost with node 1" % pid, timeout=30)
+    c[0].sync()
+    wait_reaped(c[0], pid, 128 + 9)
