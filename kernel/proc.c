@@ -245,6 +245,32 @@ proc_fork(void)
 	return child->pid;
 }
 
+/* A child of parent has exited: wake the parent's wait(), wherever the
+ * parent runs (a deputy's process hears it from mig_home.c). */
+static void
+wake_parent(struct proc *parent)
+{
+	wakeup(&parent->child_exit);
+	if (parent->state == MOVED && migrate_hooks)
+		migrate_hooks->child_exited(parent);
+}
+
+/* Orphans go to init, which reaps whatever is already dead. */
+static void
+give_children_to_init(struct proc *p)
+{
+	struct proc *c;
+
+	for (c = &proc_table[1]; c < &proc_table[NPROC]; c++) {
+		if (c->state == UNUSED || c->parent != p)
+			continue;
+		c->parent = init_proc;
+		c->ppid = INIT_PID;
+		if (c->state == ZOMBIE)
+			wakeup(&init_proc->child_exit);
+	}
+}
+
 /*
  * Give back what a process holds on this node besides its PCB and kernel
  * stack: IPC state, open files, the address space.  For exit, and for a
@@ -276,7 +302,7 @@ proc_release(struct proc *p)
 void
 proc_exit(int status)
 {
-	struct proc *p = current, *c;
+	struct proc *p = current;
 
 	if (p == init_proc)
 		panic("init exited (status %#x)", status);
@@ -288,48 +314,62 @@ proc_exit(int status)
 	 * wait(). */
 	proc_release(p);
 
-	/* Orphans go to init, which reaps whatever is already dead. */
-	for (c = &proc_table[1]; c < &proc_table[NPROC]; c++) {
-		if (c->state == UNUSED || c->parent != p)
-			continue;
-		c->parent = init_proc;
-		c->ppid = INIT_PID;
-		if (c->state == ZOMBIE)
-			wakeup(&init_proc->child_exit);
-	}
+	give_children_to_init(p);
 	p->exit_status = status;
 	p->state = ZOMBIE;
 	admit_leave(p);			/* room for a process on the job queue */
 	signal_send(p->parent, SIGCHLD);
-	wakeup(&p->parent->child_exit);
+	wake_parent(p->parent);
 	schedule("exit");
 	panic("zombie %d was scheduled", p->pid);
+}
+
+/*
+ * One look at parent's children, never sleeping: the pid of a zombie
+ * child reaped (its status in *status; left in place with WNOWAIT), 0 if
+ * it has children (matching pid, if pid > 0) but none has exited, or
+ * -ECHILD.  wait() here, and a home answering a moved parent's wait.
+ */
+int
+proc_reap_child(struct proc *parent, int pid, int *status, int options)
+{
+	struct proc *c;
+	int have_children = 0, found;
+
+	for (c = &proc_table[1]; c < &proc_table[NPROC]; c++) {
+		if (c->state == UNUSED || c->parent != parent)
+			continue;
+		if (pid > 0 && c->pid != pid)
+			continue;
+		have_children = 1;
+		if (c->state == ZOMBIE) {
+			found = c->pid;
+			*status = c->exit_status;
+			if (!(options & WNOWAIT))
+				proc_free(c);
+			return found;
+		}
+	}
+	return have_children ? 0 : -ECHILD;
 }
 
 int
 proc_wait(int pid, int *status, int options)
 {
-	struct proc *c;
-	int have_children, found;
+	int here, home = -ECHILD;
 
 	for (;;) {
-		have_children = 0;
-		for (c = &proc_table[1]; c < &proc_table[NPROC]; c++) {
-			if (c->state == UNUSED || c->parent != current)
-				continue;
-			if (pid > 0 && c->pid != pid)
-				continue;
-			have_children = 1;
-			if (c->state == ZOMBIE) {
-				found = c->pid;
-				*status = c->exit_status;
-				if (!(options & WNOWAIT))
-					proc_free(c);
-				return found;
-			}
+		if ((here = proc_reap_child(current, pid, status, options)) > 0)
+			return here;
+		/* Away from home, its children from before it left are at
+		 * home, children of its deputy: ask there too. */
+		if (current->home >= 0 && migrate_hooks) {
+			home = migrate_hooks->wait_home(current, pid, status, options);
+			if (home > 0 || home == -EINTR)
+				return home;
 		}
-		if (!have_children)
-			return -ECHILD;
+		if (here == -ECHILD && home < 0)
+			return home;	/* -ECHILD, or why home could not answer */
 		if (options & WNOHANG)
 			return 0;
 		if (sleep_on(&current->child_exit) < 0)
@@ -342,10 +382,11 @@ proc_wait(int pid, int *status, int options)
 void
 proc_moved_exit(struct proc *deputy, int status)
 {
+	give_children_to_init(deputy);
 	deputy->exit_status = status;
 	deputy->state = ZOMBIE;
 	signal_send(deputy->parent, SIGCHLD);
-	wakeup(&deputy->parent->child_exit);
+	wake_parent(deputy->parent);
 }
 
 /*

@@ -117,6 +117,7 @@ struct proc {
 	int		 moved_to;	/* MOVED: the node it runs on now */
 	int		 console_inflight;	/* console output sent home, not yet acked */
 	int		 lazy;		/* arrived lazily: some pages still remote */
+	int		 reads_console;	/* has read the console here (it stays) */
 };
 
 extern struct proc proc_table[NPROC];
@@ -141,6 +142,7 @@ struct proc *proc_alloc_migrant(struct proc *deputy, int *err);
 void	 proc_free_migrant(struct proc *p);
 void	 proc_release(struct proc *p);
 void	 proc_moved_exit(struct proc *deputy, int status);
+int	 proc_reap_child(struct proc *parent, int pid, int *status, int options);
 /* Local pid, or the home pid for a process away from home. */
 int	 proc_visible_pid(const struct proc *p);
 
@@ -166,6 +168,11 @@ struct migrate_hooks {
 	/* kill(pid, sig) for the process (home, pid): a global pid, or
 	 * any pid used by a process away from home */
 	int  (*kill)(int home, int pid, int sig);
+	/* wait() by a process away from home: its children at home (as
+	 * proc_reap_child: a pid, 0, -ECHILD; or -EINTR, -EHOSTUNREACH) */
+	int  (*wait_home)(struct proc *p, int pid, int *status, int options);
+	/* a child of a deputy exited: wake its process's wait() */
+	void (*child_exited)(struct proc *deputy);
 };
 extern const struct migrate_hooks *migrate_hooks;
 

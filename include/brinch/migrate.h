@@ -29,6 +29,7 @@
 #define MIG_WHY_SYSTEM		8	/* init, the idle process, or a kernel daemon */
 #define MIG_WHY_MOVING		9	/* already being migrated */
 #define MIG_WHY_SEM		10	/* holds a semaphore it created; why_arg: id */
+#define MIG_WHY_CONSOLE		11	/* it reads the console: input does not travel */
 
 /* Why pre-copy stopped sending rounds and froze the process. */
 #define MIG_STOP_NONE		0

@@ -151,6 +151,7 @@ file_read(struct file *f, uint32_t uaddr, uint32_t n)
 		 * does not travel (docs/migration.md). */
 		if (current->home >= 0)
 			return -EIO;
+		current->reads_console = 1;	/* migration leaves it here */
 		return console_read_user(uaddr, n);
 	case FT_SOCKET:		/* recv(): one datagram (TCP: bytes), no source */
 		return socket_recvfrom(f->socket, uaddr, n, 0, 0, 0);

@@ -211,6 +211,112 @@ mig_console_sent(uint32_t cookie, int err)
 		mig_console_drained(p);
 }
 
+/* ---- wait() by a parent away from home ---- */
+
+/*
+ * Its children from before it left stayed here, children of its deputy.
+ * The parent asks (WAIT), the home reaps one if it can and answers
+ * (WAITED); a child exiting later sends CHILD, which wakes the parent's
+ * wait() to ask again (SIGCHLD would not: by default it is ignored).
+ */
+#define NWAITS		8
+#define WAIT_TICKS	(10 * TIMER_HZ)	/* home silent this long: EHOSTUNREACH */
+
+struct home_wait {
+	struct proc *p;			/* asking; NULL = free */
+	int	 answered;
+	struct mig_waited ans;
+	struct wait_queue wq;
+};
+static struct home_wait waits[NWAITS];
+
+static int
+hook_wait_home(struct proc *p, int pid, int *status, int options)
+{
+	struct mig_wait w = { .who = { .home = p->home, .pid = p->home_pid },
+	    .pid = pid, .options = options };
+	struct home_wait *hw;
+	uint32_t deadline = ticks + WAIT_TICKS;
+	int r;
+
+	for (hw = waits; hw < &waits[NWAITS] && hw->p; hw++)
+		;
+	if (hw == &waits[NWAITS])
+		return -EAGAIN;
+	memset(hw, 0, sizeof(*hw));
+	hw->p = p;
+	wait_queue_init(&hw->wq, "wait home");
+	if (mig_send_op(p->home, MIG_OP_WAIT, 0, &w, sizeof(w), 0) < 0) {
+		hw->p = NULL;
+		return -EHOSTUNREACH;
+	}
+	r = 0;
+	while (!hw->answered && r == 0) {
+		if ((int32_t)(ticks - deadline) >= 0)
+			r = -EHOSTUNREACH;
+		else
+			r = sleep_on_timeout(&hw->wq, deadline - ticks);
+		if (r == -ETIMEDOUT)
+			r = 0;		/* the loop says why */
+	}
+	hw->p = NULL;
+	if (!hw->answered)
+		return r;
+	if (hw->ans.result > 0)
+		*status = hw->ans.status;
+	return hw->ans.result;
+}
+
+static void
+on_waited(const struct mig_waited *a)
+{
+	struct home_wait *hw;
+
+	for (hw = waits; hw < &waits[NWAITS]; hw++)
+		if (hw->p && hw->p->home == a->who.home && hw->p->home_pid == a->who.pid &&
+		    !hw->answered) {
+			hw->ans = *a;
+			hw->answered = 1;
+			wakeup(&hw->wq);
+			return;
+		}
+	mig_count.dropped++;
+}
+
+/* At home: a WAIT from our process, wherever it is now. */
+static void
+on_wait(int node, const struct mig_wait *w)
+{
+	struct mig_waited a = { .who = w->who, .result = -ECHILD };
+	struct proc *deputy = proc_find(w->who.pid);
+	int status = 0;
+
+	if (w->who.home == kmsg_node() && deputy && deputy->state == MOVED)
+		a.result = proc_reap_child(deputy, w->pid, &status, w->options);
+	a.status = status;
+	mig_send_op(node, MIG_OP_WAITED, 0, &a, sizeof(a), 0);
+}
+
+static void
+hook_child_exited(struct proc *deputy)
+{
+	struct mig_who who = { .home = kmsg_node(), .pid = deputy->pid };
+
+	mig_send_op(deputy->moved_to, MIG_OP_CHILD, 0, &who, sizeof(who), 0);
+}
+
+/* A CHILD message: the process it names, if here, asks home again. */
+static void
+on_child(const struct mig_who *who)
+{
+	struct proc *p = find_migrant(who->home, who->pid);
+
+	if (p)
+		wakeup(&p->child_exit);
+	else
+		mig_count.dropped++;
+}
+
 void
 mig_home_message(int node, const struct mig_hdr *h, const uint8_t *msg, uint32_t len)
 {
@@ -219,6 +325,9 @@ mig_home_message(int node, const struct mig_hdr *h, const uint8_t *msg, uint32_t
 	struct mig_exit e;
 	struct mig_location l;
 	struct mig_console c;
+	struct mig_wait w;
+	struct mig_waited wd;
+	struct mig_who who;
 	struct proc *p;
 	int me = kmsg_node();
 
@@ -242,6 +351,18 @@ mig_home_message(int node, const struct mig_hdr *h, const uint8_t *msg, uint32_t
 			break;
 		p->moved_to = l.node;
 		return;
+	case MIG_OP_WAIT:
+		memcpy(&w, body, sizeof(w));
+		on_wait(node, &w);
+		return;
+	case MIG_OP_WAITED:
+		memcpy(&wd, body, sizeof(wd));
+		on_waited(&wd);
+		return;
+	case MIG_OP_CHILD:
+		memcpy(&who, body, sizeof(who));
+		on_child(&who);
+		return;
 	case MIG_OP_CONSOLE:
 		memcpy(&c, body, sizeof(c));
 		if (c.who.home != me || c.len > MIG_CONSOLE_MAX ||
@@ -263,6 +384,8 @@ static const struct migrate_hooks hooks = {
 	.settle = mig_lazy_settle,
 	.console_write = hook_console_write,
 	.kill = hook_kill,
+	.wait_home = hook_wait_home,
+	.child_exited = hook_child_exited,
 };
 
 void

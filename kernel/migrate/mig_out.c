@@ -111,7 +111,12 @@ check_movable(struct proc *p, int *why, int *arg)
 		*why = MIG_WHY_STOPPED;
 	else if (p->call_state || serving_call(p))
 		*why = MIG_WHY_CALL;
-	else if ((*arg = children_of(p)))
+	else if (p->reads_console)
+		*why = MIG_WHY_CONSOLE;	/* a shell, say: its terminal is here */
+	/* Children at its home keep their parent there (its deputy, which
+	 * answers a moved parent's wait); children it made elsewhere have
+	 * only this PCB. */
+	else if (p->home >= 0 && (*arg = children_of(p)))
 		*why = MIG_WHY_CHILDREN;
 	else if ((*arg = mbox_owned_by(p->pid)))
 		*why = MIG_WHY_MAILBOX;

@@ -58,6 +58,9 @@ static const uint32_t body_min[MIG_OP_MAX] = {
 	[MIG_OP_CONSOLE] = sizeof(struct mig_console),	/* who, len */
 	[MIG_OP_FETCH] = sizeof(struct mig_fetch),	/* the count */
 	[MIG_OP_RELEASE] = 0,
+	[MIG_OP_WAIT] = sizeof(struct mig_wait),
+	[MIG_OP_WAITED] = sizeof(struct mig_waited),
+	[MIG_OP_CHILD] = sizeof(struct mig_who),
 };
 
 static const char *const bad_names[MIG_BAD_NREASONS] = {
@@ -468,6 +471,9 @@ check_small(const uint8_t *m, uint32_t len, int op)
 		struct mig_signal sig;
 		struct mig_exit exit;
 		struct mig_location loc;
+		struct mig_wait wait;
+		struct mig_waited waited;
+		struct mig_who who;
 	} b;
 
 	if (len != HDR + body_min[op])
@@ -499,6 +505,21 @@ check_small(const uint8_t *m, uint32_t len, int op)
 		if (mig_check_who(&b.loc.who) != MIG_OK)
 			return MIG_BAD_FIELD;
 		if (b.loc.node < 0 || b.loc.node > DIST_NODE_MAX)
+			return MIG_BAD_FIELD;
+		break;
+	case MIG_OP_WAIT:
+		if (mig_check_who(&b.wait.who) != MIG_OK || b.wait.pid > PID_MAX ||
+		    (b.wait.options & ~(WNOHANG | WNOWAIT)) != 0)
+			return MIG_BAD_FIELD;
+		break;
+	case MIG_OP_WAITED:
+		/* wait() returns result: a pid, 0, or an error it can name. */
+		if (mig_check_who(&b.waited.who) != MIG_OK || b.waited.result > PID_MAX ||
+		    b.waited.result < -ERRNO_MAX)
+			return MIG_BAD_FIELD;
+		break;
+	case MIG_OP_CHILD:
+		if (mig_check_who(&b.who) != MIG_OK)
 			return MIG_BAD_FIELD;
 		break;
 	}

@@ -34,6 +34,9 @@ enum {
 	MIG_OP_CONSOLE,		/* current node -> home: console output */
 	MIG_OP_FETCH,		/* lazy: target -> source: send me these pages */
 	MIG_OP_RELEASE,		/* lazy: target -> source: all here (or gone): free them */
+	MIG_OP_WAIT,		/* away -> home: reap a child of my deputy */
+	MIG_OP_WAITED,		/* home -> away: the answer */
+	MIG_OP_CHILD,		/* home -> away: a child of yours exited */
 	MIG_OP_MAX
 };
 
@@ -138,6 +141,20 @@ struct mig_signal {
 struct mig_exit {
 	struct mig_who who;
 	int32_t  status;	/* wait() encoding */
+} __attribute__((packed));
+
+/* WAIT: who asks (its home name) for its children at home; WAITED:
+ * the answer, as wait() gives it; CHILD: just who. */
+struct mig_wait {
+	struct mig_who who;
+	int32_t  pid;		/* a child's pid at home, or <= 0 for any */
+	int32_t  options;	/* WNOHANG, WNOWAIT */
+} __attribute__((packed));
+
+struct mig_waited {
+	struct mig_who who;
+	int32_t  result;	/* a pid reaped, 0 (none has exited), or -errno */
+	int32_t  status;	/* wait() encoding, with a pid */
 } __attribute__((packed));
 
 struct mig_location {

@@ -254,7 +254,7 @@ def test_what_cannot_move_says_why(trio):
     assert "a system process" in n0.run("migrate 1 1")
     out = n0.run("ps")
     sh = re.search(r"^\s*(\d+)\s+\d+\s+\S+.*\bsh\b", out, re.M).group(1)
-    assert "children here" in n0.run("migrate %s 1" % sh)
+    assert "it reads the console" in n0.run("migrate %s 1" % sh)
     rpcd = re.search(r"^\s*(\d+)\s+\d+\s+\S+.*\brpcd\b", out, re.M).group(1)
     assert "a semaphore it created" in n0.run("migrate %s 1" % rpcd)
     portmap = re.search(r"^\s*(\d+)\s+\d+\s+\S+.*\bportmap\b", out, re.M).group(1)
@@ -453,3 +453,19 @@ def test_a_node_that_reboots_takes_its_processes(request, trio):
     c[0].expect("migrate: pid %d (migtest) lost with node 1" % pid, timeout=30)
     c[0].sync()
     wait_reaped(c[0], pid, 128 + 9)
+
+
+def test_a_moved_parent_reaps_its_child(trio):
+    """A parent moves away from the child it forked at home; the child
+    exits at home, a child of the deputy; the parent's wait() on node 2
+    asks home, which reaps it and answers; then there are no children."""
+    c = trio
+    before = baseline(c)
+    c[0].sendline("migtest parent 2")
+    c[0].expect("parent: child", timeout=30)
+    m = c[0].expect(re.compile(r" (\d+) exited 7, reaped on node 2"), timeout=30)
+    c[0].expect("parent: then no more children", timeout=30)
+    c[0].wait_prompt()
+    assert c[0].run("echo $?") == "0"
+    assert "migtest" not in c[0].run("ps") and "migtest" not in c[2].run("ps")
+    assert_frames_back(c, before)

@@ -339,7 +339,8 @@ test_hdr(void)
 		[MIG_OP_PAGES] = 12, [MIG_OP_STATE] = 2004, [MIG_OP_BUILT] = 8,
 		[MIG_OP_GO] = 12, [MIG_OP_ABORT] = 8, [MIG_OP_SIGNAL] = 21,
 		[MIG_OP_EXIT] = 20, [MIG_OP_LOCATION] = 20, [MIG_OP_CONSOLE] = 20,
-		[MIG_OP_FETCH] = 12, [MIG_OP_RELEASE] = 8,
+		[MIG_OP_FETCH] = 12, [MIG_OP_RELEASE] = 8, [MIG_OP_WAIT] = 24,
+		[MIG_OP_WAITED] = 24, [MIG_OP_CHILD] = 16,
 	};
 	struct mig_hdr h;
 	uint32_t len;
@@ -983,6 +984,8 @@ msg_valid(const uint8_t *b, uint32_t len)
 	struct mig_exit ex;
 	struct mig_location lo;
 	struct mig_console c;
+	struct mig_wait wt;
+	struct mig_waited wd;
 	uint32_t count, e, f, i, j;
 	int32_t err;
 
@@ -1058,6 +1061,21 @@ msg_valid(const uint8_t *b, uint32_t len)
 			return 0;
 		memcpy(&c, b + 8, sizeof(c));
 		return who_valid(c.who) && c.len <= 1024 && len == 20 + c.len;
+	case MIG_OP_WAIT:
+		if (len != 24)
+			return 0;
+		memcpy(&wt, b + 8, sizeof(wt));
+		return who_valid(wt.who) && wt.pid <= 32767 && (wt.options & ~3) == 0;
+	case MIG_OP_WAITED:
+		if (len != 24)
+			return 0;
+		memcpy(&wd, b + 8, sizeof(wd));
+		return who_valid(wd.who) && wd.result <= 32767 && wd.result >= -4095;
+	case MIG_OP_CHILD:
+		if (len != 16)
+			return 0;
+		memcpy(&lo.who, b + 8, sizeof(lo.who));
+		return who_valid(lo.who);
 	}
 	return 0;
 }

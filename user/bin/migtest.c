@@ -12,6 +12,9 @@
  *   migtest self NODE [stop|precopy|lazy]
  *              move itself, as in AIX: "self: pid P node K" before and after
  *              It counts SIGUSR1 and says so: "oracle: SIGUSR1 N on node K".
+ *   migtest parent NODE
+ *              fork a child that exits with status 7 a moment later, move
+ *              to NODE, and wait() for it there: its home reaps it for us
  *   migtest fill N
  *              fork N children that wait for a signal (a full process table
  *              makes a target refuse); SIGTERM ends them all
@@ -135,6 +138,34 @@ oracle(uint32_t pages, uint32_t hot_pages, uint32_t steps)
 	return 0;
 }
 
+static int
+parent(int node)
+{
+	struct mig_record r;
+	pid_t kid, got;
+	int status;
+
+	if ((kid = fork()) == 0) {
+		msleep(500);		/* exits after the parent has left */
+		exit(7);
+	}
+	if (migrate(0, node, MIG_STOP, &r) < 0) {
+		printf("parent: stays: %s\n", strerror(errno));
+		return 1;
+	}
+	got = waitpid(-1, &status, 0);
+	if (got < 0) {
+		printf("parent: waitpid on node %d: %s\n", dist_node(), strerror(errno));
+		return 1;
+	}
+	printf("parent: child %d exited %d, reaped on node %d\n", got,
+	    WEXITSTATUS(status), dist_node());
+	got = waitpid(-1, &status, 0);
+	printf("parent: then %s\n", got < 0 && errno == ECHILD ? "no more children" :
+	    "another child?");
+	return got < 0 && errno == ECHILD && kid > 0 ? 0 : 1;
+}
+
 static volatile int filling = 1;
 
 static void
@@ -213,6 +244,8 @@ main(int argc, char **argv)
 		return self(atoi(argv[2]), argc <= 3 ? MIG_PRECOPY :
 		    strcmp(argv[3], "stop") == 0 ? MIG_STOP :
 		    strcmp(argv[3], "lazy") == 0 ? MIG_LAZY : MIG_PRECOPY);
+	if (argc == 3 && strcmp(argv[1], "parent") == 0)
+		return parent(atoi(argv[2]));
 	if (argc == 3 && strcmp(argv[1], "fill") == 0)
 		return fill(atoi(argv[2]));
 	if (argc == 3 && strcmp(argv[1], "nopull") == 0)
@@ -220,6 +253,6 @@ main(int argc, char **argv)
 	if (argc == 3 && strcmp(argv[1], "noflush") == 0)
 		return migctl_int(MIGCTL_NOFLUSH, atoi(argv[2])) < 0;
 	dprintf(2, "usage: migtest count N [MS [FIRST]] | oracle PAGES [HOT [STEPS]] | "
-	    "self NODE [stop|precopy|lazy] | fill N | nopull 1|0 | noflush 1|0\n");
+	    "self NODE [stop|precopy|lazy] | parent NODE | fill N | nopull 1|0 | noflush 1|0\n");
 	return 2;
 }

@@ -47,9 +47,10 @@ mig_why_name(int why)
 		"attached shared memory", "a mailbox it owns", "children here",
 		"inside call() or serving one", "stopped or suspended",
 		"a system process", "already moving", "a semaphore it created",
+		"it reads the console",
 	};
 
-	return why >= 0 && why <= MIG_WHY_SEM ? names[why] : "?";
+	return why >= 0 && why <= MIG_WHY_CONSOLE ? names[why] : "?";
 }
 
 const char *
