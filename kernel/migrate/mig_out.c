@@ -65,77 +65,6 @@ now_us(void)
 	return (uint32_t)uptime_us();
 }
 
-/* ---- what cannot move ---- */
-
-/* A process whose call it took waits for its reply here. */
-static int
-serving_call(struct proc *p)
-{
-	struct proc *c;
-
-	for (c = &proc_table[1]; c < &proc_table[NPROC]; c++)
-		if (c->state != UNUSED && c->call_state && c->call_server == p->pid)
-			return 1;
-	return 0;
-}
-
-static int
-children_of(struct proc *p)
-{
-	struct proc *c;
-
-	for (c = &proc_table[1]; c < &proc_table[NPROC]; c++)
-		if (c->state != UNUSED && c->parent == p)
-			return c->pid;
-	return 0;
-}
-
-/*
- * 0, or -EBUSY with *why and *arg naming what ties p to this node.
- * Checked at the request and again at the freeze, since the process
- * keeps running in between.
- */
-static int
-check_movable(struct proc *p, int *why, int *arg)
-{
-	struct file *f;
-	int fd, i, id;
-
-	*why = MIG_WHY_NONE;
-	*arg = 0;
-	if (p == init_proc || p->pid == 0)
-		*why = MIG_WHY_SYSTEM;
-	else if (p->state == NEW || !p->pgdir || p->lazy)
-		*why = MIG_WHY_MOVING;	/* still arriving, being born, or fetching pages */
-	else if (p->stopped || p->suspend_pending || p->state == SUSPENDED)
-		*why = MIG_WHY_STOPPED;
-	else if (p->call_state || serving_call(p))
-		*why = MIG_WHY_CALL;
-	else if (p->reads_console)
-		*why = MIG_WHY_CONSOLE;	/* a shell, say: its terminal is here */
-	/* Children at its home keep their parent there (its deputy, which
-	 * answers a moved parent's wait); children it made elsewhere have
-	 * only this PCB. */
-	else if (p->home >= 0 && (*arg = children_of(p)))
-		*why = MIG_WHY_CHILDREN;
-	else if ((*arg = mbox_owned_by(p->pid)))
-		*why = MIG_WHY_MAILBOX;
-	else if ((*arg = sem_owned_by(p->pid)))
-		*why = MIG_WHY_SEM;
-	for (i = 0; !*why && i < SHM_SLOTS; i++)
-		if ((id = p->shm_ids[i])) {
-			*why = MIG_WHY_SHM;
-			*arg = id;
-		}
-	for (fd = 0; !*why && fd < NOFILE; fd++) {
-		if (!(f = p->files[fd]) || f->type == FT_CONSOLE || f->type == FT_FILE)
-			continue;
-		*why = f->type == FT_SOCKET ? MIG_WHY_SOCKET : MIG_WHY_FILE;
-		*arg = fd;
-	}
-	return *why ? -EBUSY : 0;
-}
-
 /* ---- records (migstat) ---- */
 
 static struct mig_record *
@@ -324,125 +253,24 @@ pump(struct mig_out *m)
 	}
 }
 
-/* ---- the state message ---- */
-
-static void
-describe_files(struct proc *p, struct mig_fd *out)
-{
-	struct file *f;
-	int fd, j;
-
-	memset(out, 0, NOFILE * sizeof(*out));
-	for (fd = 0; fd < NOFILE; fd++) {
-		if (!(f = p->files[fd]))
-			continue;
-		for (j = 0; j < fd && p->files[j] != f; j++)
-			;
-		out[fd].readable = (uint8_t)f->readable;
-		out[fd].writable = (uint8_t)f->writable;
-		if (j < fd) {
-			out[fd].kind = MIG_FD_DUP;
-			out[fd].ref = (uint8_t)j;
-		} else if (f->type == FT_CONSOLE) {
-			out[fd].kind = MIG_FD_CONSOLE;
-		} else {		/* FT_FILE: check_movable allows no other */
-			out[fd].kind = MIG_FD_FILE;
-			out[fd].offset = f->offset;
-			out[fd].size = f->entry->size;
-			out[fd].checksum = mig_checksum(f->entry->data, f->entry->size);
-			out[fd].path[0] = '/';
-			strlcpy(out[fd].path + 1, f->entry->path, MIG_PATH_MAX - 1);
-		}
-	}
-}
-
-/* The alarm's time left, at least 1 ms (it is due), at most the
- * image's limit of 10^9 ms. */
-static uint32_t
-alarm_ms_left(uint32_t alarm_tick)
-{
-	int32_t left = (int32_t)(alarm_tick - ticks);
-	uint64_t ms = (uint64_t)(left > 0 ? left : 0) * (1000 / TIMER_HZ);
-
-	return ms == 0 ? 1 : ms > 1000000000u ? 1000000000u : (uint32_t)ms;
-}
+/* ---- the state message (built by mig_state.c) ---- */
 
 static void
 send_state(struct mig_out *m)
 {
-	struct mig_state *s = (struct mig_state *)(msgbuf + sizeof(struct mig_hdr));
-	struct proc *p = m->p;
-	struct trapframe *tf = p->tf;
-	uint32_t va = USER_MIN, pte, n = 0;
-	const struct initrd_entry *bin = NULL;
-	int why, arg, i;
+	uint8_t *body = msgbuf + sizeof(struct mig_hdr);
+	int why, arg, len;
 
-	if (check_movable(p, &why, &arg) < 0) {	/* it changed while running */
-		m->rec->why = why;
+	len = mig_build_state(m->p, m->how, m->self, body, sizeof(msgbuf) - sizeof(struct mig_hdr),
+	    &why, &arg);
+	if (len < 0) {
+		m->rec->why = why;	/* EBUSY: it changed while running */
 		m->rec->why_arg = arg;
-		finish(m, -EBUSY, 1);
+		finish(m, len, 1);
 		return;
 	}
-	memset(s, 0, sizeof(*s));
-	if (p->home >= 0) {
-		s->who.home = p->home;
-		s->who.pid = p->home_pid;
-		s->ppid = p->home_ppid;
-	} else {
-		s->who.home = kmsg_node();
-		s->who.pid = p->pid;
-		s->ppid = p->ppid;
-	}
-	strlcpy(s->name, p->name, sizeof(s->name));
-	/*
-	 * Normalised as the target will check them: a pushed segment
-	 * register is 16 bits (the CPU may leave the upper half stale), and
-	 * RF, which the CPU can leave set when an interrupt stops a `rep
-	 * movs` part way, only matters to instruction breakpoints.
-	 */
-	s->regs = (struct mig_regs){
-		.eax = m->self ? 0 : tf->eax,	/* migrate(0, ...) returns 0 there */
-		.ebx = tf->ebx, .ecx = tf->ecx, .edx = tf->edx, .esi = tf->esi,
-		.edi = tf->edi, .ebp = tf->ebp, .esp = tf->esp, .eip = tf->eip,
-		.eflags = tf->eflags & ~FL_RF, .cs = tf->cs & 0xFFFF,
-		.ss = tf->ss & 0xFFFF, .ds = tf->ds & 0xFFFF, .es = tf->es & 0xFFFF,
-		.fs = tf->fs & 0xFFFF, .gs = tf->gs & 0xFFFF,
-	};
-	/* Bit 0 is no signal, though a handler's mask may carry it. */
-	s->sig_pending = p->sig_pending & ~1u;
-	s->sig_blocked = p->sig_blocked & ~1u;
-	memcpy(s->sig_actions, p->sig_actions, sizeof(s->sig_actions));
-	for (i = 0; i < NSIG; i++)
-		s->sig_actions[i].sa_mask &= ~1u;
-	if (p->alarm_tick)
-		s->alarm_ms = alarm_ms_left(p->alarm_tick);
-	s->nice = p->nice;
-	s->level = p->level;
-	s->user_ticks = p->user_ticks;
-	s->sys_ticks = p->sys_ticks;
-	s->image_end = p->image_end;
-	s->brk = p->brk;
-	describe_files(p, s->fds);
-	strlcpy(s->exec_path, p->exec_path, sizeof(s->exec_path));
-	if ((bin = initrd_lookup(p->exec_path)) && bin->type == FT_FILE) {
-		s->exec_size = bin->size;
-		s->exec_sum = mig_checksum(bin->data, bin->size);
-	}
-	while ((va = vm_next_page(p->pgdir, va, &pte)) < USER_TOP && n < MIG_MAX_PAGES) {
-		s->va[n] = va | ((pte & PTE_W) ? MIG_PAGE_W : 0);
-		/* Lazy: read-only pages are text, which the target has too. */
-		if (m->how == MIG_LAZY && !(pte & PTE_W) && bin)
-			s->va[n] |= MIG_PAGE_TEXT;
-		n++;
-		va += PAGE_SIZE;
-	}
-	if (va < USER_TOP) {
-		finish(m, -E2BIG, 1);
-		return;
-	}
-	s->npages = n;
-	m->sig_snapshot = p->sig_pending;
-	if (send_op(m, MIG_OP_STATE, s, mig_state_len(n) - sizeof(struct mig_hdr), 0) < 0) {
+	m->sig_snapshot = m->p->sig_pending;
+	if (send_op(m, MIG_OP_STATE, body, (uint32_t)len, 0) < 0) {
 		finish(m, -ENOBUFS, 1);
 		return;
 	}
@@ -720,7 +548,7 @@ mig_start(struct proc *p, int node, int how, int self, struct mig_record *out)
 	if (p->mig) {
 		why = MIG_WHY_MOVING, arg = 0, err = -EBUSY;
 	} else {
-		err = check_movable(p, &why, &arg);	/* before anything reads pgdir */
+		err = mig_check_movable(p, &why, &arg);	/* before anything reads pgdir */
 	}
 	if (!err && vm_user_frames(p->pgdir) > MIG_MAX_PAGES)
 		err = -E2BIG;

@@ -68,6 +68,11 @@ void	mig_proc_gone(struct proc *p);
 int	mig_records(struct mig_record *out, int max);
 extern int mig_noflush;
 
+/* mig_state.c: what cannot move, and the STATE message */
+int	mig_check_movable(struct proc *p, int *why, int *arg);
+int	mig_build_state(struct proc *p, int how, int self, uint8_t *buf, uint32_t max,
+	    int *why, int *arg);
+
 /* mig_in.c */
 void	mig_in_message(int node, const struct mig_hdr *h, const uint8_t *msg, uint32_t len);
 void	mig_in_node_failed(int node);
