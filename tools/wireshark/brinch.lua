@@ -71,7 +71,8 @@ local MIG_PAGE = 4096
 local mig_ops = {
 	[1] = "OFFER", [2] = "ACCEPT", [3] = "REFUSE", [4] = "PAGES", [5] = "STATE",
 	[6] = "BUILT", [7] = "GO", [8] = "ABORT", [9] = "SIGNAL", [10] = "EXIT",
-	[11] = "LOCATION", [12] = "CONSOLE",
+	[11] = "LOCATION", [12] = "CONSOLE", [13] = "FETCH", [14] = "RELEASE",
+	[15] = "WAIT", [16] = "WAITED", [17] = "CHILD",
 }
 local mig_hows = { [0] = "STOP", [1] = "PRECOPY", [2] = "LAZY" }
 local fd_kinds = { [0] = "NONE", [1] = "CONSOLE", [2] = "FILE", [3] = "DUP" }
@@ -85,9 +86,10 @@ local regs = { "eax", "ebx", "ecx", "edx", "esi", "edi", "ebp", "esp", "eip", "e
 	"cs", "ss", "ds", "es", "fs", "gs" }
 -- The fixed part of each op, header included; PAGES and CONSOLE say
 -- in the body how much follows, STATE how many page entries.
-local mig_fixed = { [1] = 40, [2] = 8, [3] = 12, [4] = 12, [5] = 1932, [6] = 8, [7] = 12,
-	[8] = 8, [9] = 21, [10] = 20, [11] = 20, [12] = 20 }
-local ST_NPAGES = 1928		-- offsets in a STATE message
+local mig_fixed = { [1] = 40, [2] = 8, [3] = 12, [4] = 12, [5] = 2004, [6] = 8, [7] = 12,
+	[8] = 8, [9] = 21, [10] = 20, [11] = 20, [12] = 20, [13] = 12, [14] = 8, [15] = 24,
+	[16] = 24, [17] = 16 }
+local ST_NPAGES = 2000		-- offsets in a STATE message
 local ST_FDS = 648
 local FD_LEN = 80
 
@@ -392,6 +394,33 @@ local function dissect_mig(tvb, pinfo, tree, whole)
 			t:add(m.cdata, tvb(20, math.min(clen, len - 20)))
 		end
 		info = info .. string.format(" %s %d bytes", who_str(tvb, 8), clen)
+	elseif op == 13 then
+		local count = tvb(8, 4):le_uint()
+		t:add_le(m.count, tvb(8, 4))
+		want = 12 + 4 * count
+		local n = math.min(count, math.floor((len - 12) / 4))
+		add_pages(t, tvb, 12, n)
+		info = info .. string.format(" %d pages", count)
+		if n > 0 then
+			info = info .. string.format(" from %08x", tvb(12, 4):le_uint())
+		end
+	elseif op == 15 then
+		add_who(t, tvb, 8)
+		info = info .. string.format(" %s for child %d, options %d", who_str(tvb, 8),
+			tvb(16, 4):le_int(), tvb(20, 4):le_int())
+	elseif op == 16 then
+		add_who(t, tvb, 8)
+		local result = tvb(16, 4):le_int()
+		t:add_le(m.status, tvb(20, 4))
+		if result > 0 then
+			info = info .. string.format(" %s child %d %s", who_str(tvb, 8), result,
+				wait_str(tvb(20, 4):le_uint()))
+		else
+			info = info .. string.format(" %s result %d", who_str(tvb, 8), result)
+		end
+	elseif op == 17 then
+		add_who(t, tvb, 8)
+		info = info .. string.format(" %s: a child exited", who_str(tvb, 8))
 	end
 	if whole and len ~= want then
 		t:add_proto_expert_info(ex_mig, string.format("%s says %d bytes, message has %d",
