@@ -99,6 +99,8 @@ def assert_no_migrations(text):
     for pattern in (r"^leaving \(outs in mig_out\.c\): 0 of \d+ slots in use$",
                     r"^arriving \(ins in mig_in\.c\): 0 of \d+ slots in use$",
                     r"^forwarding records .*: 0 written, 0 kept",
+                    r"^lazy, kept for a target \(pagers in mig_lazy\.c\): 0 of \d+ slots",
+                    r"^lazy, still fetching \(lazies in mig_lazy\.c\): 0 of \d+ slots",
                     r"^deputies \(proc_table, state MOVED\): 0$",
                     r"^arrived from elsewhere \(proc_table, home >= 0\): 0$"):
         assert re.search(pattern, text, re.M), "%r not in:\n%s" % (pattern, text)

@@ -85,6 +85,7 @@ class Migrations(BrinchCommand):
         self.arriving(file_static("mig_in.c", "ins"), now)
         self.forwarding(file_static("mig_home.c", "forwards"),
                         file_static("mig_home.c", "next_forward"))
+        self.lazy(file_static("mig_lazy.c", "pagers"), file_static("mig_lazy.c", "lazies"))
         self.deputies()
         self.migrants()
 
@@ -153,6 +154,27 @@ class Migrations(BrinchCommand):
             f = forwards[(written - i) % size]
             print("  %d:%d went to node %d"
                   % (int(f["who"]["home"]), int(f["who"]["pid"]), int(f["node"])))
+
+    def lazy(self, pagers, lazies):
+        """Lazy migration's residual dependency, both ends: address spaces
+        this node keeps for a target (pagers), processes here still
+        fetching pages from their source (lazies)."""
+        if pagers is None or lazies is None:
+            print("lazy: no 'mig_lazy.c'::pagers in this kernel")
+            return
+        used = slots_in_use(pagers, "used")
+        print("lazy, kept for a target (pagers in mig_lazy.c): %d of %d slots in use"
+              % (len(used), table_size(pagers)))
+        for pg in used:
+            print("  migration %-4d for node %-3d address space at 0x%08x"
+                  % (int(pg["id"]), int(pg["node"]), u32(pg["pgdir"])))
+        used = slots_in_use(lazies, "used")
+        print("lazy, still fetching (lazies in mig_lazy.c): %d of %d slots in use"
+              % (len(used), table_size(lazies)))
+        for lz in used:
+            print("  pid %-16s from node %-3d migration %-4d pages left %-5d asks out %d"
+                  % (proc_label(lz["p"]), int(lz["source"]), int(lz["id"]),
+                     int(lz["left"]), int(lz["inflight"])))
 
     def deputies(self):
         moved = [p for p in live_procs() if state_name(p) == "MOVED"]
