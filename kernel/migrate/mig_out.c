@@ -24,6 +24,7 @@
 #include "proc.h"
 #include "sched.h"
 #include "sched_admit.h"
+#include "sched_policy.h"
 #include "signal.h"
 #include "waitq.h"
 #include "fs/file.h"
@@ -379,9 +380,15 @@ commit(struct mig_out *m)
 		if (mig_pager_start(m->node, m->id, p->pgdir) == 0)
 			p->pgdir = NULL;
 	}
-	list_remove(&p->queue_node);		/* off frozen_queue, for good */
-	p->waiting_on = NULL;
-	timer_disarm(p);			/* migrate(0, ...) waits with one */
+	/* Parked on frozen_queue, for good; or woken a moment ago (a signal
+	 * wakes any sleeper it would act on) and waiting for the CPU. */
+	if (p->state == READY) {
+		policy_remove(p);
+	} else {
+		list_remove(&p->queue_node);
+		p->waiting_on = NULL;
+	}
+	timer_disarm(p);
 	admit_leave(p);
 	if (p->home < 0) {
 		mig_left_home(p, m->node);
@@ -589,14 +596,13 @@ mig_start(struct proc *p, int node, int how, int self, struct mig_record *out)
 		finish(m, err, 0);
 
 	m->heard = ticks;
+	/* The service's tick gives up on a silent target (mig_out_tick), so
+	 * nobody here needs a clock. */
 	while (m->used && m->id == (uint32_t)rid) {
-		if (self) {		/* stopped in here, deaf to signals */
-			timer_arm(p, TIMER_HZ);
+		if (self)		/* stopped in here until the end */
 			sleep_on_uninterruptible(&frozen_queue);
-			timer_disarm(p);
-		} else if (sleep_on_timeout(&done_queue, TIMER_HZ) == -EINTR) {
+		else if (sleep_on(&done_queue) == -EINTR)
 			break;		/* interrupted: it goes on without us */
-		}
 	}
 	r = &records[rid % MIG_NRECORDS];
 	*out = *r;
