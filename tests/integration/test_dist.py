@@ -97,19 +97,24 @@ def test_remote_mailboxes_block_like_local_ones(pair):
     b.expect("serving U")
     r = results(a.run("rmbox send U@1 hello -c 3", timeout=60), "send")
     assert [x[1] for x in r] == ["ok"] * 3, r
-    b.expect("got 5 from 0:")
+    for _ in range(3):                  # the server prints each as it takes it:
+        b.expect("got 5 from 0:")       # type nothing at b until all three are out
+    b.sync()
     # Rendezvous: the sender waits until the receiver takes the message.
+    b.sync()                            # its last server may still be printing
     b.sendline("rmbox serve R 0 -d 1500 -c 1 &")
     b.expect("serving R")
     r = results(a.run("rmbox send R@1 rv", timeout=60), "send")
     assert r[0][1] == "ok" and r[0][2] >= 1000, r
     # Bounded (2): two go in at once, the third waits for room.
+    b.sync()                            # its last server may still be printing
     b.sendline("rmbox serve B 2 -d 1500 -r 300 -c 3 &")
     b.expect("serving B")
     r = results(a.run("rmbox send B@1 bd -c 3", timeout=60), "send")
     assert [x[1] for x in r] == ["ok"] * 3, r
     assert r[0][2] < 1000 and r[1][2] < 1000 and r[2][2] >= 800, r
     # Full: IPC_NOWAIT says EAGAIN at once; a timeout says ETIMEDOUT.
+    b.sync()                            # its last server may still be printing
     b.sendline("rmbox serve F 1 -d 600000 &")
     b.expect("serving F")
     r = results(a.run("rmbox send F@1 x -n -c 2", timeout=60), "send")
@@ -117,10 +122,12 @@ def test_remote_mailboxes_block_like_local_ones(pair):
     r = results(a.run("rmbox send F@1 x -t 700", timeout=60), "send")
     assert r[0][1] == "ETIMEDOUT" and 600 <= r[0][2] < 3000, r
     # Rendezvous with IPC_NOWAIT and nobody receiving: EAGAIN.
+    b.sync()                            # its last server may still be printing
     b.sendline("rmbox serve Z 0 -d 600000 &")
     b.expect("serving Z")
     assert results(a.run("rmbox send Z@1 x -n", timeout=60), "send")[0][1] == "EAGAIN"
     # Destroyed while a remote sender waits: EPIPE.
+    b.sync()                            # its last server may still be printing
     b.sendline("rmbox serve D 0 -d 1000 -x &")
     b.expect("serving D")
     r = results(a.run("rmbox send D@1 lost", timeout=60), "send")
