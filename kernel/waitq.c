@@ -100,6 +100,7 @@ wait_limit_init(struct wait_limit *w, int nowait, uint32_t timeout_ms)
 	w->deadline = timeout_ms ? ticks + ms_to_ticks(timeout_ms) : 0;
 	if (w->deadline == 0 && timeout_ms)
 		w->deadline = 1;	/* ticks wrapped to 0: 0 means none */
+	w->deadline_us = uptime_us() + (uint64_t)timeout_ms * 1000;
 }
 
 /* The deadline is absolute, so a caller that sleeps again after a
@@ -108,13 +109,30 @@ int
 sleep_on_limit(struct wait_queue *q, struct wait_limit *w)
 {
 	int32_t left = 0;
+	uint64_t now;
+	int r;
 
 	if (w->nowait)
 		return -EAGAIN;
-	if (w->deadline) {
-		left = (int32_t)(w->deadline - ticks);
-		if (left <= 0)
-			return -ETIMEDOUT;
+	for (;;) {
+		if (w->deadline) {
+			left = (int32_t)(w->deadline - ticks);
+			/*
+			 * Timer interrupts can come late and then in a burst
+			 * (an emulator's host was busy): counted in ticks, a
+			 * wait could end before its time by the clock the
+			 * caller reads.  The clock has the last word.
+			 */
+			if (left <= 0) {
+				if ((now = uptime_us()) >= w->deadline_us)
+					return -ETIMEDOUT;
+				left = (int32_t)ms_to_ticks((uint32_t)((w->deadline_us - now) / 1000) + 1);
+				if ((w->deadline = ticks + (uint32_t)left) == 0)
+					w->deadline = 1;	/* 0 means none */
+			}
+		}
+		r = sleep_on_timeout(q, (uint32_t)left);
+		if (r != -ETIMEDOUT)
+			return r;
 	}
-	return sleep_on_timeout(q, (uint32_t)left);
 }

@@ -36,6 +36,7 @@ int	sleep_on_timeout(struct wait_queue *q, uint32_t timeout);
 struct wait_limit {
 	int      nowait;
 	uint32_t deadline;		/* in ticks; 0 = none */
+	uint64_t deadline_us;		/* the same by the clock (uptime_us) */
 };
 
 /* timeout_ms 0 = no limit. */
