@@ -96,6 +96,16 @@ def migrate(node, pid, to, how="", timeout=60):
     return out
 
 
+def oracle_moved(c, to, how=""):
+    """A 16-page oracle started on node 0 and moved to node `to`, once it
+    has checked its pages there; its pid."""
+    pid = int(start(c[0], "migtest oracle 16", r"oracle: 16 pages, 16 hot, pid (\d+)").group(1))
+    mark = c[0].pos
+    migrate(c[0], pid, to, how)
+    expect_since(c[0], mark, MOVED_OK % (to, 1))
+    return pid
+
+
 def test_counter_goes_round_with_each_strategy(trio):
     """The counter prints on its home console (node 0) wherever it runs, so
     nothing is typed there while it counts: it starts quietly, is sent on
@@ -228,11 +238,7 @@ def test_signals_reach_it_anywhere(trio):
     """kill at home goes through the deputy; a global pid from a third node
     finds it too; the parent at home sees how it died."""
     c = trio
-    m = start(c[0], "migtest oracle 16", r"oracle: 16 pages, 16 hot, pid (\d+)")
-    pid = int(m.group(1))
-    mark = c[0].pos
-    migrate(c[0], pid, 1)
-    expect_since(c[0], mark, MOVED_OK % (1, 1))
+    pid = oracle_moved(c, 1)
     assert re.search(r"migtest .*moved to node 1", c[0].run("ps"))
     c[2].run("kill -STOP %d" % global_pid(0, pid))       # from node 2, global pid
     deadline = time.monotonic() + 20 * scale()
@@ -436,11 +442,7 @@ def test_a_node_that_reboots_takes_its_processes(request, trio):
     hears the new boot id (kmsg's REBOOT), says so in one line, and the
     parent's wait() reports SIGKILL instead of waiting forever."""
     c = trio
-    m = start(c[0], "migtest oracle 16", r"oracle: 16 pages, 16 hot, pid (\d+)")
-    pid = int(m.group(1))
-    mark = c[0].pos
-    migrate(c[0], pid, 1)
-    expect_since(c[0], mark, MOVED_OK % (1, 1))
+    pid = oracle_moved(c, 1)
     old = c.nodes[1]
     old.stop()
     new = NetNode(1, "vde,sock=%s" % c.switch.path, mem=c.mem,
