@@ -20,6 +20,22 @@ pytestmark = pytest.mark.skipif(not shutil.which(CROSS + "gcc"),
                                 reason=CROSS + "gcc not installed (make deps)")
 
 
+def source_files():
+    """The tree's files: git's list in a checkout; in a tarball, or on a
+    fresh machine without git, every file but build/, .git/ and caches."""
+    try:
+        out = subprocess.run(["git", "ls-files", "-z", "--cached", "--others",
+                              "--exclude-standard"], cwd=ROOT, check=True,
+                             capture_output=True).stdout
+        return [f for f in out.decode().split("\0") if f]
+    except (OSError, subprocess.CalledProcessError):
+        files = []
+        for d, dirs, names in os.walk(ROOT):
+            dirs[:] = [x for x in dirs if x not in ("build", ".git", "__pycache__", ".pytest_cache")]
+            files += [os.path.relpath(os.path.join(d, n), ROOT) for n in names]
+        return files
+
+
 class Tree:
     """A copy of the source tree (no build/) and the PATH it builds with."""
 
@@ -27,10 +43,7 @@ class Tree:
         self.dir = os.path.join(top, "tree")
         self.cross = os.path.join(top, "cross")
         self.host = os.path.join(top, "host")
-        files = subprocess.run(["git", "ls-files", "-z", "--cached", "--others",
-                                "--exclude-standard"], cwd=ROOT, check=True,
-                               capture_output=True).stdout.decode().split("\0")
-        for f in files:
+        for f in source_files():
             src = os.path.join(ROOT, f)
             if f and os.path.isfile(src) and not f.startswith("build/"):
                 os.makedirs(os.path.dirname(os.path.join(self.dir, f)), exist_ok=True)
