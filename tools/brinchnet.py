@@ -301,6 +301,29 @@ class Cluster:
         self.stop()
 
 
+def namespace_problem():
+    """None if this host lets a test make and enter a network namespace
+    with a tap device; else why not, for a skip that says so.  Tried for
+    real (a chroot, or a container without the rights, can have root,
+    iproute2 and /dev/net/tun and still not enter one)."""
+    if os.geteuid() != 0:
+        return "needs root"
+    if need("ip") or not os.path.exists("/dev/net/tun"):
+        return "needs iproute2 and /dev/net/tun"
+    name = "brinch-probe-%d" % os.getpid()
+    try:
+        subprocess.run(["ip", "netns", "add", name], check=True, capture_output=True, timeout=10)
+        r = subprocess.run(["ip", "netns", "exec", name, "ip", "link", "set", "lo", "up"],
+                           capture_output=True, text=True, timeout=10)
+        if r.returncode != 0:
+            return "cannot enter a network namespace here: " + (r.stderr.strip() or "failed")
+    except (OSError, subprocess.SubprocessError) as e:
+        return "cannot make a network namespace here: %s" % e
+    finally:
+        subprocess.run(["ip", "netns", "del", name], capture_output=True, timeout=10)
+    return None
+
+
 class LinuxNamespace:
     """A network namespace a test creates for itself (`with` it), holding
     a tap device tap0 at host_ip/24: Linux's own stack on one side, one

@@ -14,24 +14,17 @@ import subprocess
 import pytest
 
 from brinchvm import ROOT
-from brinchnet import (LinuxNamespace, counters, default_workdir, fnv1a, need, ping_summary,
-                       tshark_problems, udp_summary)
+from brinchnet import (LinuxNamespace, counters, default_workdir, fnv1a, namespace_problem,
+                       need, ping_summary, tshark_problems, udp_summary)
 from conftest import NODES
 
 HOST_IP = "10.0.0.254"
 NAMESPACE = LinuxNamespace("brinch-test-%d" % os.getpid(), HOST_IP)
 
 
-def _can_make_namespaces():
-    if need("ip") or not os.path.exists("/dev/net/tun"):
-        return False
-    if os.geteuid() != 0:
-        return False
-    return True
-
-
-pytestmark = pytest.mark.skipif(not _can_make_namespaces(),
-                                reason="needs root, iproute2 and /dev/net/tun for a netns + tap")
+NS_PROBLEM = namespace_problem()
+pytestmark = pytest.mark.skipif(NS_PROBLEM is not None,
+                                reason="Linux interoperability: %s" % NS_PROBLEM)
 
 
 in_ns = NAMESPACE.run

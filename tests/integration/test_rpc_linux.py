@@ -19,7 +19,7 @@ import time
 import pytest
 
 from brinchvm import ROOT
-from brinchnet import LinuxNamespace, default_workdir, need
+from brinchnet import LinuxNamespace, default_workdir, namespace_problem, need
 from conftest import NODES
 from test_rpc import wait_rpcd
 
@@ -32,16 +32,17 @@ LINUX_SRC = os.path.join(ROOT, "tools", "rpc", "linux")
 TIRPC = "/usr/include/tirpc/rpc/rpc.h"
 
 
-def _usable():
-    if need("ip", "rpcgen", "rpcinfo", "rpcbind", "gcc", "unshare") or \
-            not os.path.exists("/dev/net/tun") or not os.path.exists(TIRPC):
-        return False
-    return os.geteuid() == 0
+def _problem():
+    """None, or why this host cannot run these tests."""
+    if need("ip", "rpcgen", "rpcinfo", "rpcbind", "gcc", "unshare") or not os.path.exists(TIRPC):
+        return ("needs `sh tools/ensure-deps.sh rpcgen:rpcsvc-proto rpcinfo:rpcbind` "
+                "plus libtirpc-dev")
+    return namespace_problem()
 
 
-pytestmark = pytest.mark.skipif(
-    not _usable(), reason="needs root, /dev/net/tun, iproute2 and "
-    "`sh tools/ensure-deps.sh rpcgen:rpcsvc-proto rpcinfo:rpcbind` plus libtirpc-dev")
+PROBLEM = _problem()
+pytestmark = pytest.mark.skipif(PROBLEM is not None,
+                                reason="Linux RPC interoperability: %s" % PROBLEM)
 
 
 in_ns = NAMESPACE.run
