@@ -5,8 +5,9 @@
 #    it: mean and longest turnaround, measured in one test, so the host's
 #    speed cancels out; with the master on the busy node (kernel command
 #    line `loadbal`) and on another one (`loadbal=2`)
-#  - no job moves more than twice: burn's own count (each job notices its
-#    node change), the master's count and every node's migstat agree
+#  - no job moves more than twice: every node's migstat and the master's
+#    count agree exactly; burn's own count (each job notices its node
+#    change) may miss one move, made in the job's very last moment
 #  - `loadbal` shows every node, and counts each job's moves
 #  - every node's free frames come back to what they were before the jobs
 # The three clusters boot one after the other, never sharing the host.
@@ -125,18 +126,20 @@ def balanced(request, tag, cmdline, master):
         assert "master node %d" % master in table, table
         before = frames(c)
         on = run_jobs(c)
-        # Each job's own count of its moves, the master's count, and the
-        # migrations every node's kernel recorded agree.
+        # The migrations every node's kernel recorded and the master's
+        # count agree exactly; each job moved at most MAX_MOVES times.
+        # A job's own count may miss one move: a job moved in its very
+        # last moment has no time left to notice its new node.
         moved = {pid: moves for pid, ms, moves in on["jobs"].values()}
-        assert all(0 <= m <= MAX_MOVES for m in moved.values()), on["out"]
-        assert on["moves"] > 0, "loadbald moved nothing:\n" + on["out"]
         stat = migrations(c)
-        assert sum(stat.values()) == on["moves"], (stat, on["out"])
-        assert all(home == 0 and pid in moved and n == moved[pid]
-                   for (home, pid), n in stat.items()), (stat, moved)
+        assert stat, "loadbald moved nothing:\n" + on["out"]
+        on["moves"] = sum(stat.values())
+        assert all(home == 0 and pid in moved and n <= MAX_MOVES and 0 <= n - moved[pid] <= 1
+                   for (home, pid), n in stat.items()), (stat, moved, on["out"])
+        assert all(m == 0 or (0, pid) in stat for pid, m in moved.items()), (stat, moved)
         on["loadbal"] = lb = settled(c)
         counted = {int(pid): int(n) for home, pid, name, n in LB_JOB_RE.findall(lb)}
-        assert counted == {pid: m for pid, m in moved.items() if m}, lb
+        assert counted == {pid: n for (home, pid), n in stat.items()}, (lb, stat)
         assert re.search(r"(?m)^moves: %d ok, \d+ failed$" % on["moves"], lb), lb
         # A move may fail only because its job ended between the report
         # and the order.
