@@ -43,6 +43,7 @@ enum {
 #define RMF_NOWAIT	0x1	/* the caller's IPC_NOWAIT */
 #define RMF_CANCELLED	0x2	/* RESULT: the op was withdrawn, as asked */
 #define RMF_FAILED	0x4	/* FWD_REPLY: no reply; status says why */
+#define RMF_MOVED	0x8	/* RESULT: the mailbox moved; status: its global id now */
 
 struct rm_hdr {
 	uint8_t  op;

@@ -387,6 +387,17 @@ rmbox_open(const char *name)
 	return err < 0 ? err : DIST_ID(node, err);
 }
 
+/* The answer's status; a mailbox that moved (RMF_MOVED) is remembered
+ * where it went, and the call is made again there (sys_ipc.c). */
+static int
+status_of(const struct rop *op, int id, int is_pid)
+{
+	if (op->ans.op != RM_RESULT || !(op->ans.flags & RMF_MOVED))
+		return op->ans.status;
+	mbox_learn(id, is_pid, op->ans.status);
+	return -EMOVED;
+}
+
 int
 rmbox_send(int id, int is_pid, uint32_t ubuf, uint32_t len, uint32_t flags,
     uint32_t timeout_ms)
@@ -409,7 +420,7 @@ rmbox_send(int id, int is_pid, uint32_t ubuf, uint32_t len, uint32_t flags,
 		op_end(op);
 		return err;
 	}
-	err = op->ans.status;
+	err = status_of(op, id, is_pid);
 	op_end(op);
 	return err;
 }
@@ -499,7 +510,7 @@ rmbox_receive(int id, uint32_t ubuf, uint32_t max, struct msg_info *info,
 	}
 	info->mbox = id;
 	if (op->ans.op != RM_MESSAGE) {
-		if ((err = op->ans.status) == -EMSGSIZE)
+		if ((err = status_of(op, id, 0)) == -EMSGSIZE)
 			info->length = op->ans.aux;
 		op_end(op);
 		return err;
@@ -552,7 +563,8 @@ rmbox_call(int id, int is_pid, uint32_t ureq, uint32_t len, uint32_t ureply,
 		op_end(op);
 		return err;
 	}
-	err = answer_to_user(op, ureply, max);
+	err = op->ans.flags & RMF_MOVED ? status_of(op, id, is_pid) :
+	    answer_to_user(op, ureply, max);
 	op_end(op);
 	return err;
 }

@@ -44,6 +44,7 @@ struct mig_in {
 	struct proc	*deputy;	/* ... or, coming home, the deputy */
 	int		 how;		/* MIG_STOP, MIG_PRECOPY, MIG_LAZY */
 	uint32_t	 remote;	/* lazy: pages left on the source */
+	struct mig_mboxes mboxes;	/* the mailboxes it owns */
 };
 
 static struct mig_in ins[MIG_MAX_IN];
@@ -66,6 +67,7 @@ discard(struct mig_in *in)
 			file_close(in->files[fd]);
 	if (in->pgdir)
 		vm_destroy(in->pgdir);
+	mig_mbox_discard(&in->mboxes);
 	if (in->p)
 		proc_free_migrant(in->p);
 	if (in->state)
@@ -299,6 +301,8 @@ settle_pages(struct mig_in *in, const struct mig_state *s)
 static void
 on_state(struct mig_in *in, const struct mig_state *s)
 {
+	uint8_t built[sizeof(struct mig_built) + MIG_MAX_MBOX * sizeof(struct mig_mbox_map)];
+	uint32_t len;
 	int err;
 
 	if (s->who.home != in->who.home || s->who.pid != in->who.pid) {
@@ -332,9 +336,14 @@ on_state(struct mig_in *in, const struct mig_state *s)
 		in->p->home = s->who.home;	/* ps: arriving from there */
 		in->p->home_pid = s->who.pid;
 	}
+	if ((err = mig_mbox_adopt(&in->mboxes, in->p ? in->p->pid : in->deputy->pid,
+	    built, &len)) < 0) {
+		refuse(in, err);
+		return;
+	}
 	in->phase = IN_BUILT;
 	mig_count.images_in++;
-	reply(in, MIG_OP_BUILT, 0);
+	mig_send_op(in->node, MIG_OP_BUILT, in->id, built, len, 0);
 }
 
 /* Committed at the source: fill the PCB and let it run. */
@@ -386,6 +395,7 @@ on_go(struct mig_in *in, const struct mig_go *go)
 		p->home_ppid = s->ppid;
 		mig_send_location(s->who.home, s->who.pid, kmsg_node());
 	}
+	mig_mbox_arrived(&in->mboxes, p, in->node);
 	mig_count.committed_in++;
 	if (in->how == MIG_LAZY)
 		mig_lazy_start(p, in->node, in->id, in->remote);
@@ -436,6 +446,17 @@ mig_in_message(int node, const struct mig_hdr *h, const uint8_t *msg, uint32_t l
 		if (in->phase != IN_BUILT)
 			break;
 		on_go(in, body);
+		return;
+	case MIG_OP_MBOX:
+		if (in->phase != IN_RECEIVING)
+			break;
+		if (mig_mbox_stage(&in->mboxes, msg) < 0)
+			refuse(in, -E2BIG);
+		return;
+	case MIG_OP_MSGS:
+		if (in->phase != IN_BUILT)
+			break;
+		mig_mbox_messages(&in->mboxes, msg, len);
 		return;
 	case MIG_OP_ABORT:
 		mig_count.aborted_in++;

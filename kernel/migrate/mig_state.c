@@ -70,8 +70,12 @@ mig_check_movable(struct proc *p, int *why, int *arg)
 	 * only this PCB. */
 	else if (p->home >= 0 && (*arg = children_of(p)))
 		*why = MIG_WHY_CHILDREN;
-	else if ((*arg = mbox_owned_by(p->pid)))
+	/* Its mailboxes go with it, up to the PCB's aliases (its port,
+	 * made at the move if it has none, among them). */
+	else if (mbox_owned(p->pid, NULL, 0) + (p->port <= 0) > MBOX_ALIASES) {
 		*why = MIG_WHY_MAILBOX;
+		*arg = mbox_owned(p->pid, NULL, 0);
+	}
 	else if ((*arg = sem_owned_by(p->pid)))
 		*why = MIG_WHY_SEM;
 	for (i = 0; !*why && i < SHM_SLOTS; i++)

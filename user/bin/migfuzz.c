@@ -37,7 +37,7 @@
 
 #define HDR		((uint32_t)sizeof(struct mig_hdr))
 #define ST(field)	(HDR + (uint32_t)offsetof(struct mig_state, field))
-#define MSG_MAX		(KMSG_MAX + 256)	/* the most MIGCTL_INJECT takes */
+#define INJECT_MAX		(KMSG_MAX + 256)	/* the most MIGCTL_INJECT takes */
 #define ID_BASE		0x4D460000u	/* "MF": far from NODE's own ids (1, 2...) */
 #define PID_BASE	30000		/* pids no process here or at NODE has */
 #define PID_SPAN	2767		/* ... up to 32766 */
@@ -53,7 +53,7 @@ struct image {
 	uint32_t va[IMG_PAGES];
 };
 
-static uint8_t msg[MSG_MAX + 64];	/* + room to go past the limit */
+static uint8_t msg[INJECT_MAX + 64];	/* + room to go past the limit */
 static uint32_t len;			/* of the message in msg */
 static const char *what;		/* how it was made, for -v */
 static int node, me, verbose, failed;
@@ -507,7 +507,7 @@ mutate(void)
 		break;
 	case 6:
 		n = below(8);
-		extra = n == 0 ? MSG_MAX + 1 + below(8) : len + 1 + below(n < 4 ? 4 : 64);
+		extra = n == 0 ? INJECT_MAX + 1 + below(8) : len + 1 + below(n < 4 ? 4 : 64);
 		if (extra > sizeof(msg))
 			extra = sizeof(msg);
 		for (; len < extra; len++)
