@@ -8,6 +8,8 @@
  *       NAME "-" takes them from this process's own port instead
  *   mqtest send TARGET TAG COUNT [MS]      send "TAG 1" ... "TAG COUNT",
  *       MS ms apart; TARGET: NAME, NAME@NODE, or pid:NODE:PID (its port)
+ *   mqtest call TARGET TAG COUNT [MS]      the same as calls: each reply
+ *       must be "ok TAG N"
  * The receiver ends with one verdict line: every sender's messages 1..COUNT,
  * each once, in order; or the first one out of place.
  */
@@ -83,6 +85,12 @@ do_recv(const char *name, int count, int nsend, int cap)
 		buf[len] = '\0';
 		if (check(buf) < 0)
 			return 1;
+		if (info.flags & MSG_CALL) {
+			char ok[72];
+
+			snprintf(ok, sizeof(ok), "ok %s", buf);
+			reply(info.sender, ok, strlen(ok));
+		}
 	}
 	printf("mqtest: %d messages from %d senders, each in order, none lost or repeated\n",
 	    got, nsenders);
@@ -90,9 +98,9 @@ do_recv(const char *name, int count, int nsend, int cap)
 }
 
 static int
-do_send(const char *target, const char *tag, int count, int pace)
+do_send(const char *target, const char *tag, int count, int pace, int calls)
 {
-	char buf[32];
+	char buf[32], answer[64], want[40];
 	int id = 0, pid = 0, i, len, r;
 
 	if (strncmp(target, "pid:", 4) == 0)
@@ -104,15 +112,27 @@ do_send(const char *target, const char *tag, int count, int pace)
 	}
 	for (i = 1; i <= count; i++) {
 		len = snprintf(buf, sizeof(buf), "%s %d", tag, i);
-		r = pid ? send(pid, buf, (size_t)len, 0, 0) : mbox_send(id, buf, (size_t)len, 0, 0);
+		if (calls)
+			r = pid ? call(pid, buf, (size_t)len, answer, sizeof(answer) - 1, 0) :
+			    mbox_call(id, buf, (size_t)len, answer, sizeof(answer) - 1, 0);
+		else
+			r = pid ? send(pid, buf, (size_t)len, 0, 0) :
+			    mbox_send(id, buf, (size_t)len, 0, 0);
 		if (r < 0) {
-			printf("mqtest: %s: send %d: %s\n", tag, i, strerror(errno));
+			printf("mqtest: %s: %s %d: %s\n", tag, calls ? "call" : "send", i,
+			    strerror(errno));
+			return 1;
+		}
+		snprintf(want, sizeof(want), "ok %s", buf);
+		if (calls && (r != (int)strlen(want) || memcmp(answer, want, (size_t)r) != 0)) {
+			answer[r] = '\0';
+			printf("mqtest: %s: call %d: answer \"%s\"\n", tag, i, answer);
 			return 1;
 		}
 		if (pace)
 			msleep((unsigned)pace);
 	}
-	printf("mqtest: %s sent %d\n", tag, count);
+	printf("mqtest: %s %s %d\n", tag, calls ? "called" : "sent", count);
 	return 0;
 }
 
@@ -122,9 +142,10 @@ main(int argc, char **argv)
 	if (argc >= 5 && strcmp(argv[1], "recv") == 0)
 		return do_recv(argv[2], atoi(argv[3]), atoi(argv[4]),
 		    argc > 5 ? atoi(argv[5]) : 4);
-	if (argc >= 5 && strcmp(argv[1], "send") == 0)
-		return do_send(argv[2], argv[3], atoi(argv[4]), argc > 5 ? atoi(argv[5]) : 0);
+	if (argc >= 5 && (strcmp(argv[1], "send") == 0 || strcmp(argv[1], "call") == 0))
+		return do_send(argv[2], argv[3], atoi(argv[4]), argc > 5 ? atoi(argv[5]) : 0,
+		    argv[1][0] == 'c');
 	printf("usage: mqtest recv NAME|- COUNT SENDERS [CAP]\n"
-	    "       mqtest send NAME|NAME@NODE|pid:NODE:PID TAG COUNT [MS]\n");
+	    "       mqtest send|call NAME|NAME@NODE|pid:NODE:PID TAG COUNT [MS]\n");
 	return 2;
 }
