@@ -215,7 +215,7 @@ open_files(struct mig_in *in, const struct mig_fd *fds)
 		default:		/* MIG_FD_FILE */
 			e = initrd_lookup(fds[fd].path);
 			if (!e || e->type != FT_FILE || e->size != fds[fd].size ||
-			    mig_checksum(e->data, e->size) != fds[fd].checksum)
+			    mig_file_sum(e) != fds[fd].checksum)
 				return -ESTALE;
 			f = file_open_kernel(fds[fd].path, O_RDONLY, &err);
 			if (f)
@@ -242,7 +242,7 @@ lazy_pages(struct mig_in *in, const struct mig_state *s)
 {
 	const struct initrd_entry *bin = initrd_lookup(s->exec_path);
 	int same = bin && bin->type == FT_FILE && bin->size == s->exec_size &&
-	    mig_checksum(bin->data, bin->size) == s->exec_sum;
+	    mig_file_sum(bin) == s->exec_sum;
 	uint32_t i, va;
 	void *k;
 

@@ -205,6 +205,11 @@ pump(struct mig_out *m)
 			continue;
 		}
 		if (m->phase == MIG_SENDING) {
+			/* A round ends when its pages have landed (the last
+			 * acknowledgement pumps again): a freeze decided
+			 * earlier would wait, frozen, behind them. */
+			if (m->inflight > 0)
+				return;
 			end_round(m);
 			continue;
 		}

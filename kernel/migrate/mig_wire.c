@@ -175,8 +175,8 @@ mig_check_hdr(const void *msg, uint32_t len, struct mig_hdr *out)
 
 /* The body checks repeat the header check, so that each one alone
  * guards every byte it reads, whatever its caller did first. */
-static int
-check_op(const void *msg, uint32_t len, int op)
+int
+mig_check_op(const void *msg, uint32_t len, int op)
 {
 	struct mig_hdr h;
 	int err;
@@ -209,7 +209,7 @@ mig_check_offer(const void *msg, uint32_t len)
 	struct mig_offer o;
 	int err;
 
-	if ((err = check_op(msg, len, MIG_OP_OFFER)) != MIG_OK)
+	if ((err = mig_check_op(msg, len, MIG_OP_OFFER)) != MIG_OK)
 		return err;
 	if (len != HDR + sizeof(o))
 		return MIG_BAD_LENGTH;
@@ -253,7 +253,7 @@ mig_check_pages(const void *msg, uint32_t len)
 	uint32_t va[MIG_BATCH], count, i, j;
 	int err;
 
-	if ((err = check_op(msg, len, MIG_OP_PAGES)) != MIG_OK)
+	if ((err = mig_check_op(msg, len, MIG_OP_PAGES)) != MIG_OK)
 		return err;
 	count = get32(m, HDR);
 	if (count < 1 || count > MIG_BATCH)
@@ -415,7 +415,7 @@ mig_check_state(const void *msg, uint32_t len)
 	uint32_t npages, e, prev, i;
 	int err;
 
-	if ((err = check_op(msg, len, MIG_OP_STATE)) != MIG_OK)
+	if ((err = mig_check_op(msg, len, MIG_OP_STATE)) != MIG_OK)
 		return err;
 	npages = get32(m, ST(npages));
 	if (npages > MIG_MAX_PAGES)
@@ -450,7 +450,7 @@ mig_check_fetch(const void *msg, uint32_t len)
 	uint32_t count, i;
 	int err;
 
-	if ((err = check_op(msg, len, MIG_OP_FETCH)) != MIG_OK)
+	if ((err = mig_check_op(msg, len, MIG_OP_FETCH)) != MIG_OK)
 		return err;
 	count = get32(m, HDR);
 	if (count < 1 || count > MIG_BATCH)

@@ -239,6 +239,8 @@ const char *mig_bad_name(int reason);
 
 /* The header: version, known op, at least the op's fixed length. */
 int	mig_check_hdr(const void *msg, uint32_t len, struct mig_hdr *out);
+/* The header, and that it is op's. */
+int	mig_check_op(const void *msg, uint32_t len, int op);
 /* The body checks take the whole message (header included). */
 int	mig_check_offer(const void *msg, uint32_t len);
 int	mig_check_pages(const void *msg, uint32_t len);

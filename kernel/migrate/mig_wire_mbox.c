@@ -26,24 +26,13 @@ global_id(int32_t id)
 	    DIST_LOCAL(id) > 0;
 }
 
-static int
-op_is(const void *msg, uint32_t len, int op)
-{
-	struct mig_hdr h;
-	int err;
-
-	if ((err = mig_check_hdr(msg, len, &h)) != MIG_OK)
-		return err;
-	return h.op == op ? MIG_OK : MIG_BAD_OP;
-}
-
 int
 mig_check_mbox(const void *msg, uint32_t len)
 {
 	struct mig_mbox b;
 	int err;
 
-	if ((err = op_is(msg, len, MIG_OP_MBOX)) != MIG_OK)
+	if ((err = mig_check_op(msg, len, MIG_OP_MBOX)) != MIG_OK)
 		return err;
 	if (len != HDR + sizeof(b))
 		return MIG_BAD_LENGTH;
@@ -66,7 +55,7 @@ mig_check_built(const void *msg, uint32_t len)
 	uint32_t count, i;
 	int err;
 
-	if ((err = op_is(msg, len, MIG_OP_BUILT)) != MIG_OK)
+	if ((err = mig_check_op(msg, len, MIG_OP_BUILT)) != MIG_OK)
 		return err;
 	if (len == HDR)
 		return MIG_OK;
@@ -95,7 +84,7 @@ mig_check_msgs(const void *msg, uint32_t len)
 	uint32_t at, i;
 	int err;
 
-	if ((err = op_is(msg, len, MIG_OP_MSGS)) != MIG_OK)
+	if ((err = mig_check_op(msg, len, MIG_OP_MSGS)) != MIG_OK)
 		return err;
 	memcpy(&b, m + HDR, sizeof(b));
 	if (!local_id(b.mbox))
@@ -126,7 +115,7 @@ mig_check_where(const void *msg, uint32_t len)
 	struct mig_where b;
 	int err;
 
-	if ((err = op_is(msg, len, MIG_OP_WHERE)) != MIG_OK)
+	if ((err = mig_check_op(msg, len, MIG_OP_WHERE)) != MIG_OK)
 		return err;
 	if (len != HDR + sizeof(b))
 		return MIG_BAD_LENGTH;

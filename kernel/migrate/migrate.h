@@ -81,6 +81,8 @@ int	mig_records(struct mig_record *out, int max);
 extern int mig_noflush;
 
 /* mig_state.c: what cannot move, and the STATE message */
+struct initrd_entry;
+uint32_t mig_file_sum(const struct initrd_entry *e);
 int	mig_check_movable(struct proc *p, int *why, int *arg);
 int	mig_build_state(struct proc *p, int how, int self, uint8_t *buf, uint32_t max,
 	    int *why, int *arg);
