@@ -157,7 +157,7 @@ exec_text_page(const char *path, uint32_t va, void *dst)
 	const struct initrd_entry *e = initrd_lookup(path);
 	struct elf_info elf;
 	struct elf_segment *s;
-	uint32_t start, end, from;
+	uint32_t start, end;
 	int i;
 
 	if (!e || e->type != FT_FILE || elf_parse(e->data, e->size, USER_MIN, UHEAP_MAX, &elf) < 0)
@@ -170,8 +170,9 @@ exec_text_page(const char *path, uint32_t va, void *dst)
 		/* The part of the page the segment's file bytes cover. */
 		start = MAX(va, s->vaddr);
 		end = MIN(va + PAGE_SIZE, s->vaddr + s->filesz);
-		for (from = start; from < end; from++)
-			((uint8_t *)dst)[from - va] = e->data[s->offset + (from - s->vaddr)];
+		if (end > start)
+			memcpy((uint8_t *)dst + (start - va), e->data + s->offset + (start - s->vaddr),
+			    end - start);
 		return 0;
 	}
 	return -ENOENT;
