@@ -263,6 +263,9 @@ def test_gdb_migrations(make_node):
         assert re.search(r"^  pid %d \(migtest\)\s+runs on node 1\s+parent \d+ \(sh\)$" % pid,
                          s("migrations"), re.M), s("migrations")
         assert gdb_ps(s("ps"))[pid]["state"] == "MOVED", s("ps")
+        # Its port went with it; the deputy's port id is a stub pointing there.
+        assert re.search(r"^  mbox \d+\s+-\s+created as 0:\d+\s+now 1:\d+\s+forwarding ",
+                         s("migrations"), re.M), s("migrations")
         assert re.search(r"^leaving .*: 0 of \d+ slots in use$", s("migrations"), re.M)
 
         # Node 1: a process of its own table, named 0:pid.
