@@ -94,5 +94,9 @@ void	rmbox_respond(int node, const struct rm_hdr *req, int op, int32_t status,
 	    int flags, const void *data, uint32_t len);
 
 void	rmbox_stats_fill(struct kmsg_stats *out);
+/* 1 if pid holds a call from another node it has not answered: one it
+ * took here, or one it took from another node's mailbox (rmbox_client.c). */
+int	rmbox_serving(int pid);
+int	rmbox_client_serving(int pid);
 
 #endif

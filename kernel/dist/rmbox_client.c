@@ -425,6 +425,17 @@ rmbox_send(int id, int is_pid, uint32_t ubuf, uint32_t len, uint32_t flags,
 	return err;
 }
 
+int
+rmbox_client_serving(int pid)
+{
+	struct fwd *f;
+
+	for (f = fwd; f < &fwd[NFWD]; f++)
+		if (f->caller && f->server == pid)
+			return 1;
+	return 0;
+}
+
 /* Remember a call taken by a remote receive (a full table means the
  * reply will fail with ESRCH, and the caller's own limits apply). */
 static void

@@ -70,6 +70,19 @@ pend_by_message(struct message *msg)
 	return NULL;
 }
 
+/* Has local process pid taken a call from another node, and not yet
+ * answered it?  (Migration refuses to move a server in the middle.) */
+int
+rmbox_serving(int pid)
+{
+	struct pending *pe;
+
+	for (pe = pend; pe < &pend[NPEND]; pe++)
+		if (pe->state == P_TAKEN && pe->server == pid)
+			return 1;
+	return rmbox_client_serving(pid);
+}
+
 void
 rmbox_stats_fill(struct kmsg_stats *out)
 {

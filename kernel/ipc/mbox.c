@@ -406,7 +406,7 @@ mbox_list(struct mbox_info *out, int max)
 		strlcpy(out[n].name, mb->name, sizeof(out[n].name));
 		n++;
 	}
-	return n;
+	return n + mbox_stub_list(out + n, max - n);
 }
 
 /* ---- for senders and receivers on other nodes (remote.h) ---- */

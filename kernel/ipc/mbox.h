@@ -90,6 +90,7 @@ void	mbox_retarget(int origin, int now);
 /* Senders: 0 no stub, 1 moved (to *now), 2 moving. */
 int	mbox_moved(int id, int *now);
 int	mbox_stub_named(const char *name);
+int	mbox_stub_list(struct mbox_info *out, int max);	/* rows for `mbox` */
 void	mbox_learn(int id, int is_pid, int now);
 void	mbox_learned(int *id, int *is_pid);
 int	mbox_where(int *id, int *is_pid, struct wait_limit *w);

@@ -103,19 +103,15 @@ mbox_owned(int pid, struct mbox_meta *out, int max)
 /*
  * Make the mailbox m describes, owned by owner, empty (its messages come
  * at the commit).  Its name must be free here: a mailbox "jobs" of this
- * node's own is a different mailbox.  A stub here of the same mailbox
- * (it is coming back) gives up the name and points here.
+ * node's own is a different mailbox.  A stub's name does not count (a
+ * mailbox coming back finds its own): a live mailbox is found first.
  */
 int
 mbox_adopt(const struct mbox_meta *m, int owner)
 {
 	struct mailbox *mb;
-	struct stub *s;
 	int id;
 
-	for (s = stubs; s < &stubs[NSTUB]; s++)
-		if (s->id && s->origin == m->origin)
-			s->name[0] = '\0';
 	if ((id = mbox_create(m->name, m->capacity, owner, m->is_port)) < 0)
 		return id;
 	mb = mbox_lookup(id);
@@ -267,6 +263,26 @@ mbox_stub_named(const char *name)
 		if (s->id && strcmp(s->name, name) == 0)
 			return s->id;
 	return -ENOENT;
+}
+
+/* The stubs, as rows of the `mbox` listing after the live mailboxes. */
+int
+mbox_stub_list(struct mbox_info *out, int max)
+{
+	struct stub *s;
+	int n = 0;
+
+	for (s = stubs; s < &stubs[NSTUB] && n < max; s++) {
+		if (!s->id)
+			continue;
+		memset(&out[n], 0, sizeof(out[n]));
+		out[n].id = s->id;
+		out[n].moved_to = s->now;
+		out[n].settling = (uint32_t)s->settling;
+		strlcpy(out[n].name, s->name, sizeof(out[n].name));
+		n++;
+	}
+	return n;
 }
 
 /* rmbox: the node of global id (or pid) told us it went to now. */

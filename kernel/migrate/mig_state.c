@@ -17,6 +17,7 @@
 #include "ipc/sem.h"
 #include "brinch/net.h"
 #include "dist/kmsg.h"
+#include "dist/rmbox.h"
 #include "migrate.h"
 
 /*
@@ -85,7 +86,7 @@ mig_check_movable(struct proc *p, int *why, int *arg)
 		*why = MIG_WHY_MOVING;	/* still arriving, being born, or fetching pages */
 	else if (p->stopped || p->suspend_pending || p->state == SUSPENDED)
 		*why = MIG_WHY_STOPPED;
-	else if (p->call_state || serving_call(p))
+	else if (p->call_state || serving_call(p) || rmbox_serving(p->pid))
 		*why = MIG_WHY_CALL;
 	else if (p->reads_console)
 		*why = MIG_WHY_CONSOLE;	/* a shell, say: its terminal is here */

@@ -79,6 +79,11 @@ def test_mailbox_messages_follow_the_owner(trio):
     full): local senders by name, remote ones by NAME@0."""
     run_round(trio, "mqtest recv mq %d %d 4",
               [(0, "send", lambda pid: "mq"), (2, "send", lambda pid: "mq@0")], 60)
+    # Each node it left keeps its old id as a stub (`mbox` lists them):
+    # home's leads home again (WHERE), node 1's to node 2, node 2's home.
+    for k, to in ((0, 0), (1, 2), (2, 0)):
+        out = trio[k].run("mbox")
+        assert re.search(r"^\s*\d+ mq\s+- moved to %d:\d+$" % to, out, re.M), out
 
 
 def test_port_messages_follow_the_process(trio):
