@@ -18,6 +18,7 @@
 #include "mbox.h"
 #include "idtable.h"
 #include "remote.h"
+#include "trace.h"
 
 #define NMBOX		64
 
@@ -267,6 +268,7 @@ mbox_send_message(int id, struct message *msg, struct wait_limit *w)
 		list_push_back(&mb->messages, &msg->node);
 		mb->queued++;
 		mb->sent++;
+		TRACE(TRACE_IPC, TEV_MBOX_SEND, msg->sender, id, msg->length, NULL);
 		wakeup(&mb->receivers);
 		remote_arrived(id);	/* a receiver on another node may take it */
 		w->nowait = 0;		/* a receiver is there: wait for it */
@@ -299,6 +301,7 @@ mbox_send_message(int id, struct message *msg, struct wait_limit *w)
 	list_push_back(&mb->messages, &msg->node);
 	mb->queued++;
 	mb->sent++;
+	TRACE(TRACE_IPC, TEV_MBOX_SEND, msg->sender, id, msg->length, NULL);
 	wakeup(&mb->receivers);
 	remote_arrived(id);
 	return 0;
@@ -328,6 +331,7 @@ dequeue(struct mailbox *mb, struct message *msg, int taker)
 	list_remove(&msg->node);
 	mb->queued--;
 	mb->received++;
+	TRACE(TRACE_IPC, TEV_MBOX_RECV, taker, mb->id, msg->length, NULL);
 	if (msg->blocked_sender) {
 		msg->blocked_sender->ipc_done = 1;
 		msg->blocked_sender->ipc_status = 0;

@@ -23,6 +23,7 @@
 #include "exec.h"
 #include "dist/kmsg.h"
 #include "migrate.h"
+#include "trace.h"
 
 #define MIG_MAX_IN	8		/* migrations arriving at once */
 #define MIG_RESERVE	256		/* frames (1 MiB) an arrival must leave free */
@@ -161,6 +162,7 @@ on_offer(int node, uint32_t id, const struct mig_offer *o)
 		return;
 	}
 	in->phase = IN_RECEIVING;
+	TRACE(TRACE_MIGRATE, TEV_MIGRATE, o->who.pid, in->node, 0, "accept");
 	mig_count.accepted++;
 	reply(in, MIG_OP_ACCEPT, 0);
 }
@@ -333,6 +335,7 @@ on_state(struct mig_in *in, const struct mig_state *s)
 		in->p->home_pid = s->who.pid;
 	}
 	in->phase = IN_BUILT;
+	TRACE(TRACE_MIGRATE, TEV_MIGRATE, in->p->pid, in->node, 0, "built");
 	mig_count.images_in++;
 	reply(in, MIG_OP_BUILT, 0);
 }
