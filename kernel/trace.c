@@ -49,9 +49,10 @@ trace_record(int type, int pid, uint32_t a0, uint32_t a1, const char *text)
 	e->pid = (int16_t)(pid == TRACE_CUR ? current->pid : pid);
 	e->arg[0] = a0;
 	e->arg[1] = a1;
-	memset(e->text, 0, sizeof(e->text));
 	if (text)
-		strncpy(e->text, text, sizeof(e->text));
+		strncpy(e->text, text, sizeof(e->text));	/* pads with NULs */
+	else
+		e->more[0] = e->more[1] = e->more[2] = 0;
 }
 
 void
