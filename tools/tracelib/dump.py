@@ -72,17 +72,21 @@ def _blocks(lines):
                 block = None
 
 
-def parse(text, node=None):
-    """The last complete dump in text, as a Trace."""
+def parse(text, node=None, index=-1):
+    """A complete dump in text (the last by default; a file collects one
+    per `trace dump`), as a Trace."""
     blocks = list(_blocks(text.splitlines()))
     if not blocks:
         raise DumpError("no complete trace dump (brinch-trace ... end) found")
-    return _parse_block(blocks[-1], node)
+    try:
+        return _parse_block(blocks[index], node)
+    except IndexError:
+        raise DumpError("dump %d asked for, %d in the file" % (index, len(blocks))) from None
 
 
-def load(path, node=None):
+def load(path, node=None, index=-1):
     with open(path, errors="replace") as f:
-        return parse(f.read(), node)
+        return parse(f.read(), node, index)
 
 
 def _parse_block(block, node):
