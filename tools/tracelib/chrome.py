@@ -47,7 +47,7 @@ def chrome_events(traces):
         timeline = dump.states(t)
         for p in sorted(set(timeline) | {e.pid for e in t.events if e.type in INSTANT_TYPES}):
             out.append({"ph": "M", "name": "thread_name", "pid": pid, "tid": p,
-                        "args": {"name": "%s (pid %d)" % (t.name(p), p)}})
+                        "args": {"name": t.title(p)}})
             out.append({"ph": "M", "name": "thread_sort_index", "pid": pid, "tid": p,
                         "args": {"sort_index": p}})
         out.append({"ph": "M", "name": "thread_name", "pid": pid, "tid": MESSAGES_TID,
@@ -126,14 +126,14 @@ def speedscope(traces):
     for t in traces:
         timeline = dump.states(t)
         # The CPU first: who ran when, one block per turn on it.
-        turns = sorted((s, e, "%s (pid %d)" % (t.name(p), p), "")
+        turns = sorted((s, e, t.title(p), "")
                        for p, spans in timeline.items() for s, e, state, _ in spans
                        if state == "running")
         if turns:
             profile("%s: CPU" % t.label, turns, lambda name, _: name)
         for p in sorted(timeline, key=lambda p: (p == 0, p)):
             if timeline[p]:
-                profile("%s: %s (pid %d)" % (t.label, t.name(p), p), timeline[p], state_frame)
+                profile("%s: %s" % (t.label, t.title(p)), timeline[p], state_frame)
     return {"$schema": "https://www.speedscope.app/file-format-schema.json",
             "shared": {"frames": frames}, "profiles": profiles,
             "name": "brinch trace", "activeProfileIndex": 0, "exporter": "brinch tools/trace"}

@@ -53,7 +53,7 @@ def gantt(t, path, pids=None, start=None, end=None, title=None):
                 ax.broken_barh([(x, w)], (y - 0.25, 0.5), color=c, hatch="//",
                                edgecolor="#888888", linewidth=0)
     ax.set_yticks(range(len(pids)))
-    ax.set_yticklabels(["%s (%d)" % (t.name(p), p) for p in reversed(pids)])
+    ax.set_yticklabels([t.title(p) for p in reversed(pids)])
     ax.set_xlim(0, (t1 - t0) / 1000)
     ax.set_xlabel("guest time (ms)")
     ax.set_title(title or "%s: %s scheduler" % (t.label, t.policy))
@@ -84,16 +84,14 @@ def spacetime(traces, path, services=None, title=None, labels=True):
     t0 = min(times) if times else 0
     t1 = max(times) if times else 1
     span = max(t1 - t0, 1)
-    fig, ax = plt.subplots(figsize=(11, 1.5 + 1.3 * len(nodes)))
+    fig, ax = plt.subplots(figsize=(14, 1.5 + 1.3 * len(nodes)))
     for n, y in ys.items():
         ax.plot([0, span / 1000], [y, y], color="black", linewidth=1.2)
-    arrows = 0
     for m in msgs:
         xs, xr = (m["send"].time - t0) / 1000, (m["recv"].time - t0) / 1000
         ysrc, ydst = ys[m["src"]], ys[m["dst"]]
         ax.annotate("", xy=(xr, ydst), xytext=(xs, ysrc),
                     arrowprops=dict(arrowstyle="->", color=RUN_COLORS[m["src"] % 10], lw=1))
-        arrows += 1
         ax.plot([xs], [ysrc], "o", color=RUN_COLORS[m["src"] % 10], markersize=3)
         if labels:
             up = 1 if ydst > ysrc else -1
@@ -101,6 +99,8 @@ def spacetime(traces, path, services=None, title=None, labels=True):
                     va="top" if up > 0 else "bottom")
             ax.text(xr, ydst + 0.08 * up, str(m["recv_lamport"]), fontsize=7, ha="center",
                     va="bottom" if up > 0 else "top", color="#444444")
+    # What the figure holds, counted from the figure itself.
+    arrows = sum(1 for a in ax.texts if getattr(a, "arrow_patch", None) is not None)
     ax.set_yticks(list(ys.values()))
     ax.set_yticklabels(["node %d" % n for n in ys])
     ax.set_ylim(-0.6, len(nodes) - 0.4)

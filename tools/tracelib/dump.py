@@ -53,6 +53,11 @@ class Trace:
     def name(self, pid):
         return self.names.get(pid) or ("idle" if pid == 0 else "pid %d" % pid)
 
+    def title(self, pid):
+        """NAME (pid N), or just pid N when the name is not known."""
+        name = self.names.get(pid) or ("idle" if pid == 0 else None)
+        return "%s (pid %d)" % (name, pid) if name else "pid %d" % pid
+
     @property
     def label(self):
         return "node %d" % self.node if self.node >= 0 else "brinch"
@@ -215,12 +220,17 @@ def messages(traces):
 
 
 def align(traces, gap=1.0):
-    """Shift each node's clock so that every message is received at least
-    `gap` microseconds after it was sent (the nodes' guest clocks start at
-    their own boots).  The shifts only grow, from 0, until no message goes
-    back in time; a node's events keep their order.  Returns the offsets."""
+    """Put several nodes' events on one timeline in which every message is
+    received at least `gap` microseconds after it was sent.  Each node's
+    clock starts at its own boot, and the clocks of different guests drift
+    apart a little, so: first one offset per node, the smallest that
+    satisfies as many messages as it can (relaxed as in Bellman-Ford, from
+    0 up); then, in happened-before order, a receive still too early moves
+    forward, and with it the rest of its node (a controlled logical clock:
+    a node's events keep their order and spacing, only ever shifted later).
+    Times change in place; returns each node's final shift."""
     by_node = {t.node: t for t in traces}
-    off = {t.node: 0.0 for t in traces}
+    off = {n: 0.0 for n in by_node}
     msgs = messages(traces)
     for _ in range(len(traces) + 1):
         changed = False
@@ -232,8 +242,32 @@ def align(traces, gap=1.0):
         if not changed:
             break
     low = min(off.values()) if off else 0.0
-    for node, t in by_node.items():
-        t.offset = off[node] - low
+    shift = {n: off[n] - low for n in off}
+    send_of = {id(m["recv"]): m["send"] for m in msgs}
+    done = {}                   # id(send event) -> its final time
+    pos = {n: 0 for n in by_node}
+
+    def blocked(n):
+        e = by_node[n].events[pos[n]]
+        s = send_of.get(id(e))
+        return s is not None and id(s) not in done
+
+    while True:
+        live = [n for n in by_node if pos[n] < len(by_node[n].events)]
+        if not live:
+            break
+        ready = [n for n in live if not blocked(n)] or live
+        n = min(ready, key=lambda n: by_node[n].events[pos[n]].time + shift[n])
+        e = by_node[n].events[pos[n]]
+        when = e.time + shift[n]
+        s = send_of.get(id(e))
+        if s is not None and id(s) in done and when < done[id(s)] + gap:
+            shift[n] += done[id(s)] + gap - when
+            when = done[id(s)] + gap
+        done[id(e)] = when
+        pos[n] += 1
+    for n, t in by_node.items():
         for e in t.events:
-            e.time += t.offset
-    return {n: off[n] - low for n in off}
+            e.time = done[id(e)]
+        t.offset = shift[n]
+    return shift

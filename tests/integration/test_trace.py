@@ -1,0 +1,174 @@
+# test_trace.py: the kernel event trace (docs/tracing.md), recorded by a real
+# kernel and read back through the trace port (COM2, a host file here):
+#  - trace= on the command line records boot itself
+#  - a scripted workload (`trace pingpong N`: two processes yielding to each
+#    other) leaves exactly the switch sequence it must, with its reasons
+#  - a full ring keeps the newest events and counts the overflow, in the
+#    dump, in `trace status` and in tools/trace's summary
+#  - tools/trace's Chrome trace-event JSON passes trace_format.check
+#  - three nodes running `lamport hb` merge with every message received
+#    after it was sent and after it by Lamport time; the space-time diagram
+#    has one arrow per kernel message sent
+# Part of `make integration`.
+
+import json
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from brinchvm import Node, ROOT
+from brinchnet import need
+from conftest import LOG_DIR, booted_cluster
+from tracelib import dump, chrome, draw
+import trace_format
+
+PORT = os.path.join(LOG_DIR, "test_trace.trace")
+
+
+@pytest.fixture(scope="module")
+def tnode():
+    os.makedirs(LOG_DIR, exist_ok=True)
+    if os.path.exists(PORT):
+        os.remove(PORT)
+    node = Node(cmdline="trace=sched,proc", extra_args=["-serial", "file:" + PORT],
+                log_path=os.path.join(LOG_DIR, "test_trace.log"), name="test_trace")
+    node.start()
+    try:
+        node.wait_boot()
+        yield node
+    finally:
+        node.stop()
+
+
+def dumped(node, path=PORT):
+    out = node.run("trace dump", timeout=60)
+    m = re.search(r"trace: (\d+) events dumped", out)
+    assert m, out
+    t = dump.load(path)
+    assert len(t.events) == int(m.group(1))
+    return t
+
+
+def test_boot_is_traced(tnode):
+    assert "tracing: sched proc" in tnode.run("trace")
+    t = dumped(tnode)
+    assert t.lost == 0 and t.recorded == len(t.events)
+    first = [(e.type, e.pid, e.text) for e in t.events[:2]]
+    assert first[0] == ("exec", 1, "init"), first
+    assert ("fork", 1) in [(e.type, e.pid) for e in t.events]        # init starts sh
+    times = [e.tsc for e in t.events]
+    assert times == sorted(times)
+
+
+def pingpong(node, rounds):
+    out = node.run("trace pingpong %d" % rounds, timeout=60)
+    m = re.search(r"pingpong: parent (\d+) child (\d+) rounds", out)
+    assert m, out
+    return int(m.group(1)), int(m.group(2))
+
+
+def test_pingpong_switch_sequence(tnode):
+    tnode.run("trace clear")
+    tnode.run("trace on sched proc user")
+    parent, child = pingpong(tnode, 20)
+    tnode.run("trace off user")
+    t = dumped(tnode)
+    marks = [i for i, e in enumerate(t.events) if e.type == "mark"]
+    assert [t.events[i].text for i in marks] == ["pingpong", "pingpong end"], marks
+    between = t.events[marks[0]:marks[1]]
+    switches = [(e.pid, e.a0, dump.PSTATES[e.a1], e.text) for e in between
+                if e.type == "switch" and {e.pid, e.a0} & {parent, child}]
+    want = [(parent, child, "ready", "yield"), (child, parent, "ready", "yield")] * 20
+    want += [(parent, child, "waiting", "child"), (child, parent, "zombie", "exit")]
+    assert switches == want
+    forks = [(e.pid, e.a0) for e in between if e.type == "fork"]
+    assert forks == [(parent, child)]
+    assert [e.a0 for e in between if e.type == "exit" and e.pid == child] == [0]
+
+
+def test_full_ring_counts_its_overflow(tnode):
+    tnode.run("trace clear")
+    tnode.run("trace on sched")
+    pingpong(tnode, 3000)              # 4 events a round: about 12,000
+    tnode.run("trace off")
+    status = tnode.run("trace")
+    m = re.search(r"events: (\d+) recorded, (\d+) held of (\d+), (\d+) lost", status)
+    assert m, status
+    recorded, held, capacity, lost = map(int, m.groups())
+    assert capacity == 8192 and held == capacity and recorded > 12000
+    assert lost == recorded - capacity
+    t = dumped(tnode)
+    assert (t.recorded, t.held, t.lost) == (recorded, held, lost)
+    assert [e.tsc for e in t.events] == sorted(e.tsc for e in t.events)   # newest kept, in order
+    out = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "trace"), "summary", PORT],
+                         capture_output=True, text=True, check=True).stdout
+    assert "%d lost (ring overflow)" % lost in out, out
+
+
+def test_chrome_json_is_valid(tnode, tmp_path):
+    tnode.run("trace clear")
+    tnode.run("trace on")
+    tnode.run("schedtest -j 500000", timeout=60)
+    tnode.run("trace off")
+    dumped(tnode)
+    out = tmp_path / "t.json"
+    subprocess.run([sys.executable, os.path.join(ROOT, "tools", "trace"), "chrome", str(out),
+                    PORT], check=True)
+    obj = json.loads(out.read_text())
+    assert trace_format.check(obj) == []
+    names = {e["args"]["name"] for e in obj["traceEvents"] if e.get("name") == "thread_name"}
+    assert sum(1 for n in names if n.startswith("schedtest (pid")) == 6, names
+    assert {"running", "ready", "waiting: sleep"} <= {e["name"] for e in obj["traceEvents"]}
+
+
+@pytest.fixture
+def trio(request):
+    if need("vde_switch"):
+        pytest.skip("vde_switch (Debian package vde2) not installed")
+    yield from booted_cluster(request, 3, "trace_trio", trace=True, cmdline="trace=sched,proc,kmsg")
+
+
+def test_three_nodes_merge_in_happened_before_order(trio, tmp_path):
+    for i in range(3):
+        trio[i].run("trace clear")
+    for i in range(3):
+        trio[i].sendline("lamport hb 3 6 5")
+    user_sends = 0
+    for i in range(3):
+        trio[i].expect(re.compile(r"hb %d done \d+ events" % i), timeout=120)
+        trio[i].wait_prompt(30)
+        user_sends += len(re.findall(r"(?m)^hb %d \d+ \d+ S " % i, trio[i].text))
+    paths = [trio.trace_path(i) for i in range(3)]
+    for i in range(3):
+        dumped(trio[i], paths[i])
+    # Counted from the dump files' own lines: type 12 sends, 13 receives.
+    lines = [open(p).read().split("brinch-trace")[-1].splitlines() for p in paths]
+    sends = sum(1 for ls in lines for ln in ls if ln.startswith("e ") and ln.split()[2] == "12")
+    recvs = sum(1 for ls in lines for ln in ls if ln.startswith("e ") and ln.split()[2] == "13")
+    assert sends == recvs >= user_sends > 0, (sends, recvs, user_sends)
+
+    traces = [dump.load(p) for p in paths]
+    assert [t.node for t in traces] == [0, 1, 2] and all(t.lost == 0 for t in traces)
+    dump.align(traces)
+    msgs = dump.messages(traces)
+    assert len(msgs) == sends
+    for m in msgs:
+        assert m["recv"].time > m["send"].time, m
+        assert m["recv_lamport"] > m["send_lamport"], m
+    for t in traces:                    # each node's own order stays
+        assert [e.tsc for e in t.events] == sorted(e.tsc for e in t.events)
+
+    out = tmp_path / "merged.json"
+    subprocess.run([sys.executable, os.path.join(ROOT, "tools", "trace"), "chrome", str(out)]
+                   + paths, check=True)
+    obj = json.loads(out.read_text())
+    assert trace_format.check(obj) == []
+    flows = [e for e in obj["traceEvents"] if e["ph"] == "s"]
+    assert len(flows) == sends
+    assert {e["pid"] for e in obj["traceEvents"]} == {0, 1, 2}
+    assert draw.spacetime(traces, str(tmp_path / "spacetime.png")) == sends
+    mbox_only = draw.spacetime(traces, str(tmp_path / "s2.png"), services=["mbox"])
+    assert user_sends <= mbox_only <= sends
