@@ -185,7 +185,7 @@ def states(t):
                 move(e.pid, None, e.time)
             move(e.a0, "running", e.time, e.text)
             running = e.a0
-        elif e.type == "ready" and running != e.pid:
+        elif e.type == "ready" and running != e.pid and now.get(e.pid, ("",))[0] != "ready":
             move(e.pid, "ready", e.time, "ready")
         elif e.type == "fork":
             move(e.a0, "ready", e.time, "new")
