@@ -147,6 +147,8 @@ sched_tick(int from_user)
 	}
 	expire_timers();
 	policy_tick();
+	if (trace_classes && ticks % TIMER_HZ == 0)
+		trace_calibrate();		/* for gdb's trace-dump */
 }
 
 int

@@ -23,10 +23,10 @@ uint32_t trace_classes;
 struct trace_event trace_ring[TRACE_RING];
 uint32_t trace_recorded;		/* events since the last clear */
 
-/* Two (cycle counter, microseconds) points turn cycles into time; the
- * second is taken at each dump.  Under -icount both clocks are exact. */
-static uint64_t calib_tsc;
-static uint64_t calib_us;
+/* Two (cycle counter, microseconds) points turn cycles into time: one at
+ * boot, the other taken at each dump and, for gdb's trace-dump, once a
+ * second while tracing.  Under -icount both clocks are exact. */
+uint64_t trace_calib[4];		/* tsc0, us0, tsc1, us1 */
 
 static const char *const class_names[] = {
 	"sched", "proc", "syscall", "irq", "ipc", "kmsg", "migrate", "user",
@@ -103,8 +103,8 @@ trace_init(void)
 	int mask;
 
 	traceport_init();
-	calib_tsc = rdtsc();
-	calib_us = uptime_us();
+	trace_calib[0] = rdtsc();
+	trace_calib[1] = uptime_us();
 	if (!cmdline_get("trace", words, sizeof(words)))
 		return;
 	if ((mask = words[0] ? trace_parse_classes(words) : TRACE_DEFAULT) < 0) {
@@ -112,6 +112,13 @@ trace_init(void)
 		mask = TRACE_DEFAULT;
 	}
 	trace_classes = (uint32_t)mask;
+}
+
+void
+trace_calibrate(void)
+{
+	trace_calib[2] = rdtsc();
+	trace_calib[3] = uptime_us();
 }
 
 static void
@@ -161,7 +168,9 @@ trace_dump(void)
 	first = trace_recorded - held;
 	emit("brinch-trace %d node %d sched %s\n", TRACE_VERSION,
 	    cmdline_get_int("node", -1), policy_name(sched_policy));
-	emit("calib %llu %llu %llu %llu\n", calib_tsc, calib_us, rdtsc(), uptime_us());
+	trace_calibrate();
+	emit("calib %llu %llu %llu %llu\n", trace_calib[0], trace_calib[1], trace_calib[2],
+	    trace_calib[3]);
 	for (p = proc_table; p < &proc_table[NPROC]; p++)
 		if (p->state != UNUSED)
 			emit("p %d %d %s\n", p->pid, p->ppid, p->pid ? p->name : "idle");

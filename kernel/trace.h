@@ -15,6 +15,7 @@ extern uint32_t trace_classes;		/* TRACE_* classes switched on */
 void	trace_init(void);		/* reads trace= from the command line */
 void	trace_record(int type, int pid, uint32_t a0, uint32_t a1, const char *text);
 void	trace_record_more(int type, int pid, uint32_t a0, uint32_t a1, uint32_t more);
+void	trace_calibrate(void);		/* a second clock point (sched_tick) */
 int	trace_parse_classes(const char *words);	/* "sched,ipc" -> mask, -1 bad */
 int	sys_trace(uint32_t op, uint32_t arg);
 

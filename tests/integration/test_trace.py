@@ -6,6 +6,7 @@
 #  - a full ring keeps the newest events and counts the overflow, in the
 #    dump, in `trace status` and in tools/trace's summary
 #  - tools/trace's Chrome trace-event JSON passes trace_format.check
+#  - gdb's trace-dump reads the same ring from a stopped kernel
 #  - three nodes running `lamport hb` merge with every message received
 #    after it was sent and after it by Lamport time; the space-time diagram
 #    has one arrow per kernel message sent
@@ -14,12 +15,13 @@
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 
 import pytest
 
-from brinchvm import Node, ROOT
+from brinchvm import Node, ROOT, free_port
 from brinchnet import need
 from conftest import LOG_DIR, booted_cluster
 from tracelib import dump, chrome, draw
@@ -172,3 +174,24 @@ def test_three_nodes_merge_in_happened_before_order(trio, tmp_path):
     assert draw.spacetime(traces, str(tmp_path / "spacetime.png")) == sends
     mbox_only = draw.spacetime(traces, str(tmp_path / "s2.png"), services=["mbox"])
     assert user_sends <= mbox_only <= sends
+
+
+@pytest.mark.skipif(not shutil.which(os.environ.get("GDB", "gdb")), reason="gdb not installed")
+def test_gdb_reads_the_ring_of_a_stopped_kernel(make_node, tmp_path):
+    port, com2 = free_port(), str(tmp_path / "com2.trace")
+    node = make_node(cmdline="trace=sched,proc", extra_args=["-gdb", "tcp:127.0.0.1:%d" % port,
+                                                             "-serial", "file:" + com2])
+    node.run("trace pingpong 5")
+    out = str(tmp_path / "gdb.trace")
+    gdb = subprocess.run([os.environ.get("GDB", "gdb"), "-batch", "-nx", "-x",
+                          os.path.join(ROOT, "tools", "gdb", "gdbinit"),
+                          "-ex", "target remote 127.0.0.1:%d" % port, "-ex", "trace-dump " + out,
+                          "-ex", "detach", os.path.join(ROOT, "build", "kernel.elf")],
+                         cwd=ROOT, capture_output=True, text=True, timeout=120,
+                         env=dict(os.environ, BRINCH_ROOT=ROOT))
+    assert "trace-dump: " in gdb.stdout and "Traceback" not in gdb.stdout + gdb.stderr, gdb
+    by_gdb = dump.load(out)
+    by_port = dumped(node, com2)        # later: the same events, and then some
+    key = [(e.tsc, e.type, e.pid, e.a0, e.a1, e.text) for e in by_gdb.events]
+    assert key == [(e.tsc, e.type, e.pid, e.a0, e.a1, e.text) for e in by_port.events][:len(key)]
+    assert len(key) > 20 and by_gdb.policy == "rr" and by_gdb.names[2] == "sh"
