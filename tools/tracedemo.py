@@ -78,7 +78,7 @@ def cluster(out, meals):
             c[i].run("trace dump", timeout=60)
             c[i].run("trace clear")
         for i in range(3):
-            c[i].sendline("lamport hb 3 6 11")
+            c[i].sendline("lamport hb 3 4 11")
         for i in range(3):
             c[i].expect(re.compile(r"hb %d done \d+ events" % i), timeout=120)
             c[i].wait_prompt(30)
@@ -101,7 +101,7 @@ def cluster(out, meals):
     n = draw.spacetime(phil, pictures[0], services=["mbox"], labels=False,
                        title="dining philosophers, TABLE on node 0: kernel messages")
     say("philosophers: %d kernel messages" % n)
-    n = draw.spacetime(lamport, pictures[1], title="lamport hb 3 6: every message with the "
+    n = draw.spacetime(lamport, pictures[1], title="lamport hb 3 4: every kernel message with the "
                        "sender's time (tail) and the receiver's after receiving (head)")
     say("lamport: %d kernel messages" % n)
     return pictures
@@ -110,7 +110,7 @@ def cluster(out, meals):
 def main():
     ap = argparse.ArgumentParser(usage=__doc__)
     ap.add_argument("--out", default=os.path.join(ROOT, "build", "trace-demo"))
-    ap.add_argument("--work", type=int, default=10000000)
+    ap.add_argument("--work", type=int, default=50000000)
     ap.add_argument("--meals", type=int, default=3)
     ap.add_argument("--skip-cluster", action="store_true")
     a = ap.parse_args()
