@@ -28,9 +28,7 @@ uint32_t trace_recorded;		/* events since the last clear */
  * second while tracing.  Under -icount both clocks are exact. */
 uint64_t trace_calib[4];		/* tsc0, us0, tsc1, us1 */
 
-static const char *const class_names[] = {
-	"sched", "proc", "syscall", "irq", "ipc", "kmsg", "migrate", "user",
-};
+static const char *const class_names[] = TRACE_CLASS_NAMES;
 
 static struct trace_event *
 slot(void)

@@ -30,6 +30,8 @@
 #define TRACE_MIGRATE	0x40	/* migration steps */
 #define TRACE_USER	0x80	/* marks from user programs */
 #define TRACE_ALL	0xFF
+/* The classes' names, bit 0 first (trace=, `trace on`, `trace` status). */
+#define TRACE_CLASS_NAMES { "sched", "proc", "syscall", "irq", "ipc", "kmsg", "migrate", "user" }
 #define TRACE_DEFAULT	(TRACE_ALL & ~TRACE_SYSCALL)
 
 /* Event types.  arg[0], arg[1] and text are per type, as noted. */

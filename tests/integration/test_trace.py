@@ -21,28 +21,19 @@ import sys
 
 import pytest
 
-from brinchvm import Node, ROOT, free_port
+from brinchvm import ROOT, free_port
 from brinchnet import need
 from conftest import LOG_DIR, booted_cluster
 from tracelib import dump, chrome, draw
 import trace_format
 
-PORT = os.path.join(LOG_DIR, "test_trace.trace")
+PORT = os.path.join(LOG_DIR, "test_trace.trace")        # QEMU empties it at start
+MODULE_NODE_ARGS = dict(cmdline="trace=sched,proc", extra_args=["-serial", "file:" + PORT])
 
 
 @pytest.fixture(scope="module")
-def tnode():
-    os.makedirs(LOG_DIR, exist_ok=True)
-    if os.path.exists(PORT):
-        os.remove(PORT)
-    node = Node(cmdline="trace=sched,proc", extra_args=["-serial", "file:" + PORT],
-                log_path=os.path.join(LOG_DIR, "test_trace.log"), name="test_trace")
-    node.start()
-    try:
-        node.wait_boot()
-        yield node
-    finally:
-        node.stop()
+def tnode(module_node):
+    return module_node
 
 
 def dumped(node, path=PORT):

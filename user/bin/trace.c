@@ -17,9 +17,7 @@
 #include <sys/wait.h>
 #include <trace.h>
 
-static const char *const class_names[] = {
-	"sched", "proc", "syscall", "irq", "ipc", "kmsg", "migrate", "user",
-};
+static const char *const class_names[] = TRACE_CLASS_NAMES;
 
 static void
 print_classes(uint32_t mask)
