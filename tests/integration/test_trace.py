@@ -186,3 +186,11 @@ def test_gdb_reads_the_ring_of_a_stopped_kernel(make_node, tmp_path):
     key = [(e.tsc, e.type, e.pid, e.a0, e.a1, e.text) for e in by_gdb.events]
     assert key == [(e.tsc, e.type, e.pid, e.a0, e.a1, e.text) for e in by_port.events][:len(key)]
     assert len(key) > 20 and by_gdb.policy == "rr" and by_gdb.names[2] == "sh"
+
+
+def test_bad_requests_are_refused(tnode):
+    before = tnode.run("trace").splitlines()[0]            # tracing: CLASSES
+    assert "Invalid argument" in tnode.run("trace on sched bogus")
+    assert "too long" in tnode.run("trace on " + " ".join(["sched"] * 20)).lower()
+    assert "usage" in tnode.run("trace frobnicate")
+    assert tnode.run("trace").splitlines()[0] == before     # nothing changed

@@ -89,7 +89,7 @@ pingpong(int rounds)
 int
 main(int argc, char *argv[])
 {
-	char words[64] = "";
+	char words[256] = "";
 	const char *op = argc > 1 ? argv[1] : "status";
 	int r;
 
