@@ -7,6 +7,7 @@
 #    dump, in `trace status` and in tools/trace's summary
 #  - tools/trace's Chrome trace-event JSON passes trace_format.check
 #  - gdb's trace-dump reads the same ring from a stopped kernel
+#  - a migration's steps, at its source and its target
 #  - three nodes running `lamport hb` merge with every message received
 #    after it was sent and after it by Lamport time; the space-time diagram
 #    has one arrow per kernel message sent
@@ -194,3 +195,28 @@ def test_bad_requests_are_refused(tnode):
     assert "too long" in tnode.run("trace on " + " ".join(["sched"] * 20)).lower()
     assert "usage" in tnode.run("trace frobnicate")
     assert tnode.run("trace").splitlines()[0] == before     # nothing changed
+
+
+@pytest.fixture
+def pair(request):
+    if need("vde_switch"):
+        pytest.skip("vde_switch (Debian package vde2) not installed")
+    yield from booted_cluster(request, 2, "trace_pair", trace=True, cmdline="trace=migrate")
+
+
+def test_migration_steps(pair):
+    pair[0].run("burn 100000 &")
+    pid = [w.split()[0] for w in pair[0].run("ps").splitlines() if w.split()[-1:] == ["burn"]]
+    assert len(pid) == 1, pid
+    out = pair[0].run("migrate %s 1" % pid[0], timeout=60)
+    assert "-> node 1:" in out, out
+    steps = []
+    for i in (0, 1):
+        dumped(pair[i], pair.trace_path(i))
+        steps.append([(e.pid, e.a0, e.text) for e in dump.load(pair.trace_path(i)).events])
+    p = int(pid[0])
+    assert steps[0] == [(p, 1, "offer"), (p, 1, "freeze"), (p, 1, "commit")], steps
+    # The target names the process by its home pid until it has built it,
+    # then by the pid of its new PCB there.
+    assert [(a0, text) for _, a0, text in steps[1]] == [(0, "accept"), (0, "built")], steps
+    assert steps[1][0][0] == p, steps
