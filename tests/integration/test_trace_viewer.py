@@ -2,7 +2,9 @@
 # `schedtest` becomes a speedscope file, which the speedscope npm package
 # (offline, its own index.html) shows in headless Chromium; the page must
 # list a profile per process and the CPU's, and its screenshot must show
-# the CPU track's blocks in several colours (one per process).  About 3 s.
+# the CPU track's blocks in several colours (one per process).  speedscope
+# also imports Chrome trace-event JSON: it must find tools/trace's threads.
+# About 6 s.
 # Part of `make integration`; `make test` installs chromium and speedscope
 # (tools/ensure-deps.sh), and `make test-trace` runs the trace tests alone.
 
@@ -41,22 +43,49 @@ def chromium(url, tmp_path, *args):
     return subprocess.run(argv, capture_output=True, text=True, timeout=120)
 
 
-def test_speedscope_shows_the_tracks(make_node, tmp_path):
+def page_for(tmp_path, kind, port):
+    """tools/trace's `kind` file of the dump, and the speedscope URL that
+    opens it, as `speedscope FILE` does: a script that hands it to the page."""
+    # speedscope picks an importer by name first: NAME.chrome.json would be
+    # taken for Chrome's own timeline format, so the Chrome file is trace.json.
+    profile = tmp_path / ("trace.json" if kind == "chrome" else "trace.%s.json" % kind)
+    subprocess.run([sys.executable, os.path.join(ROOT, "tools", "trace"), kind,
+                    str(profile), port], check=True)
+    loader = tmp_path / ("load-%s.js" % kind)
+    loader.write_text("speedscope.loadFileFromBase64(%r, %r)" % (
+        profile.name, base64.b64encode(profile.read_bytes()).decode()))
+    return "file://%s#localProfilePath=%s" % (speedscope_page(), loader)
+
+
+@pytest.fixture
+def traced_schedtest(make_node, tmp_path):
     port = str(tmp_path / "node.trace")
     node = make_node(extra_args=["-serial", "file:" + port])
     node.run("trace on sched proc")
     node.run("schedtest -j 2000000", timeout=60)
     node.run("trace off")
     assert "events dumped" in node.run("trace dump", timeout=60)
-    profile = tmp_path / "trace.speedscope.json"
-    subprocess.run([sys.executable, os.path.join(ROOT, "tools", "trace"), "speedscope",
-                    str(profile), port], check=True)
-    # What `speedscope FILE` does: a script that hands the file to the page.
-    loader = tmp_path / "load.js"
-    loader.write_text("speedscope.loadFileFromBase64(%r, %r)" % (
-        "trace.speedscope.json", base64.b64encode(profile.read_bytes()).decode()))
-    url = "file://%s#localProfilePath=%s" % (speedscope_page(), loader)
+    return port
 
+
+def test_speedscope_reads_the_chrome_json(traced_schedtest, tmp_path):
+    """speedscope imports the Trace Event Format too: a real parser of it
+    takes tools/trace's Chrome JSON and finds a thread per process."""
+    run = chromium(page_for(tmp_path, "chrome", traced_schedtest), tmp_path, "--dump-dom",
+                   "--enable-logging=stderr", "--v=0")
+    dom = run.stdout
+    # Its importer complains on the console about slices that overlap
+    # without nesting (a state ending a hair after the next began).
+    complaints = [line for line in run.stderr.splitlines() if "CONSOLE" in line and
+                  ("Tried to end" in line or "still open" in line or "Failed" in line)]
+    assert "Importing as Trace Event Format" in run.stderr and not complaints, complaints[:3]
+    threads = set(re.findall(r"node 0 \(rr scheduler\) \(pid 0\), schedtest \(pid (\d+)\) "
+                             r"\(tid \1\)", dom))
+    assert len(threads) == 6, dom[-2000:]
+
+
+def test_speedscope_shows_the_tracks(traced_schedtest, tmp_path):
+    url = page_for(tmp_path, "speedscope", traced_schedtest)
     dom = chromium(url, tmp_path, "--dump-dom").stdout
     assert "node 0: CPU" in dom, dom[-2000:]
     schedtest = set(re.findall(r"node 0: schedtest \(pid \d+\)", dom))

@@ -76,7 +76,7 @@ def _message_events(traces):
     ends = sorted((e.node, e.time) for m in msgs for e in (m["send"], m["recv"]))
     room = {}                   # (node, time) -> the slice's length
     for (n, t), nxt in zip(ends, ends[1:] + [(None, None)]):
-        room[(n, t)] = min(1.0, (nxt[1] - t) * 0.9) if nxt[0] == n else 1.0
+        room[(n, t)] = dump.exact(min(1.0, (nxt[1] - t) * 0.9) if nxt[0] == n else 1.0)
     out = []
     for n, m in enumerate(msgs):
         label = "%s L=%d" % (m["service"], m["send_lamport"])
@@ -87,7 +87,7 @@ def _message_events(traces):
                         "args": {"from": m["src"], "to": m["dst"], "lamport": lam,
                                  "process": e.pid}})
             flow = {"ph": ph, "name": label, "cat": "kmsg", "id": n + 1, "pid": node,
-                    "tid": MESSAGES_TID, "ts": e.time + dur / 2}
+                    "tid": MESSAGES_TID, "ts": dump.exact(e.time + dur / 2)}
             if ph == "f":
                 flow["bp"] = "e"
             out.append(flow)

@@ -128,12 +128,20 @@ def _parse_block(block, node):
     return t
 
 
+def exact(us):
+    """A time rounded to 1/1024 us (about a nanosecond): such numbers add and
+    subtract exactly in floating point, so a viewer that turns a slice's
+    start and duration back into an end gets exactly the next slice's
+    start, never a hair after it (which would make the two overlap)."""
+    return round(us * 1024) / 1024
+
+
 def _convert_times(t):
     """Cycle counter to microseconds through the two calibration points."""
     tsc0, us0, tsc1, us1 = t.calib
     rate = (us1 - us0) / (tsc1 - tsc0) if tsc1 > tsc0 else 1.0
     for e in t.events:
-        e.time = us0 + (e.tsc - tsc0) * rate
+        e.time = exact(us0 + (e.tsc - tsc0) * rate)
 
 
 def _name_processes(t):
@@ -268,6 +276,6 @@ def align(traces, gap=1.0):
         pos[n] += 1
     for n, t in by_node.items():
         for e in t.events:
-            e.time = done[id(e)]
+            e.time = exact(done[id(e)])
         t.offset = shift[n]
     return shift
