@@ -52,7 +52,8 @@ enum trace_type {
 			 * Lamport time arg1 (the sender's) */
 	TEV_KMSG_RECV,	/* message from node arg0 & 0xff, service arg0 >> 8,
 			 * sender's Lamport time arg1, ours after: more[0] */
-	TEV_MIGRATE,	/* migration of pid, with node arg0: step text */
+	TEV_MIGRATE,	/* migration of pid (this node's; at accept, before
+			 * there is one, its home's), with node arg0: step */
 	TEV_MARK,	/* a user program's mark: text */
 	TEV_NTYPES
 };

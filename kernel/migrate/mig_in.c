@@ -335,7 +335,7 @@ on_state(struct mig_in *in, const struct mig_state *s)
 		in->p->home_pid = s->who.pid;
 	}
 	in->phase = IN_BUILT;
-	TRACE(TRACE_MIGRATE, TEV_MIGRATE, in->p->pid, in->node, 0, "built");
+	TRACE(TRACE_MIGRATE, TEV_MIGRATE, in->p ? in->p->pid : s->who.pid, in->node, 0, "built");
 	mig_count.images_in++;
 	reply(in, MIG_OP_BUILT, 0);
 }

@@ -210,13 +210,19 @@ def test_migration_steps(pair):
     assert len(pid) == 1, pid
     out = pair[0].run("migrate %s 1" % pid[0], timeout=60)
     assert "-> node 1:" in out, out
+    out = pair[1].run("migrate 0:%s 0" % pid[0], timeout=60)      # and home again
+    assert "-> node 0:" in out, out
+    pair[0].run("kill %s" % pid[0])
     steps = []
     for i in (0, 1):
         dumped(pair[i], pair.trace_path(i))
         steps.append([(e.pid, e.a0, e.text) for e in dump.load(pair.trace_path(i)).events])
     p = int(pid[0])
-    assert steps[0] == [(p, 1, "offer"), (p, 1, "freeze"), (p, 1, "commit")], steps
-    # The target names the process by its home pid until it has built it,
-    # then by the pid of its new PCB there.
-    assert [(a0, text) for _, a0, text in steps[1]] == [(0, "accept"), (0, "built")], steps
-    assert steps[1][0][0] == p, steps
+    out_steps, in_steps = ["offer", "freeze", "commit"], ["accept", "built"]
+    assert [t for _, _, t in steps[0]] == out_steps + in_steps, steps
+    assert [t for _, _, t in steps[1]] == in_steps + out_steps, steps
+    # Each step names the other node, and the process by this node's pid;
+    # at home that is p (coming home, it gets its old PCB back), and at
+    # accept, before node 1 has made it a PCB, its home pid too.
+    assert {(pid, node) for pid, node, _ in steps[0]} == {(p, 1)}, steps
+    assert {node for _, node, _ in steps[1]} == {0} and steps[1][0][0] == p, steps
