@@ -162,7 +162,7 @@ def test_three_nodes_merge_in_happened_before_order(trio, tmp_path):
     assert trace_format.check(obj) == []
     flows = [e for e in obj["traceEvents"] if e["ph"] == "s"]
     assert len(flows) == sends
-    assert {e["pid"] for e in obj["traceEvents"]} == {0, 1, 2}
+    assert {e["pid"] for e in obj["traceEvents"]} == {100000, 200000, 300000}
     assert draw.spacetime(traces, str(tmp_path / "spacetime.png")) == sends
     mbox_only = draw.spacetime(traces, str(tmp_path / "s2.png"), services=["mbox"])
     assert user_sends <= mbox_only <= sends

@@ -79,8 +79,8 @@ def test_speedscope_reads_the_chrome_json(traced_schedtest, tmp_path):
     complaints = [line for line in run.stderr.splitlines() if "CONSOLE" in line and
                   ("Tried to end" in line or "still open" in line or "Failed" in line)]
     assert "Importing as Trace Event Format" in run.stderr and not complaints, complaints[:3]
-    threads = set(re.findall(r"node 0 \(rr scheduler\) \(pid 0\), schedtest \(pid (\d+)\) "
-                             r"\(tid \1\)", dom))
+    threads = set(re.findall(r"node 0 \(rr scheduler\) \(pid \d+\), schedtest \(pid (\d+)\) "
+                             r"\(tid \d+\)", dom))
     assert len(threads) == 6, dom[-2000:]
 
 

@@ -124,11 +124,14 @@ def test_chrome_json_and_speedscope(tmp_path):
     obj = json.loads(out.read_text())
     assert trace_format.check(obj) == []
     assert sum(1 for e in obj["traceEvents"] if e["ph"] == "s") == 2
+    # Thread ids unique across nodes and never 0 (viewers expect Linux's).
+    tids = {(e["pid"], e["tid"]) for e in obj["traceEvents"]}
+    assert len({tid for _, tid in tids}) == len(tids) and 0 not in {t for _, t in tids}
     # The checker itself finds a flow with one end missing and a slice that
     # overlaps another without nesting.
     broken = [e for e in obj["traceEvents"] if e["ph"] != "f"]
     assert any("wants one s and one f" in p for p in trace_format.check({"traceEvents": broken}))
-    xs = [dict(e) for e in obj["traceEvents"] if e["ph"] == "X" and e["tid"] < 1000]
+    xs = [dict(e) for e in obj["traceEvents"] if e["ph"] == "X" and e["cat"] != "kmsg"]
     xs[1].update(pid=xs[0]["pid"], tid=xs[0]["tid"], ts=xs[0]["ts"] + 1e-3,
                  dur=xs[0]["dur"] + 5)
     assert any("overlap" in p for p in trace_format.check({"traceEvents": sorted(

@@ -7,16 +7,29 @@ Chrome trace events (the "JSON Object Format"): one process per node, one
 thread per process on it; each process's states as complete ("X") slices
 named running / ready / waiting: QUEUE; system calls, mailbox operations,
 migration steps and marks as instant ("i") events on its thread; a thread
-"messages" per node with a zero-length slice at each kernel message's send
-and receive, joined by a flow ("s" at the send, "f" with "bp": "e" at the
-receive, one id per message).
+"messages" per node with a short slice (up to 1 us) at each kernel
+message's send and receive, joined by a flow ("s" at the send, "f" with
+"bp": "e" at the receive, one id per message, each end inside its slice).
 """
 
 import json
 
 from . import dump
 
-MESSAGES_TID = 1000000          # a node's message track (no pid is this big)
+# Viewers (Perfetto's importer) expect thread ids unique in the whole
+# trace, as Linux's are, and may treat 0 specially: node N is process
+# 100000 * (N + 1), and its pid P thread 100000 * (N + 1) + P + 1.  The
+# names carry brinch's own numbers.
+SPAN = 100000
+MESSAGES = SPAN - 1             # a node's message track: no pid is that big
+
+
+def chrome_pid(node):
+    return SPAN * (max(node, 0) + 1)
+
+
+def chrome_tid(node, pid):
+    return chrome_pid(node) + (pid + 1 if pid < MESSAGES - 1 else MESSAGES)
 INSTANT_TYPES = {"syscall", "sysret", "mbox_send", "mbox_recv", "migrate", "mark",
                  "exec", "fork", "exit"}
 
@@ -39,29 +52,31 @@ def chrome_events(traces):
     """The traceEvents list for several nodes' traces (aligned already)."""
     out = []
     for t in traces:
-        pid = max(t.node, 0)
-        out.append({"ph": "M", "name": "process_name", "pid": pid, "tid": 0,
+        pid = chrome_pid(t.node)
+        out.append({"ph": "M", "name": "process_name", "pid": pid, "tid": pid,
                     "args": {"name": "%s (%s scheduler)" % (t.label, t.policy)}})
-        out.append({"ph": "M", "name": "process_sort_index", "pid": pid, "tid": 0,
-                    "args": {"sort_index": pid}})
+        out.append({"ph": "M", "name": "process_sort_index", "pid": pid, "tid": pid,
+                    "args": {"sort_index": max(t.node, 0)}})
         timeline = dump.states(t)
         for p in sorted(set(timeline) | {e.pid for e in t.events if e.type in INSTANT_TYPES}):
-            out.append({"ph": "M", "name": "thread_name", "pid": pid, "tid": p,
+            out.append({"ph": "M", "name": "thread_name", "pid": pid, "tid": chrome_tid(t.node, p),
                         "args": {"name": t.title(p)}})
-            out.append({"ph": "M", "name": "thread_sort_index", "pid": pid, "tid": p,
+            out.append({"ph": "M", "name": "thread_sort_index", "pid": pid,
+                        "tid": chrome_tid(t.node, p),
                         "args": {"sort_index": p}})
-        out.append({"ph": "M", "name": "thread_name", "pid": pid, "tid": MESSAGES_TID,
+        out.append({"ph": "M", "name": "thread_name", "pid": pid, "tid": chrome_tid(t.node, MESSAGES),
                     "args": {"name": "messages"}})
         for p, spans in timeline.items():
             for start, end, state, label in spans:
                 name = "waiting: %s" % label if state == "waiting" else state
-                out.append({"ph": "X", "name": name, "cat": state, "pid": pid, "tid": p,
+                out.append({"ph": "X", "name": name, "cat": state, "pid": pid,
+                            "tid": chrome_tid(t.node, p),
                             "ts": start, "dur": end - start,
                             "args": {"process": t.name(p), "why": label}})
         for e in t.events:
             if e.type in INSTANT_TYPES:
                 out.append({"ph": "i", "s": "t", "name": _instant_name(t, e), "cat": e.type,
-                            "pid": pid, "tid": e.pid, "ts": e.time})
+                            "pid": pid, "tid": chrome_tid(t.node, e.pid), "ts": e.time})
     out += _message_events(traces)
     meta = [e for e in out if e["ph"] == "M"]
     rest = sorted((e for e in out if e["ph"] != "M"), key=lambda e: e["ts"])
@@ -81,13 +96,13 @@ def _message_events(traces):
     for n, m in enumerate(msgs):
         label = "%s L=%d" % (m["service"], m["send_lamport"])
         for e, ph, lam in ((m["send"], "s", m["send_lamport"]), (m["recv"], "f", m["recv_lamport"])):
-            node, dur = max(e.node, 0), room[(e.node, e.time)]
+            pid, tid, dur = chrome_pid(e.node), chrome_tid(e.node, MESSAGES), room[(e.node, e.time)]
             out.append({"ph": "X", "name": "%s %s" % ("send" if ph == "s" else "receive", label),
-                        "cat": "kmsg", "pid": node, "tid": MESSAGES_TID, "ts": e.time, "dur": dur,
+                        "cat": "kmsg", "pid": pid, "tid": tid, "ts": e.time, "dur": dur,
                         "args": {"from": m["src"], "to": m["dst"], "lamport": lam,
                                  "process": e.pid}})
-            flow = {"ph": ph, "name": label, "cat": "kmsg", "id": n + 1, "pid": node,
-                    "tid": MESSAGES_TID, "ts": dump.exact(e.time + dur / 2)}
+            flow = {"ph": ph, "name": label, "cat": "kmsg", "id": n + 1, "pid": pid,
+                    "tid": tid, "ts": dump.exact(e.time + dur / 2)}
             if ph == "f":
                 flow["bp"] = "e"
             out.append(flow)
