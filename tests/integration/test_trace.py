@@ -113,6 +113,12 @@ def test_chrome_json_is_valid(tnode, tmp_path):
                     PORT], check=True)
     obj = json.loads(out.read_text())
     assert trace_format.check(obj) == []
+    # A flow per context switch, old process to new, named by the reason
+    # (the first may lack the old turn's start, cut off by `trace on`).
+    switches = sum(1 for e in dump.load(PORT).events if e.type == "switch")
+    flows = [e["name"] for e in obj["traceEvents"] if e["ph"] == "s" and e["cat"] == "switch"]
+    assert switches - 1 <= len(flows) <= switches, (switches, flows)
+    assert {"switch: exit", "switch: child", "switch: sleep"} <= set(flows), flows
     names = {e["args"]["name"] for e in obj["traceEvents"] if e.get("name") == "thread_name"}
     assert sum(1 for n in names if n.startswith("schedtest (pid")) == 6, names
     assert {"running", "ready", "waiting: sleep"} <= {e["name"] for e in obj["traceEvents"]}
@@ -160,7 +166,7 @@ def test_three_nodes_merge_in_happened_before_order(trio, tmp_path):
                    + paths, check=True)
     obj = json.loads(out.read_text())
     assert trace_format.check(obj) == []
-    flows = [e for e in obj["traceEvents"] if e["ph"] == "s"]
+    flows = [e for e in obj["traceEvents"] if e["ph"] == "s" and e["cat"] == "kmsg"]
     assert len(flows) == sends
     assert {e["pid"] for e in obj["traceEvents"]} == {100000, 200000, 300000}
     assert draw.spacetime(traces, str(tmp_path / "spacetime.png")) == sends

@@ -123,7 +123,9 @@ def test_chrome_json_and_speedscope(tmp_path):
     subprocess.run(tool + ["chrome", str(out)] + paths, check=True)
     obj = json.loads(out.read_text())
     assert trace_format.check(obj) == []
-    assert sum(1 for e in obj["traceEvents"] if e["ph"] == "s") == 2
+    assert sum(1 for e in obj["traceEvents"] if e["ph"] == "s" and e["cat"] == "kmsg") == 2
+    assert [e["name"] for e in obj["traceEvents"] if e["ph"] == "s" and e["cat"] == "switch"] \
+        == ["switch: idle"]         # node 1: 0 -> 2; the others lack a turn before or after
     # Thread ids unique across nodes and never 0 (viewers expect Linux's).
     tids = {(e["pid"], e["tid"]) for e in obj["traceEvents"]}
     assert len({tid for _, tid in tids}) == len(tids) and 0 not in {t for _, t in tids}

@@ -5,7 +5,8 @@
 
 Chrome trace events (the "JSON Object Format"): one process per node, one
 thread per process on it; each process's states as complete ("X") slices
-named running / ready / waiting: QUEUE; system calls, mailbox operations,
+named running / ready / waiting: QUEUE, and each context switch as a flow
+from the old process's turn to the new one's; system calls, mailbox operations,
 migration steps and marks as instant ("i") events on its thread; a thread
 "messages" per node with a short slice (up to 1 us) at each kernel
 message's send and receive, joined by a flow ("s" at the send, "f" with
@@ -22,6 +23,7 @@ from . import dump
 # names carry brinch's own numbers.
 SPAN = 100000
 MESSAGES = SPAN - 1             # a node's message track: no pid is that big
+SWITCH_IDS = 1 << 30            # flow ids of switches, apart from messages' 1, 2, ...
 
 
 def chrome_pid(node):
@@ -77,10 +79,34 @@ def chrome_events(traces):
             if e.type in INSTANT_TYPES:
                 out.append({"ph": "i", "s": "t", "name": _instant_name(t, e), "cat": e.type,
                             "pid": pid, "tid": chrome_tid(t.node, e.pid), "ts": e.time})
+        out += _switch_flows(t, timeline, len(out))
     out += _message_events(traces)
     meta = [e for e in out if e["ph"] == "M"]
     rest = sorted((e for e in out if e["ph"] != "M"), key=lambda e: e["ts"])
     return meta + rest
+
+
+def _switch_flows(t, timeline, first_id):
+    """Each context switch as a flow from the end of the old process's turn
+    to the start of the new one's, named by the reason, so a viewer draws
+    who handed the CPU to whom.  The start sits just inside the old turn."""
+    ended = {(p, e): s for p, spans in timeline.items() for s, e, st, _ in spans
+             if st == "running"}
+    began = {(p, s) for p, spans in timeline.items() for s, e, st, _ in spans
+             if st == "running"}
+    out, pid = [], chrome_pid(t.node)
+    for e in t.events:
+        start = ended.get((e.pid, e.time)) if e.type == "switch" else None
+        if start is None or start >= e.time or (e.a0, e.time) not in began:
+            continue
+        fid = SWITCH_IDS + first_id + len(out)
+        name = "switch: %s" % (e.text or "?")
+        out.append({"ph": "s", "name": name, "cat": "switch", "id": fid, "pid": pid,
+                    "tid": chrome_tid(t.node, e.pid),
+                    "ts": dump.exact(e.time - min(0.5, (e.time - start) / 2))})
+        out.append({"ph": "f", "bp": "e", "name": name, "cat": "switch", "id": fid, "pid": pid,
+                    "tid": chrome_tid(t.node, e.a0), "ts": e.time})
+    return out
 
 
 def _message_events(traces):
