@@ -1,6 +1,7 @@
 # test_trace.py: the kernel event trace (docs/tracing.md), recorded by a real
 # kernel and read back through the trace port (COM2, a host file here):
 #  - trace= on the command line records boot itself
+#  - under -icount the same workload leaves the same events at the same times
 #  - a scripted workload (`trace pingpong N`: two processes yielding to each
 #    other) leaves exactly the switch sequence it must, with its reasons
 #  - a full ring keeps the newest events and counts the overflow, in the
@@ -232,3 +233,22 @@ def test_migration_steps(pair):
     # accept, before node 1 has made it a PCB, its home pid too.
     assert {(pid, node) for pid, node, _ in steps[0]} == {(p, 1)}, steps
     assert {node for _, node, _ in steps[1]} == {0} and steps[1][0][0] == p, steps
+
+
+def test_icount_runs_repeat_exactly(make_node, tmp_path):
+    """Under -icount the cycle counter counts instructions: the same
+    workload leaves the same events at the same distances, run after run
+    (where it starts depends on when the command was typed)."""
+    runs = []
+    for k in range(2):
+        port = str(tmp_path / ("run%d.trace" % k))
+        node = make_node(extra_args=["-icount", "shift=0,align=off,sleep=off",
+                                     "-serial", "file:" + port])
+        node.run("trace on sched proc user")
+        pingpong(node, 30)
+        events = dumped(node, port).events
+        node.halt()
+        marks = [i for i, e in enumerate(events) if e.type == "mark"]
+        seg = events[marks[0]:marks[1] + 1]
+        runs.append([(e.type, e.pid, e.a0, e.a1, e.text, e.tsc - seg[0].tsc) for e in seg])
+    assert len(runs[0]) > 120 and runs[0] == runs[1]

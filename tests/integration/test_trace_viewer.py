@@ -57,14 +57,21 @@ def page_for(tmp_path, kind, port):
     return "file://%s#localProfilePath=%s" % (speedscope_page(), loader)
 
 
-@pytest.fixture
-def traced_schedtest(make_node, tmp_path):
-    port = str(tmp_path / "node.trace")
-    node = make_node(extra_args=["-serial", "file:" + port])
-    node.run("trace on sched proc")
-    node.run("schedtest -j 2000000", timeout=60)
-    node.run("trace off")
-    assert "events dumped" in node.run("trace dump", timeout=60)
+@pytest.fixture(scope="module")
+def traced_schedtest(tmp_path_factory):
+    """One boot for the file: a traced schedtest's dump."""
+    port = str(tmp_path_factory.mktemp("viewer") / "node.trace")
+    node = Node(extra_args=["-serial", "file:" + port], name="test_trace_viewer",
+                log_path=os.path.join(LOG_DIR, "test_trace_viewer.log"))
+    node.start()
+    try:
+        node.wait_boot()
+        node.run("trace on sched proc")
+        node.run("schedtest -j 2000000", timeout=60)
+        node.run("trace off")
+        assert "events dumped" in node.run("trace dump", timeout=60)
+    finally:
+        node.stop()
     return port
 
 
