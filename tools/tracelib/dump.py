@@ -90,8 +90,12 @@ def parse(text, node=None, index=-1):
 
 
 def load(path, node=None, index=-1):
-    with open(path, errors="replace") as f:
-        return parse(f.read(), node, index)
+    try:
+        with open(path, errors="replace") as f:
+            return parse(f.read(), node, index)
+    except (OSError, DumpError) as e:
+        raise DumpError("%s: %s (in brinch, `trace dump` writes one to the trace port; "
+                        "docs/tracing.md)" % (path, e.strerror if isinstance(e, OSError) else e)) from None
 
 
 def _parse_block(block, node):
