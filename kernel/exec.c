@@ -14,6 +14,7 @@
 #include "signal.h"
 #include "exec.h"
 #include "ipc/shm.h"
+#include "trace.h"
 
 /* Copy argv onto the new stack.  Layout, from the top down:
  *	the strings themselves
@@ -132,6 +133,7 @@ exec_image(struct proc *p, const char *path, char *const argv[], int argc)
 	p->tf->esp = esp;
 	p->tf->eax = 0;
 	proc_set_name(p, path);
+	TRACE(TRACE_PROC, TEV_EXEC, p->pid, 0, 0, p->name);
 	strlcpy(p->exec_path, path, sizeof(p->exec_path));
 	signal_reset_on_exec(p);
 	if (p == current)

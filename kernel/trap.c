@@ -18,6 +18,7 @@
 #include "sched.h"
 #include "signal.h"
 #include "pic.h"
+#include "trace.h"
 
 struct gate {
 	uint16_t offset_low;
@@ -165,6 +166,7 @@ trap(struct trapframe *tf)
 		if (pic_is_spurious(irq))
 			return;
 		pic_eoi(irq);
+		TRACE(TRACE_IRQ, TEV_IRQ, current->pid, irq, from_user, NULL);
 		if (irq == IRQ_TIMER)
 			sched_tick(from_user);
 		if (irq_handlers[irq])

@@ -88,8 +88,9 @@ def boot_once(args, n):
     return host_ms, float(m.group(1)) * 1e6, node
 
 
-def run_guest_bench(node, args, command):
-    """Run a guest program and relay each JSON line it prints."""
+def run_guest_bench(node, args, command, traced=None):
+    """Run a guest program and relay each JSON line it prints (traced: the
+    trace classes on, and each name gets traced_ before it)."""
     node.sendline(command)
     out = node.wait_prompt(timeout=args.timeout)
     count = 0
@@ -112,6 +113,10 @@ def run_guest_bench(node, args, command):
                 obj["xv6_source"] = XV6_SOURCE
         elif args.icount:
             obj["unit"] = "virtual_" + obj["unit"]
+        if traced:
+            obj = {k: v for k, v in obj.items() if not k.startswith("xv6_")}
+            obj["reference"], obj["tracing"] = obj["bench"], traced
+            obj["bench"] = "traced_" + obj["bench"]
         emit(obj)
         count += 1
     if count == 0:
@@ -154,6 +159,13 @@ def main():
             node.run("sched " + policy)
             run_guest_bench(node, args, "schedtest -j 2000000" if args.quick
                             else "schedtest -j")
+        # The event trace's cost (docs/tracing.md): the lines above ran with
+        # its hooks in place and off; the same calls again with every class
+        # on, system calls included, beside them as "reference".
+        node.run("trace on all")
+        run_guest_bench(node, args, "bench -q" if args.quick else "bench",
+                        traced="on: all classes, system calls included")
+        node.run("trace off")
     finally:
         node.stop()
 

@@ -101,6 +101,9 @@
 #define SYS_migstat	91	/* migstat(&records, max) -> rows          */
 #define SYS_migctl	92	/* migctl(MIGCTL_*, arg)                   */
 
-#define NSYSCALL	93	/* one past the highest number           */
+/* The event trace (kernel/trace.c; brinch/trace.h). */
+#define SYS_trace	120	/* trace(TRACE_*, arg)                     */
+
+#define NSYSCALL	150	/* one past the highest number           */
 
 #endif

@@ -19,6 +19,7 @@
 #include "idtable.h"
 #include "remote.h"
 #include "mbox_impl.h"
+#include "trace.h"
 
 struct mailbox mailboxes[NMBOX];
 static struct id_table mailbox_ids = ID_TABLE_NAMED(mailboxes, name);
@@ -255,6 +256,7 @@ mbox_send_message(int id, struct message *msg, struct wait_limit *w)
 		list_push_back(&mb->messages, &msg->node);
 		mb->queued++;
 		mb->sent++;
+		TRACE(TRACE_IPC, TEV_MBOX_SEND, msg->sender, id, msg->length, NULL);
 		wakeup(&mb->receivers);
 		remote_arrived(id);	/* a receiver on another node may take it */
 		w->nowait = 0;		/* a receiver is there: wait for it */
@@ -287,6 +289,7 @@ mbox_send_message(int id, struct message *msg, struct wait_limit *w)
 	list_push_back(&mb->messages, &msg->node);
 	mb->queued++;
 	mb->sent++;
+	TRACE(TRACE_IPC, TEV_MBOX_SEND, msg->sender, id, msg->length, NULL);
 	wakeup(&mb->receivers);
 	remote_arrived(id);
 	return 0;
@@ -316,6 +319,7 @@ dequeue(struct mailbox *mb, struct message *msg, int taker)
 	list_remove(&msg->node);
 	mb->queued--;
 	mb->received++;
+	TRACE(TRACE_IPC, TEV_MBOX_RECV, taker, mb->id, msg->length, NULL);
 	if (msg->blocked_sender) {
 		msg->blocked_sender->ipc_done = 1;
 		msg->blocked_sender->ipc_status = 0;

@@ -23,6 +23,7 @@
 #include "exec.h"
 #include "dist/kmsg.h"
 #include "migrate.h"
+#include "trace.h"
 
 #define MIG_MAX_IN	8		/* migrations arriving at once */
 #define MIG_RESERVE	256		/* frames (1 MiB) an arrival must leave free */
@@ -163,6 +164,7 @@ on_offer(int node, uint32_t id, const struct mig_offer *o)
 		return;
 	}
 	in->phase = IN_RECEIVING;
+	TRACE(TRACE_MIGRATE, TEV_MIGRATE, o->who.pid, in->node, 0, "accept");
 	mig_count.accepted++;
 	reply(in, MIG_OP_ACCEPT, 0);
 }
@@ -342,6 +344,7 @@ on_state(struct mig_in *in, const struct mig_state *s)
 		return;
 	}
 	in->phase = IN_BUILT;
+	TRACE(TRACE_MIGRATE, TEV_MIGRATE, in->p ? in->p->pid : s->who.pid, in->node, 0, "built");
 	mig_count.images_in++;
 	mig_send_op(in->node, MIG_OP_BUILT, in->id, built, len, 0);
 }

@@ -30,6 +30,7 @@
 #include "ipc/mbox.h"
 #include "migrate.h"
 #include "mig_policy.h"
+#include "trace.h"
 
 #define MIG_MAX_OUT	8		/* migrations leaving at once */
 /* A target that stays silent this long (alive to kmsg, but not
@@ -258,6 +259,7 @@ freeze(struct mig_out *m, int reason)
 
 	m->rec->stop_reason = reason;
 	m->phase = MIG_FREEZING;
+	TRACE(TRACE_MIGRATE, TEV_MIGRATE, m->p->pid, m->node, 0, "freeze");
 	p->mig_freeze = 1;
 	/* Blocked in a call: end the wait; the call restarts after the move
 	 * (syscall.c), wherever the process then is. */
@@ -334,6 +336,7 @@ commit(struct mig_out *m)
 	uint32_t t = now_us();
 
 	m->phase = MIG_COMMITTED;
+	TRACE(TRACE_MIGRATE, TEV_MIGRATE, p->pid, m->node, 0, "commit");
 	mig_mbox_commit(m);		/* the queues go ahead of GO */
 	if (send_op(m, MIG_OP_GO, &go, sizeof(go), 1) < 0)
 		mig_count.dropped++;	/* the queue is full: GO is lost, and so is the process */
@@ -558,6 +561,7 @@ mig_start(struct proc *p, int node, int how, int self, struct mig_record *out)
 	m->self = self;
 	m->rec = r;
 	m->phase = MIG_OFFERED;
+	TRACE(TRACE_MIGRATE, TEV_MIGRATE, p->pid, node, 0, "offer");
 	m->t_start = now_us();
 	r->image_pages = vm_user_frames(p->pgdir);
 	p->mig = m;
