@@ -123,9 +123,11 @@ user_fault(struct trapframe *tf)
 	uint32_t addr = tf->trapno == T_PGFLT ? read_cr2() : 0;
 	int sig = fault_signal(tf->trapno);
 
-	/* Lazy migration: the page is on the node it came from. */
-	if (tf->trapno == T_PGFLT && vm_resolve(p->pgdir, addr) == 0)
-		return;			/* here now: the instruction runs again */
+	/* A page not there yet (reserved, copy-on-write, or on the node
+	 * it came from in a lazy migration): once it is, the instruction
+	 * runs again.  Error code bit 1: the access was a write. */
+	if (tf->trapno == T_PGFLT && vm_fault(p->pgdir, addr, tf->err & 2) == 0)
+		return;
 	signal_force(p, sig);
 	if (signal_is_fatal_default(p, sig))
 		kprintf("brinch: pid %d (%s) killed: %s at eip 0x%08x addr 0x%08x\n",
