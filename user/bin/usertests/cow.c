@@ -124,6 +124,48 @@ test_fork_copies_nothing(void)
 	return 0;
 }
 
+/* While the child lives, fork's frames are shared (meminfo counts each
+ * mapping beyond a frame's first); the parent's first write to a page
+ * copies it, and the child's death gives every share back. */
+static int
+test_shared_until_written(void)
+{
+	enum { PAGES = 16 };
+	char *heap = heap_pages(PAGES, 's');
+	struct meminfo base, mi;
+	uint32_t before;
+	int status;
+	pid_t pid;
+
+	EXPECT(heap != NULL);
+	EXPECT_OK(meminfo(&base));
+	pid = fork();
+	EXPECT(pid >= 0);
+	if (pid == 0) {
+		pause();
+		_exit(heap[0] == 's' ? 0 : 1);
+	}
+	EXPECT_OK(meminfo(&mi));
+	if (mi.shared_refs < base.shared_refs + PAGES)
+		return fail("%u frames shared after fork, %u before: fork shared "
+		    "fewer than the %d heap pages", (unsigned)mi.shared_refs,
+		    (unsigned)base.shared_refs, PAGES);
+	before = mi.free_frames;
+	for (int i = 0; i < PAGES; i++)
+		heap[i * PAGE_SIZE] = 'W';	/* the child still maps the old */
+	EXPECT_OK(meminfo(&mi));
+	if (before - mi.free_frames < PAGES)
+		return fail("%d writes to shared pages took %u frames, want %d copies",
+		    PAGES, (unsigned)(before - mi.free_frames), PAGES);
+	for (int i = 0; i < PAGES; i++)
+		EXPECT(heap[i * PAGE_SIZE] == 'W' && heap[i * PAGE_SIZE + 1] == (char)('s' + i));
+	EXPECT_OK(kill(pid, SIGKILL));
+	EXPECT(waitpid(pid, &status, 0) == pid && killed_by(status, SIGKILL));
+	EXPECT_OK(meminfo(&mi));
+	EXPECT(mi.shared_refs <= base.shared_refs);
+	return 0;
+}
+
 /* A write after the other side has gone takes the frame: no copy. */
 static int
 test_last_reference_takes(void)
@@ -328,6 +370,7 @@ test_sbrk_then_touch(void)
 const struct test cow_tests[] = {
 	{ "fork_write_both",		test_fork_write_both },
 	{ "fork_copies_nothing",	test_fork_copies_nothing },
+	{ "shared_until_written",	test_shared_until_written },
 	{ "last_reference_takes",	test_last_reference_takes },
 	{ "fork_exec",			test_fork_exec },
 	{ "fork_until_oom",		test_fork_until_oom },
