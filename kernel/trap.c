@@ -18,6 +18,7 @@
 #include "sched.h"
 #include "signal.h"
 #include "pic.h"
+#include "prof.h"
 
 struct gate {
 	uint16_t offset_low;
@@ -155,7 +156,7 @@ void
 trap(struct trapframe *tf)
 {
 	int from_user = trap_from_user(tf);
-	uint32_t irq;
+	uint32_t irq, sysnum = tf->eax;
 
 	if (from_user)
 		current->tf = tf;
@@ -167,6 +168,8 @@ trap(struct trapframe *tf)
 		if (pic_is_spurious(irq))
 			return;
 		pic_eoi(irq);
+		if (irq == IRQ_TIMER && prof_running)
+			prof_tick(tf, from_user);
 		if (irq == IRQ_TIMER)
 			sched_tick(from_user);
 		if (irq_handlers[irq])
@@ -180,6 +183,8 @@ trap(struct trapframe *tf)
 	/* Back to user mode: the one place where a process gives up the CPU
 	 * at the end of its time slice and where signals take effect. */
 	if (from_user) {
+		if (prof_running)
+			prof_trap_exit(tf, sysnum);
 		if (sched_should_preempt())
 			preempt();
 		signal_deliver(tf);

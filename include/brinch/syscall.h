@@ -101,6 +101,9 @@
 #define SYS_migstat	91	/* migstat(&records, max) -> rows          */
 #define SYS_migctl	92	/* migctl(MIGCTL_*, arg)                   */
 
-#define NSYSCALL	93	/* one past the highest number           */
+/* The profiler (kernel/prof.c; brinch/prof.h). */
+#define SYS_prof	100	/* prof(PROF_*, a, b)                      */
+
+#define NSYSCALL	150	/* one past the highest number           */
 
 #endif
