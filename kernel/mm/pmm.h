@@ -17,6 +17,8 @@ void	 pmm_reserve(uint32_t pa_start, uint32_t pa_end);
 uint32_t frame_alloc(void);
 uint32_t frame_alloc_zeroed(void);
 uint32_t frames_alloc(uint32_t count);	/* physically contiguous */
+void	 page_zero(void *page);			/* one 4 KiB page, fast */
+void	 page_copy(void *dst, const void *src);
 void	 frame_free(uint32_t pa);	/* drops one reference (frame_share) */
 void	 frames_free(uint32_t pa, uint32_t count);
 

@@ -213,7 +213,7 @@ vm_copy(pde_t *dst, pde_t *src)
 				err = -ENOMEM;
 				break;
 			}
-			memcpy(P2V(pa), P2V(PTE_ADDR(spt[j])), PAGE_SIZE);
+			page_copy(P2V(pa), P2V(PTE_ADDR(spt[j])));
 			*dpte = pa | (spt[j] & 0xFFF);
 			if (is_cow(*dpte))	/* a private copy: writable */
 				*dpte = (*dpte & ~PTE_COW) | PTE_W;
@@ -293,7 +293,7 @@ cow_break(pde_t *pgdir, uint32_t va, uint32_t *pte)
 	} else {
 		if (!(pa = frame_alloc()))
 			return -ENOMEM;
-		memcpy(P2V(pa), P2V(old), PAGE_SIZE);
+		page_copy(P2V(pa), P2V(old));
 		*pte = pa | (*pte & 0xFFF & ~PTE_COW) | PTE_W | PTE_D;
 		frame_free(old);
 	}

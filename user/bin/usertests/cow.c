@@ -365,6 +365,35 @@ test_sbrk_then_touch(void)
 	return 0;
 }
 
+/*
+ * Regression: the kernel zeroes and copies pages with rep stos/movs,
+ * which run backwards if user mode left the direction flag set; the
+ * kernel must clear it on entry.  Frames just freed (holding a pattern)
+ * come back through a fault taken with DF set: each page must be zero.
+ */
+static void
+touch_with_df_set(volatile char *p)
+{
+	__asm__ volatile("std\n\tmovb $1, (%0)\n\tcld" : : "r"(p) : "memory", "cc");
+}
+
+static int
+test_fault_with_df_set(void)
+{
+	enum { PAGES = 8 };
+	char *p = heap_pages(PAGES, 'D');
+
+	EXPECT(p != NULL);
+	EXPECT(sbrk(-PAGES * PAGE_SIZE) != (char *)-1);	/* frames freed */
+	EXPECT(sbrk(PAGES * PAGE_SIZE) == p);
+	for (int i = 0; i < PAGES; i++)
+		touch_with_df_set(p + i * PAGE_SIZE);
+	for (int i = 0; i < PAGES * PAGE_SIZE; i++)
+		if (p[i] != (i % PAGE_SIZE == 0))
+			return fail("byte %d of the new pages is %#x", i, p[i] & 0xff);
+	return 0;
+}
+
 /* ---- the table ---------------------------------------------------------- */
 
 const struct test cow_tests[] = {
@@ -377,5 +406,6 @@ const struct test cow_tests[] = {
 	{ "stack_grows",		test_stack_grows },
 	{ "stack_limit",		test_stack_limit },
 	{ "sbrk_then_touch",		test_sbrk_then_touch },
+	{ "fault_with_df_set",		test_fault_with_df_set },
 	{ NULL, NULL }
 };
