@@ -83,6 +83,21 @@ is_reserved(uint32_t e)
 	return (e & (PTE_P | PTE_ZERO)) == PTE_ZERO;
 }
 
+/* The first entry of page table pt at or after j that is not 0 (present,
+ * reserved or remote), or NPTENTRIES.  A user table is mostly zeros, and
+ * fork and exit look at every entry of every table: skip four at a time. */
+static uint32_t
+next_used(const uint32_t *pt, uint32_t j)
+{
+	while (j % 4 && j < NPTENTRIES && !pt[j])
+		j++;
+	while (j + 4 <= NPTENTRIES && !(pt[j] | pt[j + 1] | pt[j + 2] | pt[j + 3]))
+		j += 4;
+	while (j < NPTENTRIES && !pt[j])
+		j++;
+	return j;
+}
+
 int
 vm_alloc_range(pde_t *pgdir, uint32_t start, uint32_t end, int writable)
 {
@@ -140,7 +155,7 @@ vm_destroy(pde_t *pgdir)
 		if (!(pgdir[i] & PTE_P))
 			continue;
 		pt = P2V(PTE_ADDR(pgdir[i]));
-		for (j = 0; j < NPTENTRIES; j++)
+		for (j = next_used(pt, 0); j < NPTENTRIES; j = next_used(pt, j + 1))
 			if ((pt[j] & PTE_P) && !(pt[j] & PTE_SHARED))
 				frame_free(PTE_ADDR(pt[j]));
 		frame_free(PTE_ADDR(pgdir[i]));
@@ -188,35 +203,37 @@ share_page(uint32_t *spte, uint32_t *dpte)
 int
 vm_copy(pde_t *dst, pde_t *src)
 {
-	uint32_t i, j, pa, *spt, *dpte;
+	uint32_t i, j, pa, *spt, *dpt = NULL;
 	int err = 0;
 
 	for (i = 0; i < PDX(USER_TOP) && !err; i++) {
 		if (!(src[i] & PTE_P))
 			continue;
 		spt = P2V(PTE_ADDR(src[i]));
-		for (j = 0; j < NPTENTRIES; j++) {
+		/* The child's table for this 4 MiB, made at its first entry:
+		 * walk() once per table, not once per page. */
+		dpt = NULL;
+		for (j = next_used(spt, 0); j < NPTENTRIES; j = next_used(spt, j + 1)) {
 			if (!(spt[j] & PTE_P) && !is_reserved(spt[j]))
 				continue;
-			dpte = walk(dst, (i << 22) | (j << 12), 1);
-			if (!dpte) {
+			if (!dpt && !(dpt = walk(dst, i << 22, 1))) {
 				err = -ENOMEM;
 				break;
 			}
 			if ((spt[j] & PTE_SHARED) || is_reserved(spt[j])) {
-				*dpte = spt[j];
+				dpt[j] = spt[j];
 				continue;
 			}
-			if (vm_cow && share_page(&spt[j], dpte) == 0)
+			if (vm_cow && share_page(&spt[j], &dpt[j]) == 0)
 				continue;
 			if (!(pa = frame_alloc())) {
 				err = -ENOMEM;
 				break;
 			}
 			page_copy(P2V(pa), P2V(PTE_ADDR(spt[j])));
-			*dpte = pa | (spt[j] & 0xFFF);
-			if (is_cow(*dpte))	/* a private copy: writable */
-				*dpte = (*dpte & ~PTE_COW) | PTE_W;
+			dpt[j] = pa | (spt[j] & 0xFFF);
+			if (is_cow(dpt[j]))	/* a private copy: writable */
+				dpt[j] = (dpt[j] & ~PTE_COW) | PTE_W;
 		}
 	}
 	/* The parent's pages just lost PTE_W: drop the TLB's writable copies. */
