@@ -118,7 +118,10 @@ load_symbols(struct prog *pg)
 		for (j = 0; j < count; j++) {
 			sym = img + off + j * entsize;
 			name = le32(sym);
-			if ((sym[12] & 0xf) != 2 || name >= strsize)	/* STT_FUNC */
+			/* C functions (STT_FUNC), and the global labels of
+			 * assembly (STT_NOTYPE, STB_GLOBAL: syscall5). */
+			if (name >= strsize || le16(sym + 14) == 0 ||
+			    ((sym[12] & 0xf) != 2 && (unsigned char)sym[12] != 0x10))
 				continue;
 			pg->funcs[pg->nfuncs].addr = le32(sym + 4);
 			pg->funcs[pg->nfuncs].size = le32(sym + 8);
