@@ -35,7 +35,7 @@ record(uint32_t eip, int where)
 	}
 	s = &samples[nsamples++];
 	s->eip = eip;
-	s->pid = current->pid;
+	s->pid = (int16_t)current->pid;
 	s->where = (uint8_t)where;
 	strlcpy(s->name, current->name, sizeof(s->name));
 }

@@ -27,9 +27,10 @@
 
 struct prof_sample {
 	uint32_t eip;
-	int32_t  pid;
+	int16_t  pid;		/* pids stay below 32768 (proc.c) */
 	uint8_t  where;		/* PROF_USER, PROF_KERNEL, PROF_IDLE */
-	char     name[15];	/* the process's name (its program) */
+	uint8_t  unused;
+	char     name[16];	/* the process's name (its program), PROC_NAME_LEN */
 };
 
 #endif

@@ -26,7 +26,7 @@ struct func {
 };
 
 struct prog {
-	char name[16];
+	char name[17];		/* PROC_NAME_LEN + 1 */
 	struct func *funcs;
 	int nfuncs;
 	char *image;		/* the file, which the names point into */
@@ -170,7 +170,7 @@ static void
 count_sample(const struct prof_sample *s)
 {
 	static char knames[MAX_ROWS][PROF_SYM_LEN];
-	char name[16], kname[PROF_SYM_LEN];
+	char name[sizeof(s->name) + 1], kname[PROF_SYM_LEN];
 	const struct func *f = NULL;
 	uint32_t addr = s->eip;
 	int prog = -1, off, i;
