@@ -116,7 +116,9 @@ exec_image(struct proc *p, const char *path, char *const argv[], int argc)
 		image_end = MAX(image_end, s->vaddr + s->memsz);
 	}
 	protect_text(pgdir, &elf);
-	if ((err = vm_alloc_range(pgdir, USTACK_TOP - USTACK_SIZE, USTACK_TOP, 1)) < 0 ||
+	/* The stack is reserved, not allocated: build_stack's writes bring
+	 * in its top page, and it grows by faults down to USTACK_SIZE. */
+	if ((err = vm_reserve(pgdir, USTACK_TOP - USTACK_SIZE, USTACK_TOP)) < 0 ||
 	    (err = build_stack(pgdir, argv, argc, &esp)) < 0)
 		goto fail;
 

@@ -52,8 +52,17 @@ static const struct syscall_entry syscall_table[NSYSCALL] = {
 	ENTRY(getpeername), ENTRY(poll),
 	ENTRY(lamport),	ENTRY(kmsg_echo), ENTRY(kmsg_stats),
 	ENTRY(migrate),	ENTRY(migstat),	ENTRY(migctl),
+	ENTRY(prof),
 	ENTRY(trace),
 };
+
+/* The kernel function that handles system call num (the profiler's
+ * name for time spent in it), or 0. */
+uint32_t
+syscall_handler(uint32_t num)
+{
+	return num < NSYSCALL ? (uint32_t)syscall_table[num].fn : 0;
+}
 
 void
 syscall(struct trapframe *tf)

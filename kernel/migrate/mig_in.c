@@ -386,6 +386,10 @@ on_go(struct mig_in *in, const struct mig_go *go)
 	p->sys_ticks = s->sys_ticks;
 	p->image_end = s->image_end;
 	p->brk = s->brk;
+	/* Pages reserved but never touched at the source were not sent:
+	 * reserve them again (a page table it cannot get: a later fault). */
+	vm_reserve(p->pgdir, USTACK_TOP - USTACK_SIZE, USTACK_TOP);
+	vm_reserve(p->pgdir, p->image_end, p->brk);
 	for (fd = 0; fd < NOFILE; fd++) {
 		p->files[fd] = in->files[fd];
 		in->files[fd] = NULL;

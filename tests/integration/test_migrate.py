@@ -172,7 +172,11 @@ def test_oracle_fails_without_the_tlb_flush(trio):
     try:
         failed = False
         for attempt in range(3):
-            m = start(c[0], "migtest oracle 64", r"oracle: 64 pages, 64 hot, pid (\d+)")
+            # More pages than MIG_INFLIGHT batches hold (90), so the round
+            # waits for acknowledgements and the oracle writes meanwhile
+            # (with 64, the first round went out in one go once the
+            # stack stopped taking 16 pages up front).
+            m = start(c[0], "migtest oracle 128", r"oracle: 128 pages, 128 hot, pid (\d+)")
             pid = int(m.group(1))
             mark = c[0].pos
             migrate(c[0], pid, 1, "precopy")
