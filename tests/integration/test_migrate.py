@@ -57,10 +57,12 @@ def assert_frames_back(c, before, timeout=20):
 
 
 def start(node, cmd, banner):
-    """Start cmd in the background on node; return the match of banner."""
+    """Start cmd in the background on node; return the match of banner
+    (whole: a number at its end is not taken before its last digit has
+    arrived)."""
     node.sendline(cmd + " &")
     node.wait_prompt()
-    m = node.expect(re.compile(banner), timeout=30)
+    m = node.expect(re.compile(banner + r"(?=\D)"), timeout=30)
     node.sync()
     return m
 
