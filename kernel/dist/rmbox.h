@@ -81,7 +81,11 @@ void	rmbox_client_event(int node, int event);
 void	rmbox_client_init(void);
 void	rmbox_client_stats(struct kmsg_stats *out);
 void	rmbox_client_proc_exit(struct proc *p);
-/* A reply to a call this node's process took by a remote receive. */
+/* rmbox_fwd.c: calls this node's processes took by a remote receive:
+ * remember one, send its reply (or its failure when the taker exits). */
+void	rmbox_forward_taken(int caller, int node);
+void	rmbox_forward_node_gone(int node);
+uint32_t rmbox_forward_refused(void);
 int	rmbox_reply_forward(int pid, uint32_t ubuf, uint32_t len);
 
 /* ---- the serving side (rmbox.c) ---- */
