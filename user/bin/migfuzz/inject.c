@@ -157,6 +157,14 @@ send_msg(void)
 	return err;
 }
 
+/* Send the message in msg under a name of its own, for -v and failures. */
+int
+send_as(const char *label)
+{
+	what = label;
+	return send_msg();
+}
+
 /* End of a round: ABORT (header only, as mig_check wants it) every
  * staging the round opened.  A built one must go. */
 void

@@ -80,6 +80,7 @@ extern uint32_t open_ids[MAX_OPEN], nopen;
 void read_counters(struct mig_counters *c);
 int inject(void);
 int send_msg(void);
+int send_as(const char *label);
 void cleanup(void);
 
 /* rounds.c: exchanges, each ending in cleanup(). */

@@ -48,31 +48,26 @@ round_exchange(void)
 	switch (below(6)) {
 	case 0:
 		state_msg(&im);
-		what = "STATE again";
-		send_msg();
+		send_as("STATE again");
 		break;
 	case 1:
 		pages_msg(&im, 0, 1);
-		what = "PAGES after STATE";
-		send_msg();
+		send_as("PAGES after STATE");
 		break;
 	case 2:
 		/* What mig_out.c's finish() sends: the result as a body. */
 		hdr(MIG_OP_ABORT, im.id);
 		put32(HDR, (uint32_t)-EBUSY);
 		msg_len = HDR + 4;
-		what = "ABORT with a body";
-		send_msg();
+		send_as("ABORT with a body");
 		break;
 	case 3:
 		other_msg(&im, MIG_OP_GO);
-		what = "GO after STATE";
-		send_msg();
+		send_as("GO after STATE");
 		break;
 	case 4:
 		offer_msg(&im, MIG_STOP);
-		what = "OFFER again";
-		send_msg();
+		send_as("OFFER again");
 		break;
 	}
 	cleanup();
@@ -89,8 +84,7 @@ round_disorder(void)
 	switch (below(8)) {
 	case 0:
 		pages_msg(&a, 0, 1);
-		what = "PAGES before OFFER";
-		send_msg();
+		send_as("PAGES before OFFER");
 		offer_msg(&a, MIG_STOP);
 		send_msg();
 		send_pages(&a);
@@ -99,47 +93,38 @@ round_disorder(void)
 		break;
 	case 1:
 		state_msg(&a);
-		what = "STATE before OFFER";
-		send_msg();
+		send_as("STATE before OFFER");
 		offer_msg(&a, MIG_PRECOPY);
 		send_msg();
 		state_msg(&a);
 		send_msg();
 		state_msg(&a);
-		what = "STATE twice";
-		send_msg();
+		send_as("STATE twice");
 		break;
 	case 2:
 		other_msg(&a, MIG_OP_GO);
-		what = "GO before OFFER";
-		send_msg();
+		send_as("GO before OFFER");
 		offer_msg(&a, MIG_STOP);
 		send_msg();
 		other_msg(&a, MIG_OP_GO);
-		what = "GO before BUILT";
-		send_msg();
+		send_as("GO before BUILT");
 		send_pages(&a);
 		other_msg(&a, MIG_OP_GO);
-		what = "GO before BUILT, pages in";
-		send_msg();
+		send_as("GO before BUILT, pages in");
 		break;
 	case 3:
 		offer_msg(&a, MIG_STOP);
 		send_msg();
 		offer_msg(&a, MIG_STOP);
-		what = "OFFER twice";
-		send_msg();
+		send_as("OFFER twice");
 		other_msg(&a, MIG_OP_ABORT);
 		send_msg();
 		pages_msg(&a, 0, 1);
-		what = "PAGES after ABORT";
-		send_msg();
+		send_as("PAGES after ABORT");
 		state_msg(&a);
-		what = "STATE after ABORT";
-		send_msg();
+		send_as("STATE after ABORT");
 		other_msg(&a, MIG_OP_ABORT);
-		what = "ABORT twice";
-		send_msg();
+		send_as("ABORT twice");
 		break;
 	case 4:
 		/* The target's answers, sent to a target. */
@@ -158,15 +143,12 @@ round_disorder(void)
 		send_msg();
 		send_pages(&a);
 		state_msg(&b);
-		what = "STATE of b, none of its pages sent";
-		send_msg();
+		send_as("STATE of b, none of its pages sent");
 		pages_msg(&b, 0, 1);
-		what = "PAGES of b after its STATE";
-		send_msg();
+		send_as("PAGES of b after its STATE");
 		state_msg(&a);
 		put32(ST(who.pid), (uint32_t)b.who.pid);
-		what = "STATE of a naming b";
-		send_msg();
+		send_as("STATE of a naming b");
 		break;
 	case 6:
 		/* A source that sends more pages than any image has. */
@@ -174,15 +156,13 @@ round_disorder(void)
 		send_msg();
 		run_of_pages(&a, (next_id & 0xFF) * MIG_BATCH, MIG_BATCH);
 		pages_msg(&a, 0, MIG_BATCH);
-		what = "PAGES of pages never offered";
-		send_msg();
+		send_as("PAGES of pages never offered");
 		state_msg(&a);
 		send_msg();
 		break;
 	default:
 		other_msg(&a, MIG_OP_ABORT);
-		what = "ABORT of nothing";
-		send_msg();
+		send_as("ABORT of nothing");
 		offer_msg(&a, MIG_STOP);
 		spoil_offer();
 		send_msg();
@@ -246,18 +226,15 @@ round_flood(void)
 	new_image(&im, 1);
 	im.n = MIG_MAX_PAGES;
 	offer_msg(&im, MIG_STOP);
-	what = "OFFER for the flood";
-	send_msg();
+	send_as("OFFER for the flood");
 	for (first = 0; first <= MIG_MAX_PAGES; first += MIG_BATCH) {
 		run_of_pages(&im, first, MIG_BATCH);
 		pages_msg(&im, 0, MIG_BATCH);
-		what = "flood PAGES";
-		send_msg();
+		send_as("flood PAGES");
 	}
 	run_of_pages(&im, 0, MIG_BATCH);
 	state_msg(&im);
-	what = "STATE after the flood";
-	send_msg();
+	send_as("STATE after the flood");
 	cleanup();
 }
 
@@ -273,16 +250,14 @@ round_pressure(void)
 	for (i = 0; i < 10; i++) {
 		new_image(&im[i], 8);
 		offer_msg(&im[i], MIG_STOP);
-		what = "OFFER under pressure";
-		send_msg();
+		send_as("OFFER under pressure");
 		pages_msg(&im[i], 0, im[i].n);
 		send_msg();
 	}
 	for (i = 0; i < 10; i++) {
 		state_msg(&im[i]);
 		state_list_largest();
-		what = "STATE of 4096 pages under pressure";
-		send_msg();
+		send_as("STATE of 4096 pages under pressure");
 	}
 	cleanup();
 }
