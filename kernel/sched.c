@@ -43,6 +43,7 @@ make_ready(struct proc *p)
 {
 	if (p->suspend_pending) {	/* medium-term: it stays out */
 		p->state = SUSPENDED;
+		TRACE(TRACE_SCHED, TEV_SUSPEND, p->pid, 0, 0, NULL);
 		return;
 	}
 	p->state = READY;

@@ -55,6 +55,8 @@ enum trace_type {
 	TEV_MIGRATE,	/* migration of pid (this node's; at accept, before
 			 * there is one, its home's), with node arg0: step */
 	TEV_MARK,	/* a user program's mark: text */
+	TEV_SUSPEND,	/* pid was swapped out (medium-term scheduling,
+			 * `suspend`); `resume` makes it ready again */
 	TEV_NTYPES
 };
 

@@ -84,6 +84,24 @@ def test_pingpong_switch_sequence(tnode):
     assert [e.a0 for e in between if e.type == "exit" and e.pid == child] == [0]
 
 
+def test_suspend_and_resume_are_states(tnode):
+    """Medium-term scheduling shows: a process suspended (swapped out) is
+    in state suspended from then until its resume makes it ready."""
+    tnode.run("trace clear")
+    tnode.run("trace on sched proc")
+    pid = int(re.search(r"\[(\d+)\]", tnode.run("spin 100000000 &")).group(1))
+    tnode.run("suspend %d" % pid)
+    tnode.run("echo while it is out")
+    tnode.run("resume %d" % pid)
+    tnode.run("kill %d" % pid)
+    tnode.run("trace off")
+    t = dumped(tnode)
+    assert [e.pid for e in t.events if e.type == "suspend"] == [pid]
+    spans = [state for _, _, state, _ in dump.states(t)[pid]]
+    i = spans.index("suspended")
+    assert "ready" in spans[i + 1:], spans
+
+
 def test_full_ring_counts_its_overflow(tnode):
     tnode.run("trace clear")
     tnode.run("trace on sched")

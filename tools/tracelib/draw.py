@@ -17,6 +17,7 @@ from . import dump  # noqa: E402
 RUN_COLORS = plt.get_cmap("tab10").colors
 QUEUE_COLORS = plt.get_cmap("Pastel2").colors
 READY_COLOR = "#d9d9d9"
+SUSPENDED_COLOR = "#555555"
 
 
 def _window(spans, start, end):
@@ -48,6 +49,8 @@ def gantt(t, path, pids=None, start=None, end=None, title=None):
                 ax.broken_barh([(x, w)], (y - 0.4, 0.8), color=RUN_COLORS[row % 10])
             elif state == "ready":
                 ax.broken_barh([(x, w)], (y - 0.25, 0.5), color=READY_COLOR)
+            elif state == "suspended":       # swapped out: no queue of its own
+                ax.broken_barh([(x, w)], (y - 0.1, 0.2), color=SUSPENDED_COLOR)
             else:
                 c = queues.setdefault(label, QUEUE_COLORS[len(queues) % len(QUEUE_COLORS)])
                 ax.broken_barh([(x, w)], (y - 0.25, 0.5), color=c, hatch="//",
@@ -58,6 +61,8 @@ def gantt(t, path, pids=None, start=None, end=None, title=None):
     ax.set_xlabel("guest time (ms)")
     ax.set_title(title or "%s: %s scheduler" % (t.label, t.policy))
     legend = [Patch(color=RUN_COLORS[0], label="running (a colour each)"), Patch(color=READY_COLOR, label="ready queue")]
+    if any(s[2] == "suspended" for p in pids for s in timeline[p]):
+        legend.append(Patch(color=SUSPENDED_COLOR, label="suspended (swapped out)"))
     legend += [Patch(facecolor=c, hatch="//", edgecolor="#888888", label="waiting: %s" % q)
                for q, c in queues.items()]
     ax.legend(handles=legend, loc="upper center", bbox_to_anchor=(0.5, -0.35 if len(pids) < 4 else -0.12),

@@ -14,7 +14,7 @@
 # The event types of include/brinch/trace.h (enum trace_type), in order.
 TYPES = [None, "switch", "ready", "wait", "fork", "exec", "exit", "syscall",
          "sysret", "irq", "mbox_send", "mbox_recv", "kmsg_send", "kmsg_recv",
-         "migrate", "mark"]
+         "migrate", "mark", "suspend"]
 PSTATES = {0: "unused", 1: "new", 2: "ready", 3: "running", 4: "waiting",
            5: "zombie", 6: "suspended", 7: "moved"}
 SERVICES = {0: "nop", 1: "echo", 2: "echo reply", 3: "mbox", 4: "migrate"}
@@ -191,6 +191,8 @@ def states(t):
             state = PSTATES.get(e.a1, "?")
             if state == "waiting":
                 move(e.pid, "waiting", e.time, e.text)
+            elif state == "suspended":
+                move(e.pid, "suspended", e.time, "suspended")
             elif state == "ready":
                 move(e.pid, "ready", e.time, e.text)
             else:
@@ -201,6 +203,8 @@ def states(t):
             move(e.pid, "ready", e.time, "ready")
         elif e.type == "fork":
             move(e.a0, "ready", e.time, "new")
+        elif e.type == "suspend":
+            move(e.pid, "suspended", e.time, "suspended")
     for pid in list(now):
         move(pid, None, end)
     for pid in out:
