@@ -109,14 +109,21 @@ sys_yield(void)
 int
 sys_sleep(uint32_t ms)
 {
-	uint32_t n;
+	uint64_t deadline, now;
+	int err;
 
 	if ((int32_t)ms < 0)
 		return -EINVAL;
 	if (ms == 0)
 		return sys_yield();
-	n = ms_to_ticks(ms);
-	return sleep_until(ticks + n);
+	/* Ticks come every 10 ms: a sleep that starts between two would end
+	 * up to a tick early by the clock uptime() reads.  Sleep on until
+	 * that clock says the time has passed. */
+	deadline = uptime_us() + (uint64_t)ms * 1000;
+	while ((now = uptime_us()) < deadline)
+		if ((err = sleep_until(ticks + ms_to_ticks((uint32_t)((deadline - now + 999) / 1000)))) < 0)
+			return err;
+	return 0;
 }
 
 /* Grow or shrink the heap that starts at the end of the program image.
