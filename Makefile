@@ -264,6 +264,15 @@ test-long: deps
 	BRINCH_MIGRATE_MOVES=1000 MIGFUZZ_COUNT=200000 $(PYTEST) -q \
 	    tests/integration/test_migrate.py tests/integration/test_migrate_fuzz.py $(PYTEST_ARGS)
 
+# The fuzzers at full length (docs/testing.md, "Fuzzing"): `make fuzz
+# N=CALLS SEED=S` (default 1,000,000 system calls, seed from the clock);
+# tests/integration/test_fuzz.py runs 20,000 of them in `make test`.
+# N here is the fuzzer's count, not the cluster's node count.
+FUZZ_CALLS = $(if $(filter command line environment,$(origin N)),$(N),1000000)
+fuzz: deps
+	@$(MAKE) --no-print-directory all
+	$(PYTHON) tools/fuzz.py --calls $(FUZZ_CALLS) $(if $(SEED),--seed $(SEED))
+
 # ---- labs (docs/labs/README.md) ------------------------------------------
 # `make grade LAB=name` runs a lab's grader (tests/labs/test_lab_NAME.py) on
 # this tree and prints `grade NAME: S/100`; in a student tree made by
@@ -308,5 +317,5 @@ cluster-stop:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps FORCE run run-iso unit tools-test integration test test-long bench clean cluster cluster-stop gdb qemu-gdb gdb-server gdb-attach
+.PHONY: all deps FORCE run run-iso unit tools-test integration test test-long fuzz bench clean cluster cluster-stop gdb qemu-gdb gdb-server gdb-attach
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -14,6 +14,7 @@
 #define RING		64	/* the last calls made, for a report */
 #define NIDS		32	/* ids the workers made, for each other */
 #define SCRATCH		(64 * 1024)	/* the one area "valid" pointers use */
+#define NERRS		128	/* errnos counted one by one */
 #define LOGFD		15	/* the console, kept for -k's lines */
 
 /* Bounds (milliseconds).  A call that can only block until its timeout
@@ -64,7 +65,7 @@ struct shared {
 	volatile uint32_t next_lineage;	/* seeds of new processes */
 	volatile uint32_t ok, failed, forks, fork_failed, exits, deaths;
 	volatile uint32_t signals_caught, sigreturns;
-	volatile uint32_t errs[64];	/* failures by errno (0: other) */
+	volatile uint32_t errs[NERRS];	/* failures by errno (0: other) */
 	volatile int32_t  ids[NIDS];	/* mailbox/semaphore/segment ids */
 	volatile uint32_t ids_next;
 	struct slot slots[MAXSLOTS];

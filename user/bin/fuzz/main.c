@@ -38,7 +38,7 @@ uint32_t scratch_end;
 static int procs = 4, children;
 static uint32_t stuck_killed, deaths_seen;
 
-static const char *const errnames[64] = {
+static const char *const errnames[NERRS] = {
 	[EPERM] = "EPERM", [ENOENT] = "ENOENT", [ESRCH] = "ESRCH",
 	[EINTR] = "EINTR", [E2BIG] = "E2BIG", [ENOEXEC] = "ENOEXEC",
 	[EBADF] = "EBADF", [ECHILD] = "ECHILD", [EAGAIN] = "EAGAIN",
@@ -46,6 +46,13 @@ static const char *const errnames[64] = {
 	[EMFILE] = "EMFILE", [ENOTDIR] = "ENOTDIR", [EISDIR] = "EISDIR",
 	[ESPIPE] = "ESPIPE", [EPIPE] = "EPIPE", [ENAMETOOLONG] = "ENAMETOOLONG",
 	[ENOSYS] = "ENOSYS", [EROFS] = "EROFS", [ENFILE] = "ENFILE",
+	[ENOTSOCK] = "ENOTSOCK", [EMSGSIZE] = "EMSGSIZE", [ETIMEDOUT] = "ETIMEDOUT",
+	[ENOPROTOOPT] = "ENOPROTOOPT", [EPROTONOSUPPORT] = "EPROTONOSUPPORT",
+	[EOPNOTSUPP] = "EOPNOTSUPP", [EAFNOSUPPORT] = "EAFNOSUPPORT",
+	[EADDRINUSE] = "EADDRINUSE", [EADDRNOTAVAIL] = "EADDRNOTAVAIL",
+	[ENETDOWN] = "ENETDOWN", [ENETUNREACH] = "ENETUNREACH",
+	[ENOTCONN] = "ENOTCONN", [EISCONN] = "EISCONN", [ENOSPC] = "ENOSPC",
+	[EDESTADDRREQ] = "EDESTADDRREQ", [EHOSTUNREACH] = "EHOSTUNREACH",
 };
 
 static void
@@ -237,7 +244,7 @@ summary(void)
 	    sh->failed, sh->forks, sh->fork_failed, sh->exits, deaths_seen,
 	    stuck_killed, sh->signals_caught, sh->sigreturns);
 	printf("fuzz: errors:");
-	for (int e = 0; e < 64; e++)
+	for (int e = 0; e < NERRS; e++)
 		if (sh->errs[e])
 			printf(" %s %u", e && errnames[e] ? errnames[e] : "other",
 			    sh->errs[e]);

@@ -112,7 +112,7 @@ end(struct call_rec *r, int result)
 		r->result = result;
 	if (result < 0 && result >= -4095) {
 		__atomic_fetch_add(&sh->failed, 1, __ATOMIC_RELAXED);
-		__atomic_fetch_add(&sh->errs[-result < 64 ? -result : 0], 1,
+		__atomic_fetch_add(&sh->errs[-result < NERRS ? -result : 0], 1,
 		    __ATOMIC_RELAXED);
 	} else {
 		__atomic_fetch_add(&sh->ok, 1, __ATOMIC_RELAXED);

@@ -34,6 +34,7 @@ extern const struct test mbox_tests[];
 extern const struct test call_tests[];
 extern const struct test semshm_tests[];
 extern const struct test kbugs_tests[];	/* "regress": run by default too */
+extern const struct test fuzzbugs_tests[];	/* "regress": found by fuzz */
 
 /* The name of the test running, for fail()'s message. */
 extern const char *current_test;
