@@ -121,3 +121,25 @@ def pytest_runtest_makereport(item, call):
         return
     for c in item.stash.get(NODES, []):
         report.sections.append(("serial log tail: %s" % c.log_path, c.log_tail(TAIL)))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_terminal_summary(terminalreporter):
+    """Say loudly, last, how many tests did not run and why: a skip (no
+    root for network namespaces, a host tool missing) is easy to miss in
+    a long run, and a skipped test proves nothing."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    if not skipped:
+        return
+    reasons = {}
+    for rep in skipped:
+        reason = rep.longrepr[2] if isinstance(rep.longrepr, tuple) else str(rep.longrepr)
+        reasons.setdefault(reason.replace("Skipped: ", ""), []).append(rep.nodeid)
+    terminalreporter.section("%d TESTS SKIPPED: they did not run" % len(skipped), sep="!",
+                             bold=True, yellow=True)
+    for reason, ids in sorted(reasons.items(), key=lambda kv: -len(kv[1])):
+        terminalreporter.write_line("%4d skipped: %s" % (len(ids), reason), yellow=True)
+        for nodeid in ids[:3]:
+            terminalreporter.write_line("        %s" % nodeid)
+        if len(ids) > 3:
+            terminalreporter.write_line("        ... and %d more" % (len(ids) - 3))
