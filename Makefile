@@ -139,8 +139,13 @@ endif
 endef
 $(foreach p,$(UPROG_DIRS),$(eval $(call rpc_program,$(p))))
 
-$(BUILD)/initrd.cpio: $(UPROGS) tools/mkinitrd.py $(wildcard user/files/*)
-	$(PYTHON) tools/mkinitrd.py $@ --dir bin $(UPROGS) --dir etc $(wildcard user/files/*)
+# /badelf: corrupt copies of /bin/true for usertests' exec_corrupt_elf.
+$(BUILD)/badelf/.stamp: $(BUILD)/bin/true tools/mkbadelf.py
+	rm -rf $(dir $@) && $(PYTHON) tools/mkbadelf.py $< $(dir $@) && touch $@
+
+$(BUILD)/initrd.cpio: $(UPROGS) tools/mkinitrd.py $(wildcard user/files/*) $(BUILD)/badelf/.stamp
+	$(PYTHON) tools/mkinitrd.py $@ --dir bin $(UPROGS) --dir etc $(wildcard user/files/*) \
+	    --dir badelf $$(ls -d $(BUILD)/badelf/*)
 
 # ---- ISO -----------------------------------------------------------------
 $(BUILD)/brinch.iso: $(BUILD)/kernel.elf $(BUILD)/initrd.cpio iso/grub.cfg

@@ -36,6 +36,7 @@ static const struct group {
 } groups[] = {
 	{ "files",	files_tests,	1 },
 	{ "proc",	proc_tests,	1 },
+	{ "proc",	limits_tests,	1 },	/* fork, wait, exec at their edges */
 	{ "signals",	signals_tests,	1 },
 	{ "faults",	faults_tests,	1 },
 	{ "memory",	memory_tests,	1 },

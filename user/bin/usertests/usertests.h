@@ -27,6 +27,7 @@ struct test {
 /* Each topic file ends its table with { NULL, NULL }. */
 extern const struct test files_tests[];
 extern const struct test proc_tests[];
+extern const struct test limits_tests[];	/* "proc" too */
 extern const struct test signals_tests[];
 extern const struct test faults_tests[];
 extern const struct test memory_tests[];
