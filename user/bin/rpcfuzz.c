@@ -40,10 +40,7 @@ static uint8_t msg[MAXMSG + 64];
 static uint32_t
 rnd(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 17;
-	rng ^= rng << 5;
-	return rng;
+	return xorshift32(&rng);
 }
 
 static uint32_t

@@ -12,6 +12,7 @@
  * are the only user memory a call may write.
  */
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 #include <brinch.h>
 #include <brinch/signal.h>
@@ -58,10 +59,7 @@ rnd_seed(uint32_t seed)
 uint32_t
 rnd(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 17;
-	rng ^= rng << 5;
-	return rng;
+	return xorshift32(&rng);
 }
 
 uint32_t
