@@ -19,7 +19,7 @@ TAIL = 3000                             # characters of serial log added to a fa
 
 NODES = pytest.StashKey()               # item.stash[NODES]: the consoles a test started
 FREE_RE = re.compile(r"frames: \d+ total, (\d+) free.*\nheap: (\d+) bytes", re.S)
-LEAK_GRACE = 3                          # seconds for exits and timers to settle
+LEAK_GRACE = float(os.environ.get("BRINCH_LEAK_GRACE", "3"))   # s for exits, timers to settle
 
 
 def log_name(item, n):
