@@ -272,13 +272,13 @@ test-long: deps
 # The fuzzers at full length (docs/testing.md, "Fuzzing"): `make fuzz
 # N=CALLS SEED=S` (default 1,000,000 system calls, seed from the clock),
 # then 100,000 hostile RPC messages (RPCFUZZ_SEED=S for others);
-# test_fuzz.py and test_rpc_fuzz.py run short versions in `make test`.
+# test_fuzz.py and test_rpc_faults.py run short versions in `make test`.
 # N here is the fuzzer's count, not the cluster's node count.
 FUZZ_CALLS = $(if $(filter command line environment,$(origin N)),$(N),1000000)
 fuzz: deps
 	@$(MAKE) --no-print-directory all
 	$(PYTHON) tools/fuzz.py --calls $(FUZZ_CALLS) $(if $(SEED),--seed $(SEED))
-	RPCFUZZ_COUNT=100000 $(PYTEST) -q tests/integration/test_rpc_fuzz.py $(PYTEST_ARGS)
+	$(PYTEST) -q -s tests/integration/rpcfuzz_long.py $(PYTEST_ARGS)
 
 # ---- labs (docs/labs/README.md) ------------------------------------------
 # `make grade LAB=name` runs a lab's grader (tests/labs/test_lab_NAME.py) on

@@ -159,7 +159,7 @@ send_tcp(uint16_t port, uint32_t len, const char **how)
 {
 	struct sockaddr_in sa;
 	uint8_t m[4];
-	uint32_t timeout = 100, sent = 0, piece;
+	uint32_t timeout = 10, sent = 0, piece;	/* ms: a tick */
 	char junk[256];
 	int fd;
 
