@@ -57,13 +57,13 @@ struct slot {
 
 /* The shared-memory segment every fuzzing process sees. */
 struct shared {
-	uint32_t magic;
+	uint32_t magic;			/* "FUZZ": to find it in a memory dump */
 	uint32_t seed, target, verbose_every;
 	volatile uint32_t issued;	/* calls begun (the run's count) */
 	volatile uint32_t stop;
 	volatile uint32_t ring_next;
 	volatile uint32_t next_lineage;	/* seeds of new processes */
-	volatile uint32_t ok, failed, forks, fork_failed, exits, deaths;
+	volatile uint32_t ok, failed, forks, fork_failed, exits;
 	volatile uint32_t signals_caught, sigreturns;
 	volatile uint32_t errs[NERRS];	/* failures by errno (0: other) */
 	volatile int32_t  ids[NIDS];	/* mailbox/semaphore/segment ids */
@@ -83,7 +83,7 @@ void     rnd_seed(uint32_t seed);
 
 uint32_t now_ms(void);
 
-/* Argument kinds, one letter each, in table.c's signatures. */
+/* How a call may block: the supervisor's hang rule depends on it. */
 enum {
 	BLOCK_NEVER = 0,	/* returns at once */
 	BLOCK_TIMED,		/* until its flags/timeout say (mbox_send...) */
