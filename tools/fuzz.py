@@ -57,14 +57,16 @@ def report(node, seed, cmd, what):
             % (what, seed, cmd, TAIL_LINES, node.log_path, tail))
 
 
-def run(node, calls, seed, procs=4, every=0, silence=60):
-    """Run the fuzzer on a booted node; return a dict of what it printed.
+def run(node, calls, seed, procs=4, every=0, silence=60, extra=""):
+    """Run the fuzzer on a booted node (extra: more options, such as -H);
+    return a dict of what it printed.
     Raises FuzzFailure (with the seed and the last calls) on a panic, a
     hang, or memory not back at its baseline."""
     node.run("free", timeout=30)                # settle the shell first
     baseline = memory(node)
     cmd = "fuzz -n %d -s %d -p %d" % (calls, seed, procs)
-    node.sendline(cmd + (" -k %d" % every if every else ""), timeout=30)
+    node.sendline(cmd + (" -k %d" % every if every else "") + (" " + extra if extra else ""),
+                  timeout=30)
     while True:
         try:
             m = node.expect(re.compile(EVENT_RE.pattern + "|" + END_RE.pattern), silence)

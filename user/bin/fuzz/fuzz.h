@@ -22,7 +22,7 @@
  * blocked where it may legitimately block for ever (pause, waitpid, a
  * socket read, a zero timeout), or stopped, is killed after STUCK_MS. */
 #define STUCK_MS	1000
-#define HANG_MS		20000
+#define HANG_MS		20000	/* the default of -T */
 #define TIMEOUT_MAX	1000	/* longest timeout counted as bounded */
 
 /* One call as it was made: logged before the trap, result after. */
@@ -59,6 +59,8 @@ struct slot {
 struct shared {
 	uint32_t magic;			/* "FUZZ": to find it in a memory dump */
 	uint32_t seed, target, verbose_every;
+	uint32_t hang_ms;		/* -T */
+	uint32_t selftest;		/* -H: fake one hang */
 	volatile uint32_t issued;	/* calls begun (the run's count) */
 	volatile uint32_t stop;
 	volatile uint32_t ring_next;

@@ -1,12 +1,14 @@
 /*
  * fuzz: random system calls from several processes at once, to show that
  * nothing a user program does can crash or hang the kernel.
- *   fuzz [-n CALLS] [-s SEED] [-p PROCS] [-k K]
+ *   fuzz [-n CALLS] [-s SEED] [-p PROCS] [-k K] [-T MS] [-H]
  * PROCS workers (4) make CALLS calls (10,000) in all with arguments drawn
  * from SEED (1): good ones and every edge the kernel must refuse, plus
  * fork, exit, failing exec and forged sigreturn, signals to each other.
  * -k K prints every K-th call before it is made (-k 1: all of them), so
- * the last line before a panic names the culprit.
+ * the last line before a panic names the culprit.  -T sets the hang
+ * bound (HANG_MS); -H is the detector's own test: one process makes a
+ * pause() it claims must return, and the run must end in a HANG report.
  *
  * This process is the supervisor: it makes no calls itself.  It keeps
  * PROCS workers alive, kills one that sits stopped, or blocked where
@@ -58,7 +60,7 @@ static const char *const errnames[NERRS] = {
 static void
 usage(void)
 {
-	dprintf(2, "usage: fuzz [-n CALLS] [-s SEED] [-p PROCS] [-k K]\n");
+	dprintf(2, "usage: fuzz [-n CALLS] [-s SEED] [-p PROCS] [-k K] [-T MS] [-H]\n");
 	exit(2);
 }
 
@@ -151,7 +153,7 @@ check_slot(struct slot *s, uint32_t now)
 	}
 	if (s->in_call && s->bounded && info.state == PSTATE_WAITING &&
 	    strcmp(info.wait_on, "stopped") != 0) {
-		if (idle < HANG_MS)
+		if (idle < sh->hang_ms)
 			return 0;
 		printf("fuzz: HANG: pid %d waiting on \"%s\" for %u ms in:\n",
 		    pid, info.wait_on, idle);
@@ -160,8 +162,8 @@ check_slot(struct slot *s, uint32_t now)
 	}
 	/* Stopped, suspended, starved by nice, or blocked where that is
 	 * allowed: not a bug, but it makes no calls.  A process SIGKILL
-	 * cannot end within HANG_MS is a hang after all. */
-	if (idle > HANG_MS + STUCK_MS) {
+	 * cannot end within the hang bound is a hang after all. */
+	if (idle > sh->hang_ms + STUCK_MS) {
 		printf("fuzz: HANG: pid %d (state %d, \"%s\") survives SIGKILL in:\n",
 		    pid, info.state, info.wait_on);
 		print_rec(&s->cur);
@@ -254,10 +256,14 @@ summary(void)
 int
 main(int argc, char *argv[])
 {
-	uint32_t count = 10000, seed = 1, every = 0, last_progress;
-	int id, fd, hang = 0;
+	uint32_t count = 10000, seed = 1, every = 0, hang_ms = HANG_MS, last_progress;
+	int id, fd, hang = 0, selftest = 0;
 
 	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-H") == 0) {
+			selftest = 1;
+			continue;
+		}
 		if (i + 1 >= argc)
 			usage();
 		if (strcmp(argv[i], "-n") == 0)
@@ -268,6 +274,8 @@ main(int argc, char *argv[])
 			procs = atoi(argv[++i]);
 		else if (strcmp(argv[i], "-k") == 0)
 			every = (uint32_t)strtol(argv[++i], NULL, 10);
+		else if (strcmp(argv[i], "-T") == 0)
+			hang_ms = (uint32_t)strtol(argv[++i], NULL, 10);
 		else
 			usage();
 	}
@@ -283,6 +291,8 @@ main(int argc, char *argv[])
 	sh->seed = seed;
 	sh->target = count;
 	sh->verbose_every = every;
+	sh->hang_ms = hang_ms;
+	sh->selftest = selftest;
 	/* The console for -k's lines, on a descriptor no call is given. */
 	while ((fd = dup(1)) >= 0 && fd < LOGFD)
 		;

@@ -273,6 +273,19 @@ worker(int slot, uint32_t seed)
 
 		if (seq >= sh->target || sh->stop)
 			leave(0);
+		if (sh->selftest) {	/* -H: the first call a "bounded" pause */
+			uint32_t all = 0xFFFFFFFF;	/* only SIGKILL ends it */
+
+			if (seq == 0) {
+				syscall5(SYS_sigprocmask, SIG_SETMASK,
+				    (int)(uintptr_t)&all, 0, 0, 0);
+				memset(arg, 0, sizeof(arg));
+				begin(seq, SYS_pause, arg, 1);
+				syscall5(SYS_pause, 0, 0, 0, 0, 0);
+			}
+			for (;;)	/* the others wait to be killed */
+				msleep(100);
+		}
 		if (op < 8) {
 			do_fork(seq);
 		} else if (op < 9) {
