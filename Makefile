@@ -139,8 +139,13 @@ endif
 endef
 $(foreach p,$(UPROG_DIRS),$(eval $(call rpc_program,$(p))))
 
-$(BUILD)/initrd.cpio: $(UPROGS) tools/mkinitrd.py $(wildcard user/files/*)
-	$(PYTHON) tools/mkinitrd.py $@ --dir bin $(UPROGS) --dir etc $(wildcard user/files/*)
+# /badelf: corrupt copies of /bin/true for usertests' exec_corrupt_elf.
+$(BUILD)/badelf/.stamp: $(BUILD)/bin/true tools/mkbadelf.py
+	rm -rf $(dir $@) && $(PYTHON) tools/mkbadelf.py $< $(dir $@) && touch $@
+
+$(BUILD)/initrd.cpio: $(UPROGS) tools/mkinitrd.py $(wildcard user/files/*) $(BUILD)/badelf/.stamp
+	$(PYTHON) tools/mkinitrd.py $@ --dir bin $(UPROGS) --dir etc $(wildcard user/files/*) \
+	    --dir badelf $$(ls -d $(BUILD)/badelf/*)
 
 # ---- ISO -----------------------------------------------------------------
 $(BUILD)/brinch.iso: $(BUILD)/kernel.elf $(BUILD)/initrd.cpio iso/grub.cfg
@@ -267,6 +272,17 @@ test-long: deps
 	BRINCH_MIGRATE_MOVES=1000 MIGFUZZ_COUNT=200000 $(PYTEST) -q \
 	    tests/integration/test_migrate.py tests/integration/test_migrate_fuzz.py $(PYTEST_ARGS)
 
+# The fuzzers at full length (docs/testing.md, "Fuzzing"): `make fuzz
+# N=CALLS SEED=S` (default 1,000,000 system calls, seed from the clock),
+# then 100,000 hostile RPC messages (RPCFUZZ_SEED=S for others);
+# test_fuzz.py and test_rpc_faults.py run short versions in `make test`.
+# N here is the fuzzer's count, not the cluster's node count.
+FUZZ_CALLS = $(if $(filter command line environment,$(origin N)),$(N),1000000)
+fuzz: deps
+	@$(MAKE) --no-print-directory all
+	$(PYTHON) tools/fuzz.py --calls $(FUZZ_CALLS) $(if $(SEED),--seed $(SEED))
+	$(PYTEST) -q -s tests/integration/rpcfuzz_long.py $(PYTEST_ARGS)
+
 # ---- labs (docs/labs/README.md) ------------------------------------------
 # `make grade LAB=name` runs a lab's grader (tests/labs/test_lab_NAME.py) on
 # this tree and prints `grade NAME: S/100`; in a student tree made by
@@ -340,6 +356,6 @@ test-trace: deps
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps FORCE run run-iso unit tools-test integration test test-long bench clean cluster cluster-stop gdb qemu-gdb gdb-server gdb-attach
+.PHONY: all deps FORCE run run-iso unit tools-test integration test test-long fuzz bench clean cluster cluster-stop gdb qemu-gdb gdb-server gdb-attach
 .PHONY: trace-view trace-demo test-trace
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -7,6 +7,8 @@
 #include "kernel.h"
 #include "x86.h"
 #include "ksyms.h"
+#include "trap.h"
+#include "proc.h"
 
 extern char kernel_start[], kernel_end[];
 
@@ -69,6 +71,13 @@ vpanic(uint32_t eip, uint32_t ebp, const char *fmt, va_list ap)
 	kprintf("\nbrinch: panic: ");
 	vkprintf(fmt, ap);
 	kprintf("\n");
+	/* The system call the process on the CPU last made, if that was
+	 * its last trap: after a fuzzer's panic, the culprit. */
+	if (current && current->tf && current->tf->trapno == T_SYSCALL)
+		kprintf("in system call %u(%#x, %#x, %#x, %#x, %#x, %#x) of pid %d (%s)\n",
+		    current->tf->eax, current->tf->ebx, current->tf->ecx,
+		    current->tf->edx, current->tf->esi, current->tf->edi,
+		    current->tf->ebp, current->pid, current->name);
 	print_backtrace(eip, ebp);
 	machine_halt(3);	/* QEMU exits with status 7 */
 }

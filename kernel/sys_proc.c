@@ -14,6 +14,7 @@
 #include "exec.h"
 #include "console.h"
 #include "syscall.h"
+#include "brinch/ipc.h"
 
 int
 sys_exit(uint32_t status)
@@ -128,7 +129,10 @@ sys_sleep(uint32_t ms)
 
 /* Grow or shrink the heap that starts at the end of the program image.
  * Returns the old break, as Unix sbrk does.  User addresses above 2 GiB
- * look negative as an int; libc treats only -4095..-1 as errors. */
+ * look negative as an int; libc treats only -4095..-1 as errors.
+ * The heap stops below the shared-memory window (SHM_BASE): grown over
+ * an attached segment it took the segment's pages for its own, and the
+ * failure path unmapped them (found by the fuzzer, docs/testing.md). */
 int
 sys_sbrk(uint32_t increment)
 {
@@ -138,7 +142,12 @@ sys_sbrk(uint32_t increment)
 
 	if ((incr < 0 && new > old) || new < current->image_end)
 		return -EINVAL;
-	if ((incr > 0 && new < old) || new > UHEAP_MAX)
+	if ((incr > 0 && new < old) || new > UHEAP_MAX || new > SHM_BASE)
+		return -ENOMEM;
+	/* More pages than there are free frames: fail now rather than
+	 * take every frame from everyone and give them back. */
+	if (new > old && (PAGE_ROUNDUP(new) - PAGE_ROUNDUP(old)) / PAGE_SIZE >
+	    pmm_free_frames())
 		return -ENOMEM;
 	if (new > old) {
 		/* Reserved, not allocated: a page arrives at its first touch

@@ -6,17 +6,20 @@ import os
 import re
 import shutil
 import sys
+import time
 
 import pytest
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
-from brinchvm import Console, Node  # noqa: E402
+from brinchvm import Console, Node, scale  # noqa: E402
 
 LOG_DIR = os.path.join(ROOT, "build", "test-logs")
 TAIL = 3000                             # characters of serial log added to a failure report
 
 NODES = pytest.StashKey()               # item.stash[NODES]: the consoles a test started
+FREE_RE = re.compile(r"frames: \d+ total, (\d+) free.*\nheap: (\d+) bytes", re.S)
+LEAK_GRACE = float(os.environ.get("BRINCH_LEAK_GRACE", "3"))   # s for exits, timers to settle
 
 
 def log_name(item, n):
@@ -42,6 +45,11 @@ def booted_cluster(request, n, tag, ready=None, **kwargs):
         request.node.stash.setdefault(NODES, []).extend(c.nodes.values())
         if ready:
             ready(c)
+        # A cluster shared by a module's tests hands servers from one
+        # test to the next: only a test's own nodes are leak-checked.
+        if request.scope == "function":
+            for node in c.nodes.values():
+                note_baseline(node)
         yield c
     finally:
         c.stop()
@@ -58,6 +66,66 @@ def resolved(c):
     from brinchnet import resolve_through_loss
     if not resolve_through_loss(c[0], c[1]):
         pytest.fail("no ping reply in 20 attempts through the lossy link")
+
+
+def memory(node):
+    """(free frames, kernel heap bytes) from `free`, or None if the shell
+    did not answer with them."""
+    for attempt in range(2):
+        try:
+            if attempt:
+                node.sync(timeout=10)       # a prompt left over from the test
+            m = FREE_RE.search(node.run("free", timeout=10))
+        except AssertionError:
+            m = None
+        if m:
+            return int(m.group(1)), int(m.group(2))
+    return None
+
+
+def note_baseline(node):
+    """Memory of a node just booted (and readied): what it must have
+    again when its test ends (the leak check below)."""
+    node.leak_baseline = memory(node)
+
+
+def leaks(item):
+    """Nodes whose free frames or kernel heap are not back at their
+    baseline, after LEAK_GRACE seconds for exits, reaping and timers."""
+    found = []
+    for node in item.stash.get(NODES, []):
+        base = getattr(node, "leak_baseline", None)
+        if base is None or not node.alive:
+            continue                        # not booted by a fixture, or halted
+        deadline = time.monotonic() + LEAK_GRACE * scale()
+        now = memory(node)
+        while now != base and time.monotonic() < deadline:
+            time.sleep(0.2)
+            now = memory(node)
+        if now != base:
+            found.append("%s: free frames, heap bytes %s after boot, %s after the test"
+                         % (node.name, base, now))
+    return found
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item):
+    """After every test that passed: each node it booted must have its
+    boot-time free frames and kernel heap again, exactly (docs/testing.md,
+    "Leak check").  A test that means to leave something running says so
+    with @pytest.mark.leaves_state("why")."""
+    outcome = yield
+    if outcome.excinfo is not None or item.get_closest_marker("leaves_state"):
+        return
+    found = leaks(item)
+    if found:
+        pytest.fail("memory not back at its baseline (a leak, or state the test "
+                    "left: mark it leaves_state with the reason):\n  " + "\n  ".join(found))
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "leaves_state(reason): the test leaves processes or "
+                            "kernel state behind on purpose; no leak check after it")
 
 
 @pytest.fixture
@@ -78,6 +146,7 @@ def make_node(request):
         c.start()
         if boot and console is None:
             c.wait_boot()
+            note_baseline(c)
         return c
 
     yield factory
@@ -123,3 +192,25 @@ def pytest_runtest_makereport(item, call):
         return
     for c in item.stash.get(NODES, []):
         report.sections.append(("serial log tail: %s" % c.log_path, c.log_tail(TAIL)))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_terminal_summary(terminalreporter):
+    """Say loudly, last, how many tests did not run and why: a skip (no
+    root for network namespaces, a host tool missing) is easy to miss in
+    a long run, and a skipped test proves nothing."""
+    skipped = terminalreporter.stats.get("skipped", [])
+    if not skipped:
+        return
+    reasons = {}
+    for rep in skipped:
+        reason = rep.longrepr[2] if isinstance(rep.longrepr, tuple) else str(rep.longrepr)
+        reasons.setdefault(reason.replace("Skipped: ", ""), []).append(rep.nodeid)
+    terminalreporter.section("%d TESTS SKIPPED: they did not run" % len(skipped), sep="!",
+                             bold=True, yellow=True)
+    for reason, ids in sorted(reasons.items(), key=lambda kv: -len(kv[1])):
+        terminalreporter.write_line("%4d skipped: %s" % (len(ids), reason), yellow=True)
+        for nodeid in ids[:3]:
+            terminalreporter.write_line("        %s" % nodeid)
+        if len(ids) > 3:
+            terminalreporter.write_line("        ... and %d more" % (len(ids) - 3))

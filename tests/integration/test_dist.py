@@ -90,6 +90,7 @@ def test_loss_retransmits_without_duplicates(lossy):
     assert ca["peer_failures"] == 0 and cb["peer_failures"] == 0, (ca, cb)
 
 
+@pytest.mark.leaves_state("its rmbox servers run for 600 s (-d 600000) and end with the cluster")
 def test_remote_mailboxes_block_like_local_ones(pair):
     a, b = pair[0], pair[1]
     # Unbounded: a send returns as soon as the message is in.
@@ -137,6 +138,7 @@ def test_remote_mailboxes_block_like_local_ones(pair):
     assert "EINVAL" in a.run("rmbox send U@999 x", timeout=60)
 
 
+@pytest.mark.leaves_state("its rmbox servers run for 600 s (-d 600000) and end with the cluster")
 def test_remote_receive_and_call(pair):
     a, b = pair[0], pair[1]
     b.sendline("rmbox serve Q 4 -d 600000 &")
@@ -160,6 +162,7 @@ def test_remote_receive_and_call(pair):
     assert results(a.run("rmbox sendpid 1:30000 x", timeout=60), "send")[0][1] == "ESRCH"
 
 
+@pytest.mark.leaves_state("its rmbox servers run for 600 s (-d 600000) and end with the cluster")
 def test_call_taken_by_a_receiver_on_a_third_node(trio):
     n0, n1, n2 = trio[0], trio[1], trio[2]
     n1.sendline("rmbox serve S u -d 600000 &")
@@ -235,6 +238,7 @@ def test_philosophers_with_a_remote_table(trio):
 
 
 @pytest.mark.skipif(bool(need("tshark")), reason="tshark not installed")
+@pytest.mark.leaves_state("its rmbox server runs until the cluster stops")
 def test_dissector_decodes_a_run(pair):
     a, b = pair[0], pair[1]
     b.sendline("rmbox serve C u &")

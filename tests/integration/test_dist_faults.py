@@ -70,6 +70,7 @@ def wait_pending(node, n):
         assert time.monotonic() < deadline, out
 
 
+@pytest.mark.leaves_state("servers and a call without timeout stay blocked on the nodes that survive")
 def test_node_killed_mid_call(trio):
     n0, n1, n2 = trio[0], trio[1], trio[2]
     n1.sendline("rmbox serve K u -d 600000 &")      # takes nothing: calls wait

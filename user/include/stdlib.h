@@ -6,6 +6,7 @@
 #define _STDLIB_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #define EXIT_SUCCESS	0
 #define EXIT_FAILURE	1
@@ -20,5 +21,7 @@ void	 exit(int status) __attribute__((noreturn));
 int	 atoi(const char *s);
 long	 strtol(const char *s, char **end, int base);
 int	 abs(int v);
+/* The fuzzers' seeded generator (user/lib/xorshift.c); *state != 0. */
+uint32_t xorshift32(uint32_t *state);
 
 #endif

@@ -4,6 +4,7 @@
  * draws on, and one builder per op.  spoil.c makes them wrong afterwards.
  */
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include "migfuzz.h"
@@ -27,10 +28,7 @@ static int have_file;
 uint32_t
 rnd(void)
 {
-	rng ^= rng << 13;
-	rng ^= rng >> 17;
-	rng ^= rng << 5;
-	return rng;
+	return xorshift32(&rng);
 }
 
 uint32_t

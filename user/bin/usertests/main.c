@@ -36,6 +36,7 @@ static const struct group {
 } groups[] = {
 	{ "files",	files_tests,	1 },
 	{ "proc",	proc_tests,	1 },
+	{ "proc",	limits_tests,	1 },	/* fork, wait, exec at their edges */
 	{ "signals",	signals_tests,	1 },
 	{ "faults",	faults_tests,	1 },
 	{ "memory",	memory_tests,	1 },
@@ -44,6 +45,7 @@ static const struct group {
 	{ "ipc",	call_tests,	1 },
 	{ "ipc",	semshm_tests,	1 },
 	{ "regress",	kbugs_tests,	1 },	/* kernel bugs found and fixed */
+	{ "regress",	fuzzbugs_tests,	1 },	/* ... by the fuzzer (fuzzbugs.c) */
 };
 
 #define NGROUPS	(sizeof(groups) / sizeof(groups[0]))

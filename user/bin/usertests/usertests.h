@@ -27,6 +27,7 @@ struct test {
 /* Each topic file ends its table with { NULL, NULL }. */
 extern const struct test files_tests[];
 extern const struct test proc_tests[];
+extern const struct test limits_tests[];	/* "proc" too */
 extern const struct test signals_tests[];
 extern const struct test faults_tests[];
 extern const struct test memory_tests[];
@@ -35,6 +36,7 @@ extern const struct test mbox_tests[];
 extern const struct test call_tests[];
 extern const struct test semshm_tests[];
 extern const struct test kbugs_tests[];	/* "regress": run by default too */
+extern const struct test fuzzbugs_tests[];	/* "regress": found by fuzz */
 
 /* The name of the test running, for fail()'s message. */
 extern const char *current_test;
