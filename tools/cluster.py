@@ -1,8 +1,9 @@
 #!/usr/bin/python3
-# cluster.py: `make cluster N=3` and `make cluster-stop`.  Starts a vde_switch
-# and N brinch nodes on it, in the background, without root; each node's
-# serial console is a unix socket (attach with `cluster.py console K`, or in
-# the tmux session it opens) and is logged, and its traffic is captured.
+# cluster.py: `make cluster N=3`, `make cluster-ping` and `make cluster-stop`.
+# Starts a vde_switch and N brinch nodes on it, in the background, without
+# root; each node's serial console is a unix socket (attach with `cluster.py
+# console K`, or in the tmux session it opens) and is logged, and its traffic
+# is captured.  Hosts join their switches over TCP (socat, vde_plug).
 """Run a cluster of brinch nodes on one host, or this host's share of one.
 
   cluster.py start [-n N] [--first F] [--mem M] [--listen [ADDR:]PORT]
