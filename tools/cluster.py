@@ -91,7 +91,8 @@ def start(args):
         sys.exit("cluster: already running in %s; `make cluster-stop` first" % d)
     os.makedirs(d, exist_ok=True)
     for f in os.listdir(d):
-        if f.endswith((".pid", ".console", ".monitor", ".log", ".pcap", ".mgmt", ".trace")):
+        if f.endswith((".pid", ".console", ".monitor", ".log", ".pcap", ".mgmt", ".trace",
+                       ".session")):
             os.remove(os.path.join(d, f))
     sw = os.path.join(d, "switch")
     subprocess.run(["vde_switch", "-s", sw, "-M", os.path.join(d, "switch.mgmt"),
@@ -127,10 +128,12 @@ def start(args):
             cmd = " ".join(me + [str(k)])
             if k == args.first:
                 subprocess.run(["tmux", "new-session", "-d", "-s", TMUX_SESSION,
-                                "-n", "node0", cmd], check=True)
+                                "-n", "node%d" % k, cmd], check=True)
             else:
                 subprocess.run(["tmux", "new-window", "-t", TMUX_SESSION, "-n",
                                 "node%d" % k, cmd], check=True)
+        with open(os.path.join(d, "tmux.session"), "w") as f:    # for stop
+            f.write(TMUX_SESSION + "\n")
         print("consoles: tmux attach -t %s   (one window per node; Ctrl-B N for the next)"
               % TMUX_SESSION)
     print("console:  python3 tools/cluster.py console K   (Ctrl-] to leave)")
@@ -257,17 +260,19 @@ def stop_pid(path, what, group=False):
 
 def stop(args):
     d = os.path.abspath(args.dir)
-    if not need("tmux"):
-        subprocess.run(["tmux", "kill-session", "-t", TMUX_SESSION], capture_output=True)
     if not os.path.isdir(d):
         return
+    # Only the tmux session this directory's start opened: a test's private
+    # cluster (--no-tmux) must not close the one a person is looking at.
+    if os.path.exists(os.path.join(d, "tmux.session")) and not need("tmux"):
+        subprocess.run(["tmux", "kill-session", "-t", TMUX_SESSION], capture_output=True)
     for k in node_numbers(d):
         stop_pid(os.path.join(d, "node%d.pid" % k), "node %d" % k)
     for name in ("join", "listen"):
         stop_pid(os.path.join(d, name + ".pid"), name, group=True)
     stop_pid(os.path.join(d, "switch.pid"), "switch")
     for f in os.listdir(d):
-        if f.endswith((".pid", ".console", ".monitor", ".mgmt")):
+        if f.endswith((".pid", ".console", ".monitor", ".mgmt", ".session")):
             os.remove(os.path.join(d, f))
     print("cluster: logs and pcaps kept in %s" % d)
 
