@@ -77,6 +77,35 @@ def default_mem(n):
     return "64M" if n <= 8 else "32M"
 
 
+def open_tmux(d, nodes):
+    """The tmux session with a window on each node's console."""
+    me = [sys.executable, os.path.abspath(__file__), "console", "--dir", d]
+    close_tmux(d)
+    for i, k in enumerate(nodes):
+        cmd = " ".join(me + [str(k)])
+        if i == 0:
+            subprocess.run(["tmux", "new-session", "-d", "-s", TMUX_SESSION,
+                            "-n", "node%d" % k, cmd], check=True)
+        else:
+            subprocess.run(["tmux", "new-window", "-t", TMUX_SESSION, "-n",
+                            "node%d" % k, cmd], check=True)
+    with open(os.path.join(d, "tmux.session"), "w") as f:    # for stop
+        f.write(TMUX_SESSION + "\n")
+
+
+def close_tmux(d):
+    """Close the tmux session this directory's start opened, if any: a
+    test's private cluster (--no-tmux) must not close the one a person is
+    looking at.  True if there was one."""
+    mark = os.path.join(d, "tmux.session")
+    if not os.path.exists(mark):
+        return False
+    if not need("tmux"):
+        subprocess.run(["tmux", "kill-session", "-t", TMUX_SESSION], capture_output=True)
+    os.remove(mark)
+    return True
+
+
 def start(args):
     d = os.path.abspath(args.dir)
     missing = need("vde_switch", os.environ.get("QEMU", "qemu-system-i386"))
@@ -122,18 +151,7 @@ def start(args):
     for k in nodes:
         print("  node %d  %-10s log %s" % (k, ip_for(k), os.path.join(d, "node%d.log" % k)))
     if not args.no_tmux and not need("tmux"):
-        me = [sys.executable, os.path.abspath(__file__), "console", "--dir", d]
-        subprocess.run(["tmux", "kill-session", "-t", TMUX_SESSION], capture_output=True)
-        for k in nodes:
-            cmd = " ".join(me + [str(k)])
-            if k == args.first:
-                subprocess.run(["tmux", "new-session", "-d", "-s", TMUX_SESSION,
-                                "-n", "node%d" % k, cmd], check=True)
-            else:
-                subprocess.run(["tmux", "new-window", "-t", TMUX_SESSION, "-n",
-                                "node%d" % k, cmd], check=True)
-        with open(os.path.join(d, "tmux.session"), "w") as f:    # for stop
-            f.write(TMUX_SESSION + "\n")
+        open_tmux(d, nodes)
         print("consoles: tmux attach -t %s   (one window per node; Ctrl-B N for the next)"
               % TMUX_SESSION)
     print("console:  python3 tools/cluster.py console K   (Ctrl-] to leave)")
@@ -262,10 +280,7 @@ def stop(args):
     d = os.path.abspath(args.dir)
     if not os.path.isdir(d):
         return
-    # Only the tmux session this directory's start opened: a test's private
-    # cluster (--no-tmux) must not close the one a person is looking at.
-    if os.path.exists(os.path.join(d, "tmux.session")) and not need("tmux"):
-        subprocess.run(["tmux", "kill-session", "-t", TMUX_SESSION], capture_output=True)
+    close_tmux(d)
     for k in node_numbers(d):
         stop_pid(os.path.join(d, "node%d.pid" % k), "node %d" % k)
     for name in ("join", "listen"):
@@ -333,28 +348,36 @@ PROBES = {
 
 def all_pairs(consoles, targets, probe="ping", timeout=60):
     """Each node in consoles ({number: Console}) probes every target but
-    itself, all nodes at once; {(source, target): (answered, output)}."""
+    itself, all nodes at once; a pair that does not answer gets a second
+    try (a node starved of the CPU for a moment on a loaded host is not
+    a lost one).  {(source, target): (answered, output)}."""
     cmd, answered = PROBES[probe]
     results = {}
+    lost = set()
 
-    def rounds(src, con):
-        for dst in targets:
-            if dst == src:
-                continue
+    def probes(src, con, dsts):
+        for dst in dsts:
             try:
                 out = con.run(cmd % {"ip": ip_for(dst), "node": dst}, timeout)
             except ConsoleError as e:     # the console is lost: so is the rest
-                for rest in targets:
-                    results.setdefault((src, rest), (False, str(e)))
+                lost.add(src)
+                for rest in dsts:
+                    results[(src, rest)] = (False, str(e))
                 return
             results[(src, dst)] = (answered(out), out)
 
-    threads = [threading.Thread(target=rounds, args=(k, con)) for k, con in consoles.items()]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return {pair: r for pair, r in results.items() if pair[0] != pair[1]}
+    def in_parallel(work):
+        threads = [threading.Thread(target=probes, args=(k, consoles[k], dsts))
+                   for k, dsts in work.items() if dsts]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+
+    in_parallel({k: [t for t in targets if t != k] for k in consoles})
+    in_parallel({k: [t for t in targets if t != k and not results[(k, t)][0]]
+                 for k in consoles if k not in lost})
+    return results
 
 
 def matrix(results, sources, targets, probe):
@@ -377,9 +400,15 @@ def pingall(args):
     targets = node_range(args.nodes) if args.nodes else sources
     consoles = {}
     failed = False
+    # A console takes one client: the tmux windows give theirs up meanwhile.
+    reopen = close_tmux(d)
     try:
         for k in sources:
-            consoles[k] = open_console(d, k)
+            try:
+                consoles[k] = open_console(d, k)
+            except ConsoleError as e:
+                sys.exit("cluster: node %d's console does not answer (is a `cluster.py console"
+                         " %d` attached elsewhere?):\n%s" % (k, k, str(e)[-600:]))
         for probe in args.probe.split(","):
             results = all_pairs(consoles, targets, probe)
             print(matrix(results, sources, targets, probe), flush=True)
@@ -391,6 +420,8 @@ def pingall(args):
     finally:
         for con in consoles.values():
             con.stop()
+        if reopen:
+            open_tmux(d, sources)
     sys.exit(1 if failed else 0)
 
 
