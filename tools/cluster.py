@@ -13,6 +13,7 @@
   cluster.py pingall [--nodes A-B] [--kmsg]
                                   every node here pings (or `kmsg echo`es)
                                   every node A..B: a matrix
+  cluster.py join HOST:PORT       join again (after the other host restarted)
   cluster.py status               what is running
   cluster.py stop                 end everything cleanly
 
@@ -209,6 +210,14 @@ def join(d, sw, spec):
         print("cluster: joined %s" % spec)
     else:
         print("cluster: still connecting to %s (see %s/join.log)" % (spec, d))
+
+
+def rejoin(args):
+    d = os.path.abspath(args.dir)
+    if not pid_of(os.path.join(d, "switch.pid")):
+        sys.exit("cluster: no switch running in %s" % d)
+    stop_pid(os.path.join(d, "join.pid"), "join", group=True)
+    join(d, os.path.join(d, "switch"), args.address)
 
 
 def console(args):
@@ -441,6 +450,9 @@ def main():
     p = sub.add_parser("console")
     p.add_argument("node", type=int)
     p.add_argument("--dir", default=argparse.SUPPRESS)
+    p = sub.add_parser("join")
+    p.add_argument("address", metavar="HOST:PORT")
+    p.add_argument("--dir", default=argparse.SUPPRESS)
     p = sub.add_parser("pingall")
     p.add_argument("--nodes", metavar="A-B", help="targets (default: the nodes here)")
     p.add_argument("--probe", default="ping", help="ping, kmsg or ping,kmsg")
@@ -452,8 +464,8 @@ def main():
     first, n = getattr(args, "first", 0), getattr(args, "n", 1)
     if n < 1 or first < 0 or first + n > 254:
         sys.exit("cluster: nodes FIRST..FIRST+N-1 must lie in 0..253 (addresses 10.0.0.1-254)")
-    {"start": start, "console": console, "pingall": pingall, "status": status,
-     "stop": stop}[args.cmd](args)
+    {"start": start, "console": console, "join": rejoin, "pingall": pingall,
+     "status": status, "stop": stop}[args.cmd](args)
 
 
 if __name__ == "__main__":

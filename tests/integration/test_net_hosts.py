@@ -106,3 +106,12 @@ def test_nodes_on_two_hosts_reach_each_other(two_hosts):
     finally:
         a.stop()
         b.stop()
+    # B joins again (as after A's restart): its old connection ends, a new
+    # one carries the traffic.
+    res = launcher(ns["B"], dirs["B"], "join", HOSTS["A"][0] + ":" + PORT)
+    assert "stopped join" in res.stdout and "joined 10.211.0.1:" in res.stdout, \
+        res.stdout + res.stderr
+    res = launcher(ns["B"], dirs["B"], "pingall", "--nodes", "0-3", "-v")
+    assert "ping: 6 of 6 pairs answered" in res.stdout, res.stdout + res.stderr
+    with open(os.path.join(dirs["A"], "listen.log")) as f:
+        assert f.read().count("accepting connection from AF=2 10.211.0.2:") == 2
