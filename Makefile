@@ -320,9 +320,22 @@ bench: deps
 N ?= 3
 cluster: deps
 	@$(MAKE) --no-print-directory all
-	$(PYTHON) tools/cluster.py start -n $(N)
+	$(PYTHON) tools/cluster.py start -n $(N) $(if $(FIRST),--first $(FIRST)) \
+	    $(if $(filter command line,$(origin MEM)),--mem $(MEM)) $(if $(LISTEN),--listen $(LISTEN)) $(if $(JOIN),--join $(JOIN))
 cluster-stop:
 	$(PYTHON) tools/cluster.py stop
+# Several hosts (docs/network.md): one host `make cluster N=8 LISTEN=7777`,
+# the next `make cluster N=8 FIRST=8 JOIN=host1:7777`; socat joins the switches.
+# `make cluster-ping [NODES=0-15] [PROBE=ping,kmsg]`: the all-pairs matrix.
+PROBE ?= ping
+cluster-ping:
+	$(PYTHON) tools/cluster.py pingall --probe $(PROBE) $(if $(NODES),--nodes $(NODES))
+cluster test test-scale: DEPS_EXTRA += socat
+.PHONY: cluster-ping test-scale
+# All pairs at 16 nodes (make test runs the same at 5).
+test-scale: deps
+	@$(MAKE) --no-print-directory all
+	BRINCH_SCALE_NODES=16 $(PYTEST) -q tests/integration/test_net_scale.py $(PYTEST_ARGS)
 
 # ---- the kernel event trace (docs/tracing.md) ----------------------------
 # matplotlib draws the pictures; speedscope (npm) and chromium show a trace

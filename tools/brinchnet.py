@@ -309,15 +309,16 @@ class Cluster:
         self.stop()
 
 
-def namespace_problem():
+def namespace_problem(device="tun"):
     """None if this host lets a test make and enter a network namespace
-    with a tap device; else why not, for a skip that says so.  Tried for
-    real (a chroot, or a container without the rights, can have root,
-    iproute2 and /dev/net/tun and still not enter one)."""
+    with a tap device (device "tun") or a veth pair ("veth"); else why
+    not, for a skip that says so.  Tried for real (a chroot, or a
+    container without the rights, can have root, iproute2 and
+    /dev/net/tun and still not enter one)."""
     if os.geteuid() != 0:
         return "needs root"
-    if need("ip") or not os.path.exists("/dev/net/tun"):
-        return "needs iproute2 and /dev/net/tun"
+    if need("ip") or (device == "tun" and not os.path.exists("/dev/net/tun")):
+        return "needs iproute2" + (" and /dev/net/tun" if device == "tun" else "")
     name = "brinch-probe-%d" % os.getpid()
     try:
         subprocess.run(["ip", "netns", "add", name], check=True, capture_output=True, timeout=10)
@@ -325,6 +326,12 @@ def namespace_problem():
                            capture_output=True, text=True, timeout=10)
         if r.returncode != 0:
             return "cannot enter a network namespace here: " + (r.stderr.strip() or "failed")
+        if device == "veth":
+            r = subprocess.run(["ip", "netns", "exec", name, "ip", "link", "add", "v0",
+                                "type", "veth", "peer", "name", "v1"],
+                               capture_output=True, text=True, timeout=10)
+            if r.returncode != 0:
+                return "cannot make a veth pair here: " + (r.stderr.strip() or "failed")
     except (OSError, subprocess.SubprocessError) as e:
         return "cannot make a network namespace here: %s" % e
     finally:
