@@ -101,6 +101,6 @@
 #define SYS_migstat	91	/* migstat(&records, max) -> rows          */
 #define SYS_migctl	92	/* migctl(MIGCTL_*, arg)                   */
 
-#define NSYSCALL	93	/* one past the highest number           */
+#define NSYSCALL	150	/* one past the highest number           */
 
 #endif
