@@ -264,6 +264,13 @@ test-long: deps
 	BRINCH_MIGRATE_MOVES=1000 MIGFUZZ_COUNT=200000 $(PYTEST) -q \
 	    tests/integration/test_migrate.py tests/integration/test_migrate_fuzz.py $(PYTEST_ARGS)
 
+# The long versions of the distributed algorithms' tests (docs/dme.md): 40
+# entries per node under loss and duplication instead of 6, and a token ring
+# whose token holder is killed.
+test-dist: deps
+	@$(MAKE) --no-print-directory all
+	BRINCH_DME_LONG=1 $(PYTEST) -q tests/integration/test_dme.py $(PYTEST_ARGS)
+
 # ---- labs (docs/labs/README.md) ------------------------------------------
 # `make grade LAB=name` runs a lab's grader (tests/labs/test_lab_NAME.py) on
 # this tree and prints `grade NAME: S/100`; in a student tree made by
@@ -308,5 +315,5 @@ cluster-stop:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps FORCE run run-iso unit tools-test integration test test-long bench clean cluster cluster-stop gdb qemu-gdb gdb-server gdb-attach
+.PHONY: all deps FORCE run run-iso unit tools-test integration test test-long test-dist bench clean cluster cluster-stop gdb qemu-gdb gdb-server gdb-attach
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
