@@ -265,11 +265,12 @@ test-long: deps
 	    tests/integration/test_migrate.py tests/integration/test_migrate_fuzz.py $(PYTEST_ARGS)
 
 # The long versions of the distributed algorithms' tests (docs/dme.md): 40
-# entries per node under loss and duplication instead of 6, and a token ring
-# whose token holder is killed.
+# entries per node under loss and duplication instead of 6, a token ring
+# whose token holder is killed, 1,002 totally ordered multicasts instead of 60.
 test-dist: deps
 	@$(MAKE) --no-print-directory all
-	BRINCH_DME_LONG=1 $(PYTEST) -q tests/integration/test_dme.py $(PYTEST_ARGS)
+	BRINCH_DME_LONG=1 $(PYTEST) -q tests/integration/test_dme.py \
+	    tests/integration/test_dist_order.py $(PYTEST_ARGS)
 
 # ---- labs (docs/labs/README.md) ------------------------------------------
 # `make grade LAB=name` runs a lab's grader (tests/labs/test_lab_NAME.py) on

@@ -13,6 +13,9 @@
  *       (timestamp, node), once every node has acknowledged them.  Every
  *       replica ends with the same order and balance; applying them as
  *       they arrive instead would not.
+ *   lamport example NODES g-first|f-first
+ *       the textbook's two multicasts, (f,8,1) and (g,10,NODES-1), made to
+ *       arrive in either order: every node delivers f first.
  * Each node runs the same command; they find each other by mailbox name.
  */
 #include <errno.h>
@@ -254,7 +257,10 @@ total_order(int updates)
 	replica_init(&account, me, nodes, 1000);
 	account.on_apply = print_applied;
 	while (account.applied < updates * nodes) {
-		if (sent < updates && rnd() % 2 == 0) {
+		/* Our queue holds what is not yet applied: let it drain
+		 * before adding more. */
+		if (sent < updates && rnd() % 2 == 0 &&
+		    account.queued < ORDER_MAX_UPDATES / 2) {
 			if (multicast(me % 2 ? 10 * me + sent : 1 + me + sent) < 0)
 				return 1;
 			sent++;
@@ -280,6 +286,108 @@ total_order(int updates)
 	return 0;
 }
 
+/* ---- the textbook's example: (f,8,1) before (g,10,4) everywhere ---- */
+
+#define F_NODE		1
+#define F_TS		8
+#define G_TS		10
+
+static int g_node;
+
+static char
+label(uint32_t ts, int node)
+{
+	return ts == F_TS && node == F_NODE ? 'f' : ts == G_TS && node == g_node ? 'g' : '?';
+}
+
+static void
+print_example(struct replica *r, const struct update *u)
+{
+	printf("example %d: deliver (%c,%u,%d)\n", me, label(u->ts, u->node),
+	    (unsigned)u->ts, u->node);
+	(void)r;
+}
+
+/* Our own update: queued here when stamped, sent to everyone. */
+static int
+example_send(uint32_t ts)
+{
+	struct msg m;
+	int k;
+
+	memset(&m, 0, sizeof(m));
+	m.kind = M_UPDATE;
+	m.node = me;
+	m.ts = ts;
+	m.seq = 1;
+	for (k = 0; k < nodes; k++)
+		if (k != me && post(k, &m) < 0)
+			return -1;
+	printf("example %d: sent (%c,%u,%d)\n", me, label(ts, me), (unsigned)ts, me);
+	return 0;
+}
+
+/*
+ * f is stamped 8 by node 1 and g 10 by node NODES-1, the textbook's
+ * stamps (given here, not read from the clock).  "g-first": node 1 stamps
+ * f, then holds it until g has reached it: g arrives first there (and
+ * mostly everywhere).  "f-first": node NODES-1 stamps g only after f has
+ * reached it.  A node sends its own update before acknowledging anyone
+ * else's, as the rule requires (order.c): its acknowledgement says all its
+ * older updates are already on their way.  Every node must deliver f, then g.
+ */
+static int
+example(const char *first)
+{
+	int g_first = strcmp(first, "g-first") == 0;
+	uint32_t my_ts;
+	int mine, sent = 0;
+	struct msg m;
+
+	if (setup("EXAMPLE") < 0)
+		return 1;
+	my_ts = me == F_NODE ? F_TS : G_TS;
+	mine = me == F_NODE || me == g_node;
+	replica_init(&account, me, nodes, 1000);
+	account.on_apply = print_example;
+	if (mine) {
+		if (replica_update(&account, my_ts, me, 1) < 0)
+			return 1;
+		printf("example %d: stamp (%c,%u,%d)\n", me, label(my_ts, me),
+		    (unsigned)my_ts, me);
+		/* Who goes first sends now; the other waits for it. */
+		if ((me == g_node) == g_first) {
+			if (example_send(my_ts) < 0)
+				return 1;
+			sent = 1;
+		}
+	}
+	while (account.applied < 2) {
+		if (mbox_receive(box, &m, sizeof(m), NULL, 0, 60000) != sizeof(m)) {
+			printf("lamport: receive: %s\n", strerror(errno));
+			return 1;
+		}
+		if (m.kind == M_DONE) {
+			dones++;
+			continue;
+		}
+		if (m.kind == M_UPDATE)
+			printf("example %d: arrive (%c,%u,%d)\n", me,
+			    label(m.ts, m.node), (unsigned)m.ts, (int)m.node);
+		if (mine && !sent && m.kind == M_UPDATE) {
+			if (example_send(my_ts) < 0)
+				return 1;
+			sent = 1;
+		}
+		if (order_received(&m) < 0)
+			return printf("lamport: bad update\n"), 1;
+	}
+	if (finish(order_received) < 0)
+		return 1;
+	printf("example %d: done\n", me);
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -299,11 +407,16 @@ main(int argc, char *argv[])
 	if (argc == 4 && strcmp(argv[1], "order") == 0) {
 		nodes = atoi(argv[2]);
 		seed = 12345u + (unsigned)dist_node() * 31;
-		if (atoi(argv[3]) * nodes > ORDER_MAX_UPDATES / 2)
-			return printf("lamport: too many updates\n"), 2;
 		return total_order(atoi(argv[3]));
 	}
+	if (argc == 4 && strcmp(argv[1], "example") == 0) {
+		nodes = atoi(argv[2]);
+		g_node = nodes - 1;
+		if (nodes < 3 || (strcmp(argv[3], "g-first") && strcmp(argv[3], "f-first")))
+			return printf("lamport: example NODES(>=3) g-first|f-first\n"), 2;
+		return example(argv[3]);
+	}
 	dprintf(2, "usage: lamport [tick] | lamport hb NODES COUNT [SEED] | "
-	    "lamport order NODES UPDATES\n");
+	    "lamport order NODES UPDATES | lamport example NODES g-first|f-first\n");
 	return 2;
 }
