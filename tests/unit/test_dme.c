@@ -69,6 +69,14 @@ lost_ring(struct ring_view v[4])
 	v[3].pass = 0;
 }
 
+/* Node k has sent its probe number serial. */
+static void
+probing(struct ring_view *v, int k, uint32_t serial)
+{
+	v[k].probing = 1;
+	v[k].serial = serial;
+}
+
 /* Carry probe p from `from` round the live ring until someone acts. */
 static enum probe_action
 travel(struct ring_view v[4], struct ring_probe *p, int from, int *where)
@@ -94,10 +102,8 @@ test_lost_token_regenerated_once(void)
 	int at;
 
 	lost_ring(v);
-	v[0].probing = 1;
-	v[0].serial = 1;
-	v[3].probing = 1;
-	v[3].serial = 1;
+	probing(v, 0, 1);
+	probing(v, 3, 1);
 	/* Node 3's probe meets node 0, which probes too and comes first. */
 	q = (struct ring_probe){ 3, 1, 1, 1, 0 };
 	CHECK_EQ_INT(travel(v, &q, 3, &at), PROBE_DROP);
@@ -127,15 +133,13 @@ test_live_token_never_regenerated(void)
 	lost_ring(v);
 	v[3].holding = 1;
 	v[3].pass = 3;
-	v[0].probing = 1;
-	v[0].serial = 5;
+	probing(v, 0, 5);
 	p = (struct ring_probe){ 0, 5, 1, 1, 1 };
 	CHECK_EQ_INT(travel(v, &p, 0, &at), PROBE_DROP);
 	CHECK_EQ_INT(at, 3);
 	/* Moving: between the two rounds it went on, round 2 sees it. */
 	lost_ring(v);
-	v[0].probing = 1;
-	v[0].serial = 6;
+	probing(v, 0, 6);
 	p = (struct ring_probe){ 0, 6, 1, 1, 1 };
 	CHECK_EQ_INT(travel(v, &p, 0, &at), PROBE_ROUND2);
 	v[3].pass = 3;		/* the token reached node 3 and left again */

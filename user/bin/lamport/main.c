@@ -96,6 +96,18 @@ post(int k, struct msg *m)
 	return 0;
 }
 
+/* m to every node but this one. */
+static int
+post_others(struct msg *m)
+{
+	int k;
+
+	for (k = 0; k < nodes; k++)
+		if (k != me && post(k, m) < 0)
+			return -1;
+	return 0;
+}
+
 /* Tell everyone we are finished, and wait until everyone has said so:
  * only then is nobody going to send to our mailbox any more.  fn sees
  * whatever else arrives meanwhile. */
@@ -103,14 +115,12 @@ static int
 finish(int (*fn)(struct msg *))
 {
 	struct msg m;
-	int k;
 
 	memset(&m, 0, sizeof(m));
 	m.kind = M_DONE;
 	m.node = me;
-	for (k = 0; k < nodes; k++)
-		if (k != me && post(k, &m) < 0)
-			return -1;
+	if (post_others(&m) < 0)
+		return -1;
 	while (dones < nodes - 1) {
 		if (mbox_receive(box, &m, sizeof(m), NULL, 0, 60000) != sizeof(m)) {
 			printf("lamport: receive: %s\n", strerror(errno));
@@ -203,7 +213,6 @@ static int
 order_received(struct msg *m)
 {
 	struct msg ack;
-	int k;
 
 	if (m->kind == M_ACK)
 		return replica_ack(&account, m->about_ts, m->about_node, m->node);
@@ -218,10 +227,20 @@ order_received(struct msg *m)
 	ack.about_node = m->node;
 	/* To everyone, its sender included; the update itself stands for
 	 * its sender's acknowledgement, and receiving it for ours. */
-	for (k = 0; k < nodes; k++)
-		if (k != me && post(k, &ack) < 0)
-			return -1;
+	if (post_others(&ack) < 0)
+		return -1;
 	return replica_update(&account, m->ts, m->node, m->seq);
+}
+
+/* Our update of value, stamped ts, as it goes to the others. */
+static void
+update_msg(struct msg *m, uint32_t ts, int value)
+{
+	memset(m, 0, sizeof(*m));
+	m->kind = M_UPDATE;
+	m->node = me;
+	m->seq = value;
+	m->ts = ts;
 }
 
 /* Stamp an update, queue it here, then send it to everyone else. */
@@ -229,20 +248,14 @@ static int
 multicast(int value)
 {
 	struct msg m;
-	int k;
 
-	memset(&m, 0, sizeof(m));
-	m.kind = M_UPDATE;
-	m.node = me;
-	m.seq = value;
-	m.ts = lamport_tick();
+	update_msg(&m, lamport_tick(), value);
 	printf("order %d: multicast (%u,%d)\n", me, (unsigned)m.ts, me);
 	as_they_come(m.ts, me, value);
 	if (replica_update(&account, m.ts, me, value) < 0)
 		return -1;
-	for (k = 0; k < nodes; k++)
-		if (k != me && post(k, &m) < 0)
-			return -1;
+	if (post_others(&m) < 0)
+		return -1;
 	return 0;
 }
 
@@ -313,16 +326,10 @@ static int
 example_send(uint32_t ts)
 {
 	struct msg m;
-	int k;
 
-	memset(&m, 0, sizeof(m));
-	m.kind = M_UPDATE;
-	m.node = me;
-	m.ts = ts;
-	m.seq = 1;
-	for (k = 0; k < nodes; k++)
-		if (k != me && post(k, &m) < 0)
-			return -1;
+	update_msg(&m, ts, 1);
+	if (post_others(&m) < 0)
+		return -1;
 	printf("example %d: sent (%c,%u,%d)\n", me, label(ts, me), (unsigned)ts, me);
 	return 0;
 }
