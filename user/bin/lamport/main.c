@@ -270,10 +270,11 @@ total_order(int updates)
 	replica_init(&account, me, nodes, 1000);
 	account.on_apply = print_applied;
 	while (account.applied < updates * nodes) {
-		/* Our queue holds what is not yet applied: let it drain
-		 * before adding more. */
+		/* Our queue holds what is not yet applied everywhere, from
+		 * every node: let it drain before adding more, so that the
+		 * three (or more) nodes' additions together stay in bounds. */
 		if (sent < updates && rnd() % 2 == 0 &&
-		    account.queued < ORDER_MAX_UPDATES / 2) {
+		    account.queued < ORDER_MAX_UPDATES / 8) {
 			if (multicast(me % 2 ? 10 * me + sent : 1 + me + sent) < 0)
 				return 1;
 			sent++;

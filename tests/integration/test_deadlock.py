@@ -1,0 +1,93 @@
+# test_deadlock.py: distributed locking across three brinch kernels
+# (user/bin/dlock, docs/deadlock.md).  Resource r lives on node r % 3, whose
+# `dlock serve` grants it; transactions lock across nodes by remote call.
+#  - the textbook's P1, P2, P3 (timestamps 5, 10, 15) with P2 holding
+#    resource 1: under wait-die P1 waits and P3 rolls back; under wound-wait
+#    P2 is wounded and rolls back, and P3 waits; restarts keep the timestamp
+#  - adversarial lock orders (each transaction the reverse of another, across
+#    nodes) commit under ordering, wait-die and wound-wait; with no policy the
+#    same transactions deadlock (the check can fail)
+# Part of `make integration`.
+
+import re
+
+import pytest
+
+from brinchnet import need
+from conftest import booted_cluster
+
+pytestmark = pytest.mark.skipif(bool(need("vde_switch")),
+                                reason="vde_switch (Debian package vde2) not installed")
+
+DONE = re.compile(r"dlock: (\d+) of (\d+) committed, (\d+) restarts\n")
+
+
+@pytest.fixture(scope="module")
+def trio(request):
+    def serve(c):
+        for k in range(3):
+            c[k].sendline("dlock serve -n 3 &")
+            c[k].expect("dlock: serving")
+            c[k].sync()
+    yield from booted_cluster(request, 3, "dlock_trio", ready=serve)
+
+
+def events(text, name):
+    """The words after `dlock NAME (ts T):` for each of NAME's lines."""
+    return re.findall(r"dlock %s \(ts \d+\): (.*)\n" % name, text)
+
+
+def test_textbook_wait_die(trio):
+    start = {k: len(trio[k].text) for k in range(3)}
+    trio[1].sendline("dlock txn wait-die -h 1500 P2:10:1")
+    trio[1].expect("P2 (ts 10): 1 granted")
+    trio[0].sendline("dlock txn wait-die P1:5:1")
+    trio[0].expect("P1 (ts 5): asks for 1")
+    trio[2].sendline("dlock txn wait-die P3:15:1")
+    trio[2].expect("P3 (ts 15): 1 rolled back (die)")
+    for k in range(3):
+        m = trio[k].expect(DONE, 60)
+        assert m.group(1) == m.group(2) == "1", m.group(0)
+        trio[k].wait_prompt(30)
+    p1, p3 = events(trio[0].text[start[0]:], "P1"), events(trio[2].text[start[2]:], "P3")
+    # P1 waited (no roll back) and got it once P2 committed.
+    assert "1 granted" in p1 and not any("rolled back" in e for e in p1), p1
+    assert "commit after 0 restarts" in p1[-1], p1
+    # P3 rolled back, restarting with its old stamp, until it got it.
+    assert "restart 1, same timestamp" in p3 and p3[-1].startswith("commit after"), p3
+
+
+def test_textbook_wound_wait(trio):
+    start = {k: len(trio[k].text) for k in range(3)}
+    trio[1].sendline("dlock txn wound-wait -h 1500 P2:10:1")
+    trio[1].expect("P2 (ts 10): 1 granted")
+    trio[0].sendline("dlock txn wound-wait P1:5:1")
+    trio[1].expect("P2 (ts 10): rolled back (wounded)", 30)
+    trio[0].expect("P1 (ts 5): 1 granted", 30)
+    trio[2].sendline("dlock txn wound-wait P3:15:1")
+    for k in range(3):
+        m = trio[k].expect(DONE, 60)
+        assert m.group(1) == m.group(2) == "1", m.group(0)
+        trio[k].wait_prompt(30)
+    p2, p3 = events(trio[1].text[start[1]:], "P2"), events(trio[2].text[start[2]:], "P3")
+    assert "restart 1, same timestamp" in p2, p2
+    assert not any("rolled back" in e for e in p3), p3     # P3 only waits
+
+
+# Each node: two transactions locking three resources on three nodes in
+# opposite orders, a step apart, so that without a policy they deadlock.
+ADVERSARIAL = {0: "A:1:0,1,2 B:2:2,1,0", 1: "C:3:1,2,0 D:4:0,2,1",
+               2: "E:5:2,0,1 F:6:1,0,2"}
+
+
+@pytest.mark.parametrize("policy", ["order", "wait-die", "wound-wait"])
+def test_adversarial_orders_commit(trio, policy):
+    for k in range(3):
+        trio[k].sendline("dlock txn %s -h 30 -d 30 %s" % (policy, ADVERSARIAL[k]))
+    restarts = 0
+    for k in range(3):
+        m = trio[k].expect(DONE, 120)
+        assert m.group(1) == m.group(2) == "2", m.group(0)
+        restarts += int(m.group(3))
+        trio[k].wait_prompt(30)
+    print("dlock %s: 6 transactions committed, %d restarts" % (policy, restarts))
