@@ -266,11 +266,13 @@ test-long: deps
 
 # The long versions of the distributed algorithms' tests (docs/dme.md): 40
 # entries per node under loss and duplication instead of 6, a token ring
-# whose token holder is killed, 1,002 totally ordered multicasts instead of 60.
+# whose token holder is killed, 1,002 totally ordered multicasts instead of 60,
+# adversarial lock orders across nodes under every deadlock policy.
 test-dist: deps
 	@$(MAKE) --no-print-directory all
 	BRINCH_DME_LONG=1 $(PYTEST) -q tests/integration/test_dme.py \
-	    tests/integration/test_dist_order.py $(PYTEST_ARGS)
+	    tests/integration/test_dist_order.py tests/integration/test_deadlock.py \
+	    $(PYTEST_ARGS)
 
 # ---- labs (docs/labs/README.md) ------------------------------------------
 # `make grade LAB=name` runs a lab's grader (tests/labs/test_lab_NAME.py) on

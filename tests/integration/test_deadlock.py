@@ -5,10 +5,15 @@
 #    resource 1: under wait-die P1 waits and P3 rolls back; under wound-wait
 #    P2 is wounded and rolls back, and P3 waits; restarts keep the timestamp
 #  - adversarial lock orders (each transaction the reverse of another, across
-#    nodes) commit under ordering, wait-die and wound-wait; with no policy the
-#    same transactions deadlock (the check can fail)
+#    nodes) commit under ordering, wait-die and wound-wait (`make test-dist`)
+#  - detection, by node 0's coordinator (global wait-for graph, asked twice
+#    against phantoms) and by Chandy-Misra-Haas probes: an injected two-node
+#    cycle is found and its youngest aborted; transactions that cannot
+#    deadlock (ascending orders) see no abort and no cycle reported; the
+#    adversarial orders commit (`make test-dist`)
 # Part of `make integration`.
 
+import os
 import re
 
 import pytest
@@ -19,6 +24,9 @@ from conftest import booted_cluster
 pytestmark = pytest.mark.skipif(bool(need("vde_switch")),
                                 reason="vde_switch (Debian package vde2) not installed")
 
+LONG = os.environ.get("BRINCH_DME_LONG") == "1"
+long_only = pytest.mark.skipif(not LONG, reason="long: run by `make test-dist`")
+
 DONE = re.compile(r"dlock: (\d+) of (\d+) committed, (\d+) restarts\n")
 
 
@@ -26,7 +34,7 @@ DONE = re.compile(r"dlock: (\d+) of (\d+) committed, (\d+) restarts\n")
 def trio(request):
     def serve(c):
         for k in range(3):
-            c[k].sendline("dlock serve -n 3 &")
+            c[k].sendline("dlock serve -n 3%s &" % (" -c" if k == 0 else ""))
             c[k].expect("dlock: serving")
             c[k].sync()
     yield from booted_cluster(request, 3, "dlock_trio", ready=serve)
@@ -80,6 +88,7 @@ ADVERSARIAL = {0: "A:1:0,1,2 B:2:2,1,0", 1: "C:3:1,2,0 D:4:0,2,1",
                2: "E:5:2,0,1 F:6:1,0,2"}
 
 
+@long_only
 @pytest.mark.parametrize("policy", ["order", "wait-die", "wound-wait"])
 def test_adversarial_orders_commit(trio, policy):
     for k in range(3):
@@ -91,3 +100,59 @@ def test_adversarial_orders_commit(trio, policy):
         restarts += int(m.group(3))
         trio[k].wait_prompt(30)
     print("dlock %s: 6 transactions committed, %d restarts" % (policy, restarts))
+
+
+STAT = re.compile(r"dlock: central (\d+) cycles, (\d+) phantoms; edge chasing (\d+) cycles")
+
+
+def stats(trio):
+    """Cycles found by the coordinator (node 0) and by edge chasing (all)."""
+    central = int(STAT.search(trio[0].run("dlock stat", 30)).group(1))
+    cmh = sum(int(STAT.search(trio[k].run("dlock stat", 30)).group(3)) for k in range(3))
+    return central, cmh
+
+
+@pytest.mark.parametrize("policy", ["detect", "cmh"])
+def test_detection_aborts_the_youngest_of_a_cycle(trio, policy):
+    before = stats(trio)
+    start = {k: len(trio[k].text) for k in range(3)}
+    # X (ts 3) locks 0 then 1, Y (ts 4) locks 1 then 0, a step apart.
+    trio[1].sendline("dlock txn %s -h 50 -d 400 X:3:0,1" % policy)
+    trio[2].sendline("dlock txn %s -h 50 -d 400 Y:4:1,0" % policy)
+    for k in (1, 2):
+        m = trio[k].expect(DONE, 60)
+        assert m.group(1) == m.group(2) == "1", m.group(0)
+        trio[k].wait_prompt(30)
+    x, y = events(trio[1].text[start[1]:], "X"), events(trio[2].text[start[2]:], "Y")
+    assert "0 aborted (youngest in a deadlock)" in y, y
+    assert not any("aborted" in e for e in x) and x[-1] == "commit after 0 restarts", x
+    assert y[-1] == "commit after 1 restarts", y               # aborted once
+    after = stats(trio)
+    if policy == "detect":
+        assert after[0] - before[0] == 1, (before, after)
+    else:       # X and Y may each have started a probe: both name Y
+        assert 1 <= after[1] - before[1] <= 2, (before, after)
+
+
+@long_only
+@pytest.mark.parametrize("policy", ["detect", "cmh"])
+def test_detection_adversarial_orders_commit(trio, policy):
+    for k in range(3):
+        trio[k].sendline("dlock txn %s -h 30 -d 30 %s" % (policy, ADVERSARIAL[k]))
+    for k in range(3):
+        m = trio[k].expect(DONE, 120)
+        assert m.group(1) == m.group(2) == "2", m.group(0)
+        trio[k].wait_prompt(30)
+
+
+@pytest.mark.parametrize("policy", ["detect", "cmh"])
+def test_detection_reports_no_false_deadlock(trio, policy):
+    before = stats(trio)
+    ordered = {0: "A:1:0,1,2 B:2:0,1,2", 1: "C:3:0,2 D:4:1,2", 2: "E:5:0,1 F:6:1,2"}
+    for k in range(3):
+        trio[k].sendline("dlock txn %s -h 30 -d 30 %s" % (policy, ordered[k]))
+    for k in range(3):
+        m = trio[k].expect(DONE, 120)
+        assert m.groups() == ("2", "2", "0"), m.group(0)       # no restart
+        trio[k].wait_prompt(30)
+    assert stats(trio) == before, (before, stats(trio))

@@ -11,13 +11,20 @@
 #include <stdint.h>
 #include "deadlock.h"
 
-enum dlock_policy { POL_NONE, POL_ORDER, POL_WAIT_DIE, POL_WOUND_WAIT };
+enum dlock_policy { POL_NONE, POL_ORDER, POL_WAIT_DIE, POL_WOUND_WAIT,
+	POL_DETECT,	/* wait; node 0's coordinator finds cycles */
+	POL_CMH,	/* wait; Chandy-Misra-Haas probes find cycles */
+};
+#define NPOLICIES	6
 
 enum dlock_op {
 	OP_LOCK = 1,	/* call: lock r; answered now or once granted */
 	OP_UNLOCK_ALL,	/* call: give back everything txn holds here */
 	OP_WOUND,	/* send, server to server: txn (attempt) is wounded */
 	OP_CHECK,	/* call: has txn (attempt) been wounded? */
+	OP_GRAPH,	/* call: this node's wait-for edges (struct dlock_graph) */
+	OP_PROBE,	/* send: edge chasing, for txn (ts, attempt) */
+	OP_STAT,	/* call: this server's counters (struct dlock_stat) */
 };
 
 enum dlock_answer {
@@ -36,13 +43,51 @@ struct dlock_req {
 	uint32_t attempt;	/* restarts so far: a wound names one attempt */
 	int32_t	 r;
 	uint32_t held;		/* bit i: resource i held (ordering's check) */
+	/* OP_PROBE: who started it, and the youngest met on the way;
+	 * ts and attempt name the transaction the probe is for. */
+	uint32_t init_ts, init_attempt, young_ts, young_attempt;
+	uint32_t probe_id;	/* OP_PROBE: node << 24 | its count of probes */
 };
+
+/* One wait-for edge: waiter waits for holder (both ts, attempt). */
+struct dlock_edge {
+	uint32_t wts, watt, hts, hatt;
+};
+
+#define DLOCK_MAX_EDGES	32
+struct dlock_graph {
+	int32_t	n;
+	struct dlock_edge e[DLOCK_MAX_EDGES];
+};
+
+struct dlock_stat {
+	uint32_t central_cycles;	/* node 0: cycles confirmed, youngest aborted */
+	uint32_t phantoms;		/* node 0: cycles gone when asked again */
+	uint32_t cmh_cycles;		/* probes back at their initiator */
+	uint32_t probes;		/* probes sent */
+};
+
+/* server.c, for detect.c */
+extern int dlock_nodes, dlock_me;
+extern struct dlock_stat dlock_stats;
+int	server_edges(struct dlock_edge *out, int max, int policy);
+int	server_waits_for(uint32_t ts, uint32_t attempt, struct dlock_edge *out, int max);
+void	server_wound(uint32_t ts, uint32_t attempt);
+void	server_send_all(struct dlock_req *);	/* to every other server */
+int	server_call(int node, struct dlock_req *, void *reply, int max);
+
+/* detect.c */
+void	detect_central(void);			/* node 0, now and then */
+void	detect_start_probes(void);		/* for waiters waiting long */
+void	detect_probe(const struct dlock_req *);	/* a probe arrived */
+void	detect_first_probe(const struct dlock_req *waiter);
 
 #define DLOCK_NRES	DL_MAX
 
 extern const char *const dlock_policy_names[];
 int	dlock_policy(const char *name);		/* -1 if unknown */
-int	dlock_serve(int nodes);
+int	dlock_serve(int nodes, int coordinator);
+int	dlock_stat(void);
 int	dlock_txns(int policy, int nodes, int argc, char **argv, int hold_ms, int step_ms);
 
 #endif

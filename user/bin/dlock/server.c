@@ -5,7 +5,9 @@
  * waiters of a resource are kept oldest first, and the oldest gets it.
  * Wound-wait: an older requester wounds the holder, and this server tells
  * every server (OP_WOUND) so that the wounded transaction, wherever it
- * waits, is answered WOUNDED and rolls back.
+ * waits, is answered WOUNDED and rolls back.  Under detection (detect.c)
+ * requests just wait, and an abort of a cycle's youngest travels the same
+ * way as a wound.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -15,10 +17,13 @@
 #include "dlock.h"
 
 #define MAXWAIT		32
+#define DETECT_MS	200	/* how often to look for deadlock */
 
 struct waiter {
 	int	 caller;		/* pid to reply() to */
 	struct dlock_req req;
+	uint64_t since;			/* uptime_us when it began to wait */
+	uint64_t probed;		/* uptime_us of its latest probe, or 0 */
 };
 
 struct resource {
@@ -29,7 +34,10 @@ struct resource {
 };
 
 static struct resource res[DLOCK_NRES];
-static int nodes, me;
+#define nodes	dlock_nodes
+#define me	dlock_me
+int dlock_nodes, dlock_me;
+struct dlock_stat dlock_stats;
 static int server[DL_MAX];		/* LOCK@k, opened when needed */
 static struct { uint32_t ts, attempt; } wounded[MAXWAIT];
 static int nwounded;
@@ -83,22 +91,100 @@ wound_here(uint32_t ts, uint32_t attempt)
 			}
 }
 
-static void
-wound_everywhere(uint32_t ts, uint32_t attempt)
+static int
+open_server(int k)
 {
-	struct dlock_req w = { OP_WOUND, 0, ts, attempt, -1, 0 };
 	char name[MBOX_NAME_LEN];
+
+	if (server[k] < 0)
+		server[k] = mbox_open(dist_name(name, sizeof(name), "LOCK", k));
+	return server[k];
+}
+
+void
+server_send_all(struct dlock_req *q)
+{
 	int k;
 
+	for (k = 0; k < nodes; k++)
+		if (k != me && open_server(k) >= 0)
+			mbox_send(server[k], q, sizeof(*q), 0, 10000);
+}
+
+int
+server_call(int node, struct dlock_req *q, void *reply, int max)
+{
+	if (open_server(node) < 0)
+		return -1;
+	return mbox_call(server[node], q, sizeof(*q), reply, max, 10000);
+}
+
+/* Wound (or abort) txn's attempt here and at every other server. */
+void
+server_wound(uint32_t ts, uint32_t attempt)
+{
+	struct dlock_req w;
+
+	memset(&w, 0, sizeof(w));
+	w.op = OP_WOUND;
+	w.ts = ts;
+	w.attempt = attempt;
 	wound_here(ts, attempt);
-	for (k = 0; k < nodes; k++) {
-		if (k == me)
-			continue;
-		if (server[k] < 0 && (server[k] = mbox_open(dist_name(name, sizeof(name),
-		    "LOCK", k))) < 0)
-			continue;
-		mbox_send(server[k], &w, sizeof(w), 0, 10000);
-	}
+	server_send_all(&w);
+}
+
+/* This node's wait-for edges of waiters under `policy` (-1: all). */
+int
+server_edges(struct dlock_edge *out, int max, int policy)
+{
+	int r, i, n = 0;
+
+	for (r = 0; r < DLOCK_NRES; r++)
+		for (i = 0; i < res[r].nwait && n < max; i++) {
+			if (policy >= 0 && res[r].wait[i].req.policy != policy)
+				continue;
+			out[n].wts = res[r].wait[i].req.ts;
+			out[n].watt = res[r].wait[i].req.attempt;
+			out[n].hts = res[r].ts;
+			out[n++].hatt = res[r].attempt;
+		}
+	return n;
+}
+
+/* What txn (ts, attempt) waits for here: its edges. */
+int
+server_waits_for(uint32_t ts, uint32_t attempt, struct dlock_edge *out, int max)
+{
+	struct dlock_edge all[DLOCK_MAX_EDGES];
+	int i, n = server_edges(all, DLOCK_MAX_EDGES, -1), k = 0;
+
+	for (i = 0; i < n && k < max; i++)
+		if (all[i].wts == ts && all[i].watt == attempt)
+			out[k++] = all[i];
+	return k;
+}
+
+/* Edge chasing starts for waiters that have waited this long, and again
+ * as long as they wait (what they wait for may change meanwhile). */
+#define PROBE_AFTER_US	300000ULL
+#define REPROBE_US	1000000ULL
+
+void
+detect_start_probes(void)
+{
+	int r, i;
+
+	for (r = 0; r < DLOCK_NRES; r++)
+		for (i = 0; i < res[r].nwait; i++) {
+			struct waiter *w = &res[r].wait[i];
+
+			if (w->req.policy != POL_CMH ||
+			    uptime_us() - w->since < PROBE_AFTER_US ||
+			    (w->probed && uptime_us() - w->probed < REPROBE_US))
+				continue;
+			w->probed = uptime_us();
+			detect_first_probe(&w->req);
+		}
 }
 
 /* Give r to its oldest waiter; under wait-die the younger rest die. */
@@ -137,6 +223,8 @@ enqueue(struct resource *x, int caller, const struct dlock_req *q)
 	memmove(&x->wait[i + 1], &x->wait[i], (x->nwait - i) * sizeof(x->wait[0]));
 	x->wait[i].caller = caller;
 	x->wait[i].req = *q;
+	x->wait[i].since = uptime_us();
+	x->wait[i].probed = 0;
 	x->nwait++;
 }
 
@@ -165,7 +253,7 @@ lock(int caller, const struct dlock_req *q)
 		return answer(caller, ANS_DIE);
 	enqueue(x, caller, q);
 	if (v == DL_WOUND)
-		wound_everywhere(x->ts, x->attempt);
+		server_wound(x->ts, x->attempt);
 }
 
 static void
@@ -180,12 +268,34 @@ unlock_all(int caller, const struct dlock_req *q)
 	answer(caller, ANS_DONE);
 }
 
+static void
+serve_call(int caller, struct dlock_req *q)
+{
+	struct dlock_graph g;
+
+	if (q->op == OP_LOCK && q->r >= 0 && q->r < DLOCK_NRES && q->r % nodes == me)
+		lock(caller, q);
+	else if (q->op == OP_UNLOCK_ALL)
+		unlock_all(caller, q);
+	else if (q->op == OP_CHECK)
+		answer(caller, is_wounded(q->ts, q->attempt) ? ANS_WOUNDED : ANS_GRANTED);
+	else if (q->op == OP_GRAPH) {
+		g.n = server_edges(g.e, DLOCK_MAX_EDGES, POL_DETECT);
+		reply(caller, &g, sizeof(g));
+	} else if (q->op == OP_STAT)
+		reply(caller, &dlock_stats, sizeof(dlock_stats));
+	else
+		answer(caller, ANS_ERROR);
+}
+
+/* coordinator: node 0 also builds the global wait-for graph. */
 int
-dlock_serve(int n)
+dlock_serve(int n, int coordinator)
 {
 	struct dlock_req q;
 	struct msg_info info;
-	int box, k;
+	uint64_t last = 0;
+	int box, k, got;
 
 	nodes = n;
 	if ((me = dist_node()) < 0 || nodes < 1 || nodes > DL_MAX || me >= nodes) {
@@ -200,21 +310,22 @@ dlock_serve(int n)
 	}
 	printf("dlock: serving resources r %% %d == %d\n", nodes, me);
 	for (;;) {
-		if (mbox_receive(box, &q, sizeof(q), &info, 0, 0) != sizeof(q))
-			continue;		/* not ours: ignore it */
-		if (q.op == OP_WOUND && !(info.flags & MSG_CALL)) {
-			wound_here(q.ts, q.attempt);
+		got = mbox_receive(box, &q, sizeof(q), &info, 0, DETECT_MS);
+		if (uptime_us() - last > DETECT_MS * 1000ULL) {
+			last = uptime_us();
+			detect_start_probes();
+			if (coordinator)
+				detect_central();
+		}
+		if (got != sizeof(q))
+			continue;		/* a timeout, or not ours */
+		if (!(info.flags & MSG_CALL)) {
+			if (q.op == OP_WOUND)
+				wound_here(q.ts, q.attempt);
+			else if (q.op == OP_PROBE)
+				detect_probe(&q);
 			continue;
 		}
-		if (!(info.flags & MSG_CALL))
-			continue;
-		if (q.op == OP_LOCK && q.r >= 0 && q.r < DLOCK_NRES && q.r % nodes == me)
-			lock(info.sender, &q);
-		else if (q.op == OP_UNLOCK_ALL)
-			unlock_all(info.sender, &q);
-		else if (q.op == OP_CHECK)
-			answer(info.sender, is_wounded(q.ts, q.attempt) ? ANS_WOUNDED : ANS_GRANTED);
-		else
-			answer(info.sender, ANS_ERROR);
+		serve_call(info.sender, &q);
 	}
 }

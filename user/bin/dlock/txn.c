@@ -18,7 +18,8 @@
 #define MAX_TXNS	8
 #define CHECK_MS	50	/* a holder looks for wounds this often */
 
-const char *const dlock_policy_names[] = { "none", "order", "wait-die", "wound-wait" };
+const char *const dlock_policy_names[NPOLICIES] = { "none", "order", "wait-die",
+	"wound-wait", "detect", "cmh" };
 
 static const char *const answers[] = { "?", "granted", "rolled back (die)",
 	"rolled back (wounded)", "refused (EDEADLK)", "done", "error" };
@@ -40,27 +41,35 @@ dlock_policy(const char *name)
 {
 	int i;
 
-	for (i = 0; i < 4; i++)
+	for (i = 0; i < NPOLICIES; i++)
 		if (strcmp(name, dlock_policy_names[i]) == 0)
 			return i;
 	return -1;
 }
 
-static int32_t
-ask(int node, struct dlock_req *q)
+/* Call node's server (found within 30 s); the reply's length or -1. */
+static int
+ask_raw(int node, struct dlock_req *q, void *reply, int max)
 {
 	char name[MBOX_NAME_LEN];
-	int32_t a = ANS_ERROR;
 	uint64_t deadline = uptime_us() + 30000000ULL;
 
 	while (server[node] < 0) {
 		server[node] = mbox_open(dist_name(name, sizeof(name), "LOCK", node));
 		if (server[node] < 0 && uptime_us() > deadline)
-			return ANS_ERROR;
+			return -1;
 		if (server[node] < 0)
 			msleep(50);
 	}
-	if (mbox_call(server[node], q, sizeof(*q), &a, sizeof(a), 0) != sizeof(a))
+	return mbox_call(server[node], q, sizeof(*q), reply, max, 0);
+}
+
+static int32_t
+ask(int node, struct dlock_req *q)
+{
+	int32_t a = ANS_ERROR;
+
+	if (ask_raw(node, q, &a, sizeof(a)) != sizeof(a))
 		return ANS_ERROR;
 	return a;
 }
@@ -154,6 +163,8 @@ txn(int policy, char *spec, int hold_ms, int step_ms)
 			q.r = want[i];
 			a = ask(want[i] % nodes, &q);
 			printf("dlock %s (ts %u): %d %s\n", name, (unsigned)q.ts, want[i],
+			    a == ANS_WOUNDED && policy >= POL_DETECT ?
+			    "aborted (youngest in a deadlock)" :
 			    a >= ANS_GRANTED && a <= ANS_ERROR ? answers[a] : "?");
 			if (a != ANS_GRANTED)
 				break;
@@ -208,4 +219,24 @@ dlock_txns(int policy, int n, int argc, char **argv, int hold_ms, int step_ms)
 	}
 	printf("dlock: %d of %d committed, %d restarts\n", committed, started, restarts);
 	return committed == started ? 0 : 1;
+}
+
+/* `dlock stat`: the local server's detection counters. */
+int
+dlock_stat(void)
+{
+	struct dlock_stat st;
+	struct dlock_req q;
+	int me = dist_node();
+
+	memset(&q, 0, sizeof(q));
+	q.op = OP_STAT;
+	nodes = me + 1;
+	server[me] = -1;
+	if (me < 0 || ask_raw(me, &q, &st, sizeof(st)) != sizeof(st))
+		return printf("dlock: no server here\n"), 1;
+	printf("dlock: central %u cycles, %u phantoms; edge chasing %u cycles, %u probes\n",
+	    (unsigned)st.central_cycles, (unsigned)st.phantoms, (unsigned)st.cmh_cycles,
+	    (unsigned)st.probes);
+	return 0;
 }
