@@ -11,6 +11,8 @@
 #    cycle is found and its youngest aborted; transactions that cannot
 #    deadlock (ascending orders) see no abort and no cycle reported; the
 #    adversarial orders commit (`make test-dist`)
+#  - the banker's algorithm on node 0: the adversarial orders all commit
+#    without a single roll back, the banker holding unsafe requests back
 # Part of `make integration`.
 
 import os
@@ -102,7 +104,8 @@ def test_adversarial_orders_commit(trio, policy):
     print("dlock %s: 6 transactions committed, %d restarts" % (policy, restarts))
 
 
-STAT = re.compile(r"dlock: central (\d+) cycles, (\d+) phantoms; edge chasing (\d+) cycles")
+STAT = re.compile(r"dlock: central (\d+) cycles, (\d+) phantoms; edge chasing (\d+) cycles, "
+                  r"\d+ probes; banker held back (\d+)")
 
 
 def stats(trio):
@@ -156,3 +159,15 @@ def test_detection_reports_no_false_deadlock(trio, policy):
         assert m.groups() == ("2", "2", "0"), m.group(0)       # no restart
         trio[k].wait_prompt(30)
     assert stats(trio) == before, (before, stats(trio))
+
+
+def test_banker_adversarial_orders_never_roll_back(trio):
+    held_back = int(STAT.search(trio[0].run("dlock stat", 30)).group(4))
+    for k in range(3):
+        trio[k].sendline("dlock txn banker -h 30 -d 30 %s" % ADVERSARIAL[k])
+    for k in range(3):
+        m = trio[k].expect(DONE, 120)
+        assert m.groups() == ("2", "2", "0"), m.group(0)     # all commit, none restarts
+        trio[k].wait_prompt(30)
+    # The banker did have to hold requests back: the orders were adversarial.
+    assert int(STAT.search(trio[0].run("dlock stat", 30)).group(4)) > held_back

@@ -14,8 +14,9 @@
 enum dlock_policy { POL_NONE, POL_ORDER, POL_WAIT_DIE, POL_WOUND_WAIT,
 	POL_DETECT,	/* wait; node 0's coordinator finds cycles */
 	POL_CMH,	/* wait; Chandy-Misra-Haas probes find cycles */
+	POL_BANKER,	/* ask node 0's banker first (banker.c) */
 };
-#define NPOLICIES	6
+#define NPOLICIES	7
 
 enum dlock_op {
 	OP_LOCK = 1,	/* call: lock r; answered now or once granted */
@@ -25,6 +26,8 @@ enum dlock_op {
 	OP_GRAPH,	/* call: this node's wait-for edges (struct dlock_graph) */
 	OP_PROBE,	/* send: edge chasing, for txn (ts, attempt) */
 	OP_STAT,	/* call: this server's counters (struct dlock_stat) */
+	OP_BANK_REQ,	/* call, to node 0: may txn (claim in held) lock r? */
+	OP_BANK_RELEASE,/* call, to node 0: txn has given back everything */
 };
 
 enum dlock_answer {
@@ -42,7 +45,8 @@ struct dlock_req {
 	uint32_t ts;		/* the transaction's stamp: also its name */
 	uint32_t attempt;	/* restarts so far: a wound names one attempt */
 	int32_t	 r;
-	uint32_t held;		/* bit i: resource i held (ordering's check) */
+	uint32_t held;		/* bit i: resource i held (ordering's check);
+				 * OP_BANK_REQ: bit i, i is in the claim */
 	/* OP_PROBE: who started it, and the youngest met on the way;
 	 * ts and attempt name the transaction the probe is for. */
 	uint32_t init_ts, init_attempt, young_ts, young_attempt;
@@ -65,6 +69,7 @@ struct dlock_stat {
 	uint32_t phantoms;		/* node 0: cycles gone when asked again */
 	uint32_t cmh_cycles;		/* probes back at their initiator */
 	uint32_t probes;		/* probes sent */
+	uint32_t banker_waits;		/* node 0: requests the banker held back */
 };
 
 /* server.c, for detect.c */
@@ -75,6 +80,9 @@ int	server_waits_for(uint32_t ts, uint32_t attempt, struct dlock_edge *out, int 
 void	server_wound(uint32_t ts, uint32_t attempt);
 void	server_send_all(struct dlock_req *);	/* to every other server */
 int	server_call(int node, struct dlock_req *, void *reply, int max);
+
+/* banker.c */
+void	banker_call(int caller, const struct dlock_req *);
 
 /* detect.c */
 void	detect_central(void);			/* node 0, now and then */

@@ -8,7 +8,9 @@
  *       r on node r % NODES), hold MS, unlock; -d MS between two locks.
  *       POLICY: none, order (global ordering: EDEADLK), wait-die,
  *       wound-wait, detect (the -c server's global wait-for graph),
- *       cmh (Chandy-Misra-Haas edge chasing; timestamps 1..15).  Ends with `dlock: N of M committed, R restarts`.
+ *       cmh (Chandy-Misra-Haas edge chasing), banker (node 0 grants only
+ *       safe requests; the claim is the list).  Timestamps 1..15 for the
+ *       last three.  Ends with `dlock: N of M committed, R restarts`.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +21,7 @@ static int
 usage(void)
 {
 	dprintf(2, "usage: dlock serve [-n NODES] [-c] | dlock stat | dlock txn "
-	    "none|order|wait-die|wound-wait|detect|cmh [-n NODES] [-h MS] [-d MS] "
+	    "none|order|wait-die|wound-wait|detect|cmh|banker [-n NODES] [-h MS] [-d MS] "
 	    "NAME:TS:R1,R2,...\n");
 	return 2;
 }

@@ -282,7 +282,9 @@ serve_call(int caller, struct dlock_req *q)
 	else if (q->op == OP_GRAPH) {
 		g.n = server_edges(g.e, DLOCK_MAX_EDGES, POL_DETECT);
 		reply(caller, &g, sizeof(g));
-	} else if (q->op == OP_STAT)
+	} else if ((q->op == OP_BANK_REQ || q->op == OP_BANK_RELEASE) && me == 0)
+		banker_call(caller, q);
+	else if (q->op == OP_STAT)
 		reply(caller, &dlock_stats, sizeof(dlock_stats));
 	else
 		answer(caller, ANS_ERROR);

@@ -19,7 +19,7 @@
 #define CHECK_MS	50	/* a holder looks for wounds this often */
 
 const char *const dlock_policy_names[NPOLICIES] = { "none", "order", "wait-die",
-	"wound-wait", "detect", "cmh" };
+	"wound-wait", "detect", "cmh", "banker" };
 
 static const char *const answers[] = { "?", "granted", "rolled back (die)",
 	"rolled back (wounded)", "refused (EDEADLK)", "done", "error" };
@@ -83,7 +83,23 @@ unlock_everywhere(struct dlock_req *q)
 	for (k = 0; k < nodes; k++)
 		if (ask(k, q) != ANS_DONE)
 			return -1;
-	return 0;
+	q->op = OP_BANK_RELEASE;
+	q->r = 0;
+	return q->policy == POL_BANKER && ask(0, q) != ANS_DONE ? -1 : 0;
+}
+
+/* The banker's leave first (node 0), with our whole claim. */
+static int32_t
+ask_banker(struct dlock_req *q, const int *want, int nwant)
+{
+	struct dlock_req b = *q;
+	int i;
+
+	b.op = OP_BANK_REQ;
+	b.held = 0;
+	for (i = 0; i < nwant; i++)
+		b.held |= 1u << want[i];
+	return ask(0, &b);
 }
 
 /* Hold what we have for hold_ms, rolling back if wounded meanwhile. */
@@ -159,8 +175,10 @@ txn(int policy, char *spec, int hold_ms, int step_ms)
 				return printf("dlock: no resource %d\n", want[i]), 255;
 			printf("dlock %s (ts %u): asks for %d on node %d\n", name,
 			    (unsigned)q.ts, want[i], want[i] % nodes);
-			q.op = OP_LOCK;
 			q.r = want[i];
+			if (policy == POL_BANKER && (a = ask_banker(&q, want, nwant)) != ANS_GRANTED)
+				break;
+			q.op = OP_LOCK;
 			a = ask(want[i] % nodes, &q);
 			printf("dlock %s (ts %u): %d %s\n", name, (unsigned)q.ts, want[i],
 			    a == ANS_WOUNDED && policy >= POL_DETECT ?
@@ -235,8 +253,8 @@ dlock_stat(void)
 	server[me] = -1;
 	if (me < 0 || ask_raw(me, &q, &st, sizeof(st)) != sizeof(st))
 		return printf("dlock: no server here\n"), 1;
-	printf("dlock: central %u cycles, %u phantoms; edge chasing %u cycles, %u probes\n",
-	    (unsigned)st.central_cycles, (unsigned)st.phantoms, (unsigned)st.cmh_cycles,
-	    (unsigned)st.probes);
+	printf("dlock: central %u cycles, %u phantoms; edge chasing %u cycles, %u probes; "
+	    "banker held back %u\n", (unsigned)st.central_cycles, (unsigned)st.phantoms,
+	    (unsigned)st.cmh_cycles, (unsigned)st.probes, (unsigned)st.banker_waits);
 	return 0;
 }
