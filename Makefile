@@ -296,7 +296,8 @@ labs-check: deps
 
 # ICOUNT=1: instruction counts where one node measures alone (bench.py);
 # the two-node drivers cannot count instructions and say so on each line
-# (docs/testing.md).  tests/integration/test_bench.py runs all five, short.
+# (docs/testing.md).  tests/integration/test_bench.py runs the first five, short;
+# test_dme.py runs dmebench.py short in `make test-dist`.
 bench: deps
 	@$(MAKE) --no-print-directory all
 	$(PYTHON) tools/bench.py $(if $(ICOUNT),--icount)
@@ -304,6 +305,7 @@ bench: deps
 	$(PYTHON) tools/distbench.py $(if $(ICOUNT),--icount)
 	$(PYTHON) tools/migbench.py $(if $(ICOUNT),--icount)
 	$(PYTHON) tools/rpc/rpcbench.py $(if $(ICOUNT),--icount)
+	$(PYTHON) tools/dmebench.py $(if $(ICOUNT),--icount)
 
 # ---- a cluster on one host (docs/network.md) -----------------------------
 # `make cluster N=3`: a vde_switch and N nodes in the background, consoles in

@@ -8,7 +8,8 @@
 #  - each algorithm under 10% loss and 10% duplication on node 0's wire
 #    (wirefilter): 6 entries per node here, 40 in `make test-dist`
 # Only in `make test-dist` (BRINCH_DME_LONG=1): a token ring of 4 whose token
-# holder is killed: the ring is rebuilt and the token regenerated once.
+# holder is killed: the ring is rebuilt and the token regenerated once; 16
+# nodes: every node pings every other, and each algorithm runs, checked.
 # Part of `make integration`.
 
 import os
@@ -137,3 +138,34 @@ def test_token_ring_survives_its_holder_killed(request):
         assert re.search(r"dme 1 \d+ dead 2 .*ring rebuilt", everything), everything[-2000:]
     finally:
         next(c_gen, None)
+
+
+@long_only
+def test_sixteen_nodes_all_pairs_ping_and_every_algorithm(request):
+    c_gen = booted_cluster(request, 16, "dme_16")
+    c = next(c_gen)
+    try:
+        for k in range(16):
+            pings = "; ".join("ping -q -c 1 %s" % c[j].ip for j in range(16) if j != k)
+            out = c[k].run(pings, timeout=300)
+            assert len(re.findall(r"1 packets transmitted, 1 received", out)) == 15, out
+        for alg in ("central", "ra", "ring"):
+            outs = run_dme(c, {k: "dme %s 4 -n 16" % alg for k in range(16)}, timeout=600)
+            report = checked(alg, outs, n=16)
+            assert report["entries"] == 64, report
+    finally:
+        next(c_gen, None)
+
+
+@long_only
+def test_dmebench_runs_short():
+    import json
+    import subprocess
+    import sys
+    from brinchvm import ROOT
+    out = subprocess.run([sys.executable, os.path.join(ROOT, "tools", "dmebench.py"),
+                          "--nodes", "3", "--count", "3"], capture_output=True, text=True,
+                         timeout=600, check=True).stdout
+    lines = [json.loads(ln) for ln in out.splitlines()]
+    assert [d["bench"] for d in lines] == ["dme_central_n3", "dme_ra_n3", "dme_ring_n3"], out
+    assert lines[0]["msgs_per_entry"] == 3.0 and lines[1]["msgs_per_entry"] == 4.0, out

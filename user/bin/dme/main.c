@@ -7,7 +7,7 @@
  * and puts it back incremented, so an overlap is seen, not only inferred.
  * Prints one line per request, entry and exit with node, pid and Lamport
  * time (tools/dmecheck.py reads them), then `dme: COUNT entries, M
- * messages`.  -t TIME: the first event is stamped TIME (the textbook's
+ * messages, T ms` (T: from the first request to the last exit).  -t TIME: the first event is stamped TIME (the textbook's
  * example); -h MS: stay in the section MS; -p MS: (ring) keep the token MS
  * before passing it; -v: every reply, deferral, grant and probe.
  */
@@ -61,6 +61,7 @@ main(int argc, char *argv[])
 {
 	int nodes = 3, count, hold_ms = 0, verbose = 0, i;
 	uint32_t start = 0;
+	uint64_t began;
 
 	if (argc < 3)
 		return usage();
@@ -85,6 +86,7 @@ main(int argc, char *argv[])
 		return 1;
 	if ((cs = dme_open_wait("DMECS", 0)) < 0)
 		return 1;
+	began = uptime_us();
 	for (i = 0; i < count; i++) {
 		if (dme_enter() < 0)
 			return printf("dme: enter: %s\n", strerror(errno)), 1;
@@ -92,9 +94,10 @@ main(int argc, char *argv[])
 		if (dme_exit() < 0)
 			return printf("dme: exit: %s\n", strerror(errno)), 1;
 	}
+	began = uptime_us() - began;
 	if (dme_close() < 0)
 		return 1;
-	printf("dme: %d entries, %u messages%s\n", count, dme_sent,
-	    overlaps ? ", OVERLAPS" : "");
+	printf("dme: %d entries, %u messages, %u ms%s\n", count, dme_sent,
+	    (unsigned)(began / 1000), overlaps ? ", OVERLAPS" : "");
 	return overlaps ? 1 : 0;
 }
