@@ -32,6 +32,16 @@ long_only = pytest.mark.skipif(not LONG, reason="long: run by `make test-dist`")
 DONE = re.compile(r"dlock: (\d+) of (\d+) committed, (\d+) restarts\n")
 
 
+def finish(trio, nodes, timeout=60):
+    """Each node's `dlock: N of M committed, R restarts` as (N, M, R),
+    once its prompt is back."""
+    got = {}
+    for k in nodes:
+        got[k] = tuple(int(x) for x in trio[k].expect(DONE, timeout).groups())
+        trio[k].wait_prompt(30)
+    return got
+
+
 @pytest.fixture(scope="module")
 def trio(request):
     def serve(c):
@@ -55,10 +65,8 @@ def test_textbook_wait_die(trio):
     trio[0].expect("P1 (ts 5): asks for 1")
     trio[2].sendline("dlock txn wait-die P3:15:1")
     trio[2].expect("P3 (ts 15): 1 rolled back (die)")
-    for k in range(3):
-        m = trio[k].expect(DONE, 60)
-        assert m.group(1) == m.group(2) == "1", m.group(0)
-        trio[k].wait_prompt(30)
+    for got in finish(trio, range(3)).values():
+        assert got[:2] == (1, 1), got
     p1, p3 = events(trio[0].text[start[0]:], "P1"), events(trio[2].text[start[2]:], "P3")
     # P1 waited (no roll back) and got it once P2 committed.
     assert "1 granted" in p1 and not any("rolled back" in e for e in p1), p1
@@ -75,10 +83,8 @@ def test_textbook_wound_wait(trio):
     trio[1].expect("P2 (ts 10): rolled back (wounded)", 30)
     trio[0].expect("P1 (ts 5): 1 granted", 30)
     trio[2].sendline("dlock txn wound-wait P3:15:1")
-    for k in range(3):
-        m = trio[k].expect(DONE, 60)
-        assert m.group(1) == m.group(2) == "1", m.group(0)
-        trio[k].wait_prompt(30)
+    for got in finish(trio, range(3)).values():
+        assert got[:2] == (1, 1), got
     p2, p3 = events(trio[1].text[start[1]:], "P2"), events(trio[2].text[start[2]:], "P3")
     assert "restart 1, same timestamp" in p2, p2
     assert not any("rolled back" in e for e in p3), p3     # P3 only waits
@@ -95,12 +101,9 @@ ADVERSARIAL = {0: "A:1:0,1,2 B:2:2,1,0", 1: "C:3:1,2,0 D:4:0,2,1",
 def test_adversarial_orders_commit(trio, policy):
     for k in range(3):
         trio[k].sendline("dlock txn %s -h 30 -d 30 %s" % (policy, ADVERSARIAL[k]))
-    restarts = 0
-    for k in range(3):
-        m = trio[k].expect(DONE, 120)
-        assert m.group(1) == m.group(2) == "2", m.group(0)
-        restarts += int(m.group(3))
-        trio[k].wait_prompt(30)
+    got = finish(trio, range(3), 120)
+    assert all(g[:2] == (2, 2) for g in got.values()), got
+    restarts = sum(g[2] for g in got.values())
     print("dlock %s: 6 transactions committed, %d restarts" % (policy, restarts))
 
 
@@ -122,10 +125,8 @@ def test_detection_aborts_the_youngest_of_a_cycle(trio, policy):
     # X (ts 3) locks 0 then 1, Y (ts 4) locks 1 then 0, a step apart.
     trio[1].sendline("dlock txn %s -h 50 -d 400 X:3:0,1" % policy)
     trio[2].sendline("dlock txn %s -h 50 -d 400 Y:4:1,0" % policy)
-    for k in (1, 2):
-        m = trio[k].expect(DONE, 60)
-        assert m.group(1) == m.group(2) == "1", m.group(0)
-        trio[k].wait_prompt(30)
+    for got in finish(trio, (1, 2)).values():
+        assert got[:2] == (1, 1), got
     x, y = events(trio[1].text[start[1]:], "X"), events(trio[2].text[start[2]:], "Y")
     assert "0 aborted (youngest in a deadlock)" in y, y
     assert not any("aborted" in e for e in x) and x[-1] == "commit after 0 restarts", x
@@ -142,10 +143,8 @@ def test_detection_aborts_the_youngest_of_a_cycle(trio, policy):
 def test_detection_adversarial_orders_commit(trio, policy):
     for k in range(3):
         trio[k].sendline("dlock txn %s -h 30 -d 30 %s" % (policy, ADVERSARIAL[k]))
-    for k in range(3):
-        m = trio[k].expect(DONE, 120)
-        assert m.group(1) == m.group(2) == "2", m.group(0)
-        trio[k].wait_prompt(30)
+    for got in finish(trio, range(3), 120).values():
+        assert got[:2] == (2, 2), got
 
 
 @pytest.mark.parametrize("policy", ["detect", "cmh"])
@@ -154,10 +153,8 @@ def test_detection_reports_no_false_deadlock(trio, policy):
     ordered = {0: "A:1:0,1,2 B:2:0,1,2", 1: "C:3:0,2 D:4:1,2", 2: "E:5:0,1 F:6:1,2"}
     for k in range(3):
         trio[k].sendline("dlock txn %s -h 30 -d 30 %s" % (policy, ordered[k]))
-    for k in range(3):
-        m = trio[k].expect(DONE, 120)
-        assert m.groups() == ("2", "2", "0"), m.group(0)       # no restart
-        trio[k].wait_prompt(30)
+    for got in finish(trio, range(3), 120).values():
+        assert got == (2, 2, 0), got                      # no restart
     assert stats(trio) == before, (before, stats(trio))
 
 
@@ -165,9 +162,7 @@ def test_banker_adversarial_orders_never_roll_back(trio):
     held_back = int(STAT.search(trio[0].run("dlock stat", 30)).group(4))
     for k in range(3):
         trio[k].sendline("dlock txn banker -h 30 -d 30 %s" % ADVERSARIAL[k])
-    for k in range(3):
-        m = trio[k].expect(DONE, 120)
-        assert m.groups() == ("2", "2", "0"), m.group(0)     # all commit, none restarts
-        trio[k].wait_prompt(30)
+    for got in finish(trio, range(3), 120).values():
+        assert got == (2, 2, 0), got              # all commit, none restarts
     # The banker did have to hold requests back: the orders were adversarial.
     assert int(STAT.search(trio[0].run("dlock stat", 30)).group(4)) > held_back
