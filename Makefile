@@ -267,12 +267,14 @@ test-long: deps
 # The long versions of the distributed algorithms' tests (docs/dme.md): 40
 # entries per node under loss and duplication instead of 6, a token ring
 # whose token holder is killed, 1,002 totally ordered multicasts instead of 60,
-# adversarial lock orders across nodes under every deadlock policy.
+# adversarial lock orders across nodes under every deadlock policy, 16 nodes,
+# and nodes on two "hosts" (network namespaces) joined by vde_plug over UDP.
+test-dist: DEPS_EXTRA := vde_plug:vdeplug
 test-dist: deps
 	@$(MAKE) --no-print-directory all
 	BRINCH_DME_LONG=1 $(PYTEST) -q tests/integration/test_dme.py \
 	    tests/integration/test_dist_order.py tests/integration/test_deadlock.py \
-	    $(PYTEST_ARGS)
+	    tests/integration/test_dist_hosts.py $(PYTEST_ARGS)
 
 # ---- labs (docs/labs/README.md) ------------------------------------------
 # `make grade LAB=name` runs a lab's grader (tests/labs/test_lab_NAME.py) on
@@ -310,10 +312,13 @@ bench: deps
 # ---- a cluster on one host (docs/network.md) -----------------------------
 # `make cluster N=3`: a vde_switch and N nodes in the background, consoles in
 # tmux (or `python3 tools/cluster.py console K`); `make cluster-stop` ends it.
+# Across hosts (docs/network.md): FIRST=K numbers them K..K+N-1, and
+# LINK=LPORT:HOST:RPORT joins this switch to HOST's (vde_plug over UDP).
 N ?= 3
 cluster: deps
 	@$(MAKE) --no-print-directory all
-	$(PYTHON) tools/cluster.py start -n $(N)
+	$(PYTHON) tools/cluster.py start -n $(N) $(if $(FIRST),--first $(FIRST)) \
+	    $(if $(LINK),--link $(LINK))
 cluster-stop:
 	$(PYTHON) tools/cluster.py stop
 

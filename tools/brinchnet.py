@@ -123,6 +123,33 @@ class Wirefilter:
             self._log.close()
 
 
+class Link:
+    """A cable from a switch on this host to a switch on another, as vde
+    itself provides one: vde_plug joining the switch to a UDP point-to-point
+    link (vdeplug4's udp://LOCAL_PORT->REMOTE_HOST:REMOTE_PORT).  The other
+    host runs the mirror image.  `prefix` runs it inside a network namespace."""
+
+    def __init__(self, switch, local_port, remote_host, remote_port, log_path, prefix=()):
+        self.argv = list(prefix) + ["vde_plug", "vde://" + switch.path,
+                                    "udp://%d->%s:%d" % (local_port, remote_host, remote_port)]
+        self.log_path = log_path
+        self.proc = None
+
+    def start(self):
+        self._log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL, stdout=self._log,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        time.sleep(0.3)
+        if self.proc.poll() is not None:
+            raise RuntimeError("vde_plug exited: see %s" % self.log_path)
+        return self
+
+    def stop(self):
+        _stop(self.proc)
+        if getattr(self, "_log", None):
+            self._log.close()
+
+
 class Plug:
     """The host's own port on a switch, through vde_plug, which frames each
     Ethernet frame on its stdin/stdout with a 2-byte big-endian length."""
@@ -215,13 +242,20 @@ class NetNode(Node):
 class Cluster:
     """A switch and nodes 0..n-1 on it.  With loss, node 0 sits on a switch of
     its own, joined to the others' switch by a wirefilter dropping `loss`
-    percent of the frames each way (and duplicating `dup` percent)."""
+    percent of the frames each way (and duplicating `dup` percent).  Across
+    hosts: nodes first..first+n-1 here, and link=(local port, remote host,
+    remote port) joins this switch to the other host's (Link)."""
 
-    def __init__(self, n, workdir, loss=None, name="net", cmdline="", mem="64M", dup=None):
+    def __init__(self, n, workdir, loss=None, name="net", cmdline="", mem="64M", dup=None,
+                 first=0, link=None, prefix=()):
         self.n = n
         self.workdir = os.path.abspath(workdir)
         self.loss = loss
         self.dup = dup
+        self.first = first              # the number of our first node
+        self.link = link                # (local port, remote host, remote port)
+        self.prefix = list(prefix)      # e.g. ["ip", "netns", "exec", NS]
+        self.cable = None
         self.name = name
         self.cmdline = cmdline
         self.mem = mem
@@ -247,11 +281,14 @@ class Cluster:
                 self.wire = Wirefilter(first, main, self.loss,
                                        os.path.join(self.workdir, "wirefilter.log"),
                                        dup=self.dup).start()
-            for i in range(self.n):
+            if self.link:
+                self.cable = Link(main, *self.link, prefix=self.prefix,
+                                  log_path=os.path.join(self.workdir, "link.log")).start()
+            for i in range(self.first, self.first + self.n):
                 sw = first if i == 0 else main
                 node = NetNode(i, "vde,sock=%s" % sw.path,
                                pcap=os.path.join(self.workdir, "node%d.pcap" % i),
-                               cmdline=self.cmdline, mem=self.mem,
+                               cmdline=self.cmdline, mem=self.mem, prefix=self.prefix,
                                log_path=os.path.join(self.workdir, "node%d.log" % i),
                                name="%s-node%d" % (self.name, i))
                 self.nodes[i] = node
@@ -296,6 +333,8 @@ class Cluster:
             node.stop()
         if self.wire:
             self.wire.stop()
+        if self.cable:
+            self.cable.stop()
         for sw in self.switches:
             sw.stop()
 

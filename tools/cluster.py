@@ -6,6 +6,9 @@
 """Run a cluster of brinch nodes on one host.
 
   cluster.py start [-n N] [--dir DIR] [--no-tmux]   switch + nodes 0..N-1, daemonized
+      [--first F] [--link LPORT:HOST:RPORT]          nodes F..F+N-1, and a cable from
+                                                     this switch to HOST's (vde_plug,
+                                                     UDP port LPORT here, RPORT there)
   cluster.py console K                               attach to node K (Ctrl-] leaves)
   cluster.py status                                  what is running
   cluster.py stop                                    end everything cleanly
@@ -74,7 +77,14 @@ def start(args):
     sw = os.path.join(d, "switch")
     subprocess.run(["vde_switch", "-s", sw, "-M", os.path.join(d, "switch.mgmt"),
                     "-d", "-p", os.path.join(d, "switch.pid")], check=True)
-    for k in range(args.n):
+    if args.link:
+        # Another host's switch, over vdeplug4's UDP point-to-point link;
+        # that host runs the mirror image (its port, our address, our port).
+        lport, host, rport = args.link.split(":")
+        subprocess.run(["vde_plug", "-d", "-p", os.path.join(d, "link.pid"), "vde://" + sw,
+                        "udp://%s->%s:%s" % (lport, host, rport)], check=True)
+    nodes = range(args.first, args.first + args.n)
+    for k in nodes:
         argv = [os.environ.get("QEMU", "qemu-system-i386"), "-machine", "pc",
                 "-accel", accel_default(), "-m", args.mem, "-no-reboot", "-nic", "none",
                 "-device", "isa-debug-exit,iobase=0x501,iosize=1",
@@ -89,14 +99,14 @@ def start(args):
         argv += nic_args(k, "vde,sock=%s" % sw, os.path.join(d, "node%d.pcap" % k))
         subprocess.run(argv, check=True)
     print("cluster: switch %s, %d nodes:" % (sw, args.n))
-    for k in range(args.n):
+    for k in nodes:
         print("  node %d  %-10s log %s" % (k, ip_for(k), os.path.join(d, "node%d.log" % k)))
     if not args.no_tmux and not need("tmux"):
         me = [sys.executable, os.path.abspath(__file__), "console", "--dir", d]
         subprocess.run(["tmux", "kill-session", "-t", TMUX_SESSION], capture_output=True)
-        for k in range(args.n):
+        for k in nodes:
             cmd = " ".join(me + [str(k)])
-            if k == 0:
+            if k == args.first:
                 subprocess.run(["tmux", "new-session", "-d", "-s", TMUX_SESSION,
                                 "-n", "node0", cmd], check=True)
             else:
@@ -175,6 +185,7 @@ def stop(args):
         return
     for k in node_numbers(d):
         stop_pid(os.path.join(d, "node%d.pid" % k), "node %d" % k)
+    stop_pid(os.path.join(d, "link.pid"), "link to the other host")
     stop_pid(os.path.join(d, "switch.pid"), "switch")
     for f in os.listdir(d):
         if f.endswith((".pid", ".console", ".monitor", ".mgmt")):
@@ -191,6 +202,8 @@ def main():
     p.add_argument("--mem", default="64M")
     p.add_argument("--cmdline", default="", help="more kernel command line words")
     p.add_argument("--no-tmux", action="store_true")
+    p.add_argument("--first", type=int, default=0, help="the first node's number")
+    p.add_argument("--link", help="LPORT:HOST:RPORT: join HOST's cluster (vde_plug over UDP)")
     p.add_argument("--dir", default=argparse.SUPPRESS)
     p = sub.add_parser("console")
     p.add_argument("node", type=int)
@@ -198,8 +211,9 @@ def main():
     for name in ("status", "stop"):
         sub.add_parser(name).add_argument("--dir", default=argparse.SUPPRESS)
     args = ap.parse_args()
-    if not 1 <= getattr(args, "n", 1) <= 254:
-        sys.exit("cluster: N must be 1..254 (nodes 0..N-1)")
+    if not 1 <= getattr(args, "n", 1) <= 254 or \
+            not 0 <= getattr(args, "first", 0) <= 254 - getattr(args, "n", 1):
+        sys.exit("cluster: N must be 1..254 and FIRST+N at most 254 (nodes FIRST..FIRST+N-1)")
     {"start": start, "console": console, "status": status, "stop": stop}[args.cmd](args)
 
 
