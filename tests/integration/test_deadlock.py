@@ -59,7 +59,7 @@ def events(text, name):
 
 def test_textbook_wait_die(trio):
     start = {k: len(trio[k].text) for k in range(3)}
-    trio[1].sendline("dlock txn wait-die -h 1500 P2:10:1")
+    trio[1].sendline("dlock txn wait-die -h 2500 P2:10:1")
     trio[1].expect("P2 (ts 10): 1 granted")
     trio[0].sendline("dlock txn wait-die P1:5:1")
     trio[0].expect("P1 (ts 5): asks for 1")
