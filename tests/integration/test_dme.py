@@ -125,6 +125,8 @@ def test_token_ring_survives_its_holder_killed(request):
             c[k].sendline("dme ring 15 -n 4 -h 10")
         c[2].sendline("dme ring 0 -n 4 -p 60000")    # holds the token a minute
         c[2].expect(re.compile(r"dme 2 \d+ hold token"), 60)
+        for k in (0, 1, 3):     # every node past its setup (it opens DME@2)
+            c[k].expect(re.compile(r"dme %d \d+ request" % k), 60)
         c[2].stop()
         outs = {}
         for k in (0, 1, 3):
