@@ -187,11 +187,14 @@ NETCMDLINE = $(if $(NET),$(if $(findstring node=,$(CMDLINE)),,node=$(NODE)))
 # firmware there is no screen.  SeaBIOS would then run a serial console of
 # its own, which reads (and keeps) whatever was typed or piped before boot.
 CONSOLE := -display none -serial mon:stdio
+# The second serial port is the kernel's trace port: `trace dump` writes
+# there, and QEMU to this file (docs/tracing.md; `make trace-view` reads it).
+TRACEPORT := -serial file:$(BUILD)/trace.txt
 
 run: deps
 	@$(MAKE) --no-print-directory all
 	@echo "brinch: serial console on this terminal. Type 'halt' or press Ctrl-A then X to quit."
-	$(QEMU) $(QEMUFLAGS) $(NETFLAGS) $(CONSOLE) -kernel $(BUILD)/kernel.elf -initrd $(BUILD)/initrd.cpio -append "$(strip $(CMDLINE) $(NETCMDLINE))"; \
+	$(QEMU) $(QEMUFLAGS) $(NETFLAGS) $(CONSOLE) $(TRACEPORT) -kernel $(BUILD)/kernel.elf -initrd $(BUILD)/initrd.cpio -append "$(strip $(CMDLINE) $(NETCMDLINE))"; \
 	 s=$$?; [ $$s -eq 0 ] || [ $$s -eq 1 ] || echo "qemu exited with status $$s"
 
 run-iso: deps
@@ -287,7 +290,7 @@ grade labs-check: DEPS_EXTRA := gdb
 
 grade: deps
 	@$(MAKE) --no-print-directory all
-	@if [ -z "$(LAB)" ]; then echo "make grade: which lab? make grade LAB=syscall|sched|signals|mbox|gdb|migrate"; exit 2; fi
+	@if [ -z "$(LAB)" ]; then echo "make grade: which lab? make grade LAB=syscall|sched|signals|mbox|gdb|migrate|cow"; exit 2; fi
 	@$(PYTHON) tools/grade.py $(LAB) $(GRADE_ARGS)
 
 labs-check: deps
@@ -322,8 +325,38 @@ cluster: deps
 cluster-stop:
 	$(PYTHON) tools/cluster.py stop
 
+# ---- the kernel event trace (docs/tracing.md) ----------------------------
+# matplotlib draws the pictures; speedscope (npm) and chromium show a trace
+# in a real viewer, which tests/integration/test_trace_viewer.py checks.
+TRACE_DEPS := /usr/lib/python3/dist-packages/matplotlib:python3-matplotlib \
+	chromium speedscope:npm:speedscope
+test: DEPS_EXTRA += $(TRACE_DEPS)
+# `make trace-view [TRACE='dump...']`: one node's dump (make run's by
+# default) or several nodes' into build/trace.json (Perfetto's UI, or
+# chrome://tracing) and build/trace.speedscope.json, opened in speedscope.
+TRACE ?= $(BUILD)/trace.txt
+trace-view: DEPS_EXTRA := speedscope:npm:speedscope
+trace-view: deps
+	$(PYTHON) tools/trace chrome $(BUILD)/trace.json $(TRACE)
+	$(PYTHON) tools/trace speedscope $(BUILD)/trace.speedscope.json $(TRACE)
+	@echo "trace-view: $(BUILD)/trace.json opens in Perfetto's UI (ui.perfetto.dev: Open trace file; it stays on this machine)"
+	speedscope $(BUILD)/trace.speedscope.json || echo "trace-view: open $(BUILD)/trace.speedscope.json in speedscope yourself"
+# schedtest under each policy, the philosophers and lamport across three
+# nodes: dumps, viewer files and pictures in build/trace-demo/.
+trace-demo: DEPS_EXTRA := /usr/lib/python3/dist-packages/matplotlib:python3-matplotlib
+trace-demo: deps
+	@$(MAKE) --no-print-directory all
+	$(PYTHON) tools/tracedemo.py
+# The trace's tests alone (all of them are also in make test).
+test-trace: DEPS_EXTRA := $(TRACE_DEPS)
+test-trace: deps
+	@$(MAKE) --no-print-directory all
+	$(PYTEST) -q tests/tools/test_trace_tool.py tests/integration/test_trace.py \
+	    tests/integration/test_trace_viewer.py $(PYTEST_ARGS)
+
 clean:
 	rm -rf $(BUILD)
 
 .PHONY: all deps FORCE run run-iso unit tools-test integration test test-long test-dist bench clean cluster cluster-stop gdb qemu-gdb gdb-server gdb-attach
+.PHONY: trace-view trace-demo test-trace
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

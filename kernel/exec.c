@@ -14,6 +14,7 @@
 #include "signal.h"
 #include "exec.h"
 #include "ipc/shm.h"
+#include "trace.h"
 
 /* Copy argv onto the new stack.  Layout, from the top down:
  *	the strings themselves
@@ -115,7 +116,9 @@ exec_image(struct proc *p, const char *path, char *const argv[], int argc)
 		image_end = MAX(image_end, s->vaddr + s->memsz);
 	}
 	protect_text(pgdir, &elf);
-	if ((err = vm_alloc_range(pgdir, USTACK_TOP - USTACK_SIZE, USTACK_TOP, 1)) < 0 ||
+	/* The stack is reserved, not allocated: build_stack's writes bring
+	 * in its top page, and it grows by faults down to USTACK_SIZE. */
+	if ((err = vm_reserve(pgdir, USTACK_TOP - USTACK_SIZE, USTACK_TOP)) < 0 ||
 	    (err = build_stack(pgdir, argv, argc, &esp)) < 0)
 		goto fail;
 
@@ -132,6 +135,7 @@ exec_image(struct proc *p, const char *path, char *const argv[], int argc)
 	p->tf->esp = esp;
 	p->tf->eax = 0;
 	proc_set_name(p, path);
+	TRACE(TRACE_PROC, TEV_EXEC, p->pid, 0, 0, p->name);
 	strlcpy(p->exec_path, path, sizeof(p->exec_path));
 	signal_reset_on_exec(p);
 	if (p == current)
@@ -157,7 +161,7 @@ exec_text_page(const char *path, uint32_t va, void *dst)
 	const struct initrd_entry *e = initrd_lookup(path);
 	struct elf_info elf;
 	struct elf_segment *s;
-	uint32_t start, end, from;
+	uint32_t start, end;
 	int i;
 
 	if (!e || e->type != FT_FILE || elf_parse(e->data, e->size, USER_MIN, UHEAP_MAX, &elf) < 0)
@@ -170,8 +174,9 @@ exec_text_page(const char *path, uint32_t va, void *dst)
 		/* The part of the page the segment's file bytes cover. */
 		start = MAX(va, s->vaddr);
 		end = MIN(va + PAGE_SIZE, s->vaddr + s->filesz);
-		for (from = start; from < end; from++)
-			((uint8_t *)dst)[from - va] = e->data[s->offset + (from - s->vaddr)];
+		if (end > start)
+			memcpy((uint8_t *)dst + (start - va), e->data + s->offset + (start - s->vaddr),
+			    end - start);
 		return 0;
 	}
 	return -ENOENT;

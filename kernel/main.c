@@ -27,6 +27,7 @@
 #include "dist/rmbox.h"
 #include "sched_policy.h"
 #include "sched_admit.h"
+#include "trace.h"
 
 /* Find the initrd module and keep its frames away from the allocator. */
 static void
@@ -105,6 +106,7 @@ kmain(uint32_t magic, uint32_t mbinfo_pa)
 		demo_kernel_fault();
 	load_initrd(mb);
 	proc_init();
+	trace_init();				/* trace= (docs/tracing.md) */
 	configure_scheduler();
 	proc_start_init("/bin/init");
 	serial_enable_interrupts();

@@ -19,6 +19,7 @@
 #include "ipc/sem.h"
 #include "ipc/shm.h"
 #include "sched_admit.h"
+#include "trace.h"
 
 extern char boot_stack_top[];		/* boot/multiboot.asm */
 extern void fork_return(void);		/* trapentry.asm */
@@ -241,6 +242,7 @@ proc_fork(void)
 			child->files[fd] = file_dup(parent->files[fd]);
 	child->parent = parent;
 	child->ppid = parent->pid;
+	TRACE(TRACE_PROC, TEV_FORK, parent->pid, child->pid, 0, child->name);
 	admit(child);			/* long-term scheduler: ready or job queue */
 	return child->pid;
 }
@@ -317,6 +319,7 @@ proc_exit(int status)
 	give_children_to_init(p);
 	p->exit_status = status;
 	p->state = ZOMBIE;
+	TRACE(TRACE_PROC, TEV_EXIT, p->pid, status, 0, NULL);
 	admit_leave(p);			/* room for a process on the job queue */
 	signal_send(p->parent, SIGCHLD);
 	wake_parent(p->parent);

@@ -44,6 +44,8 @@ struct file;
 struct trapframe;
 struct mig_out;
 
+#define MBOX_ALIASES	8	/* mailboxes a process takes along, its port included */
+
 struct proc {
 	/* ---- the process itself (what would travel) ---- */
 	int		 pid;
@@ -83,6 +85,10 @@ struct proc {
 
 	/* interprocess communication */
 	int		 port;		/* own mailbox id (direct send); 0 = none yet */
+	struct {			/* its mailboxes that moved with it: */
+		int	 seen;		/* the id it knows one by (0 = unused) */
+		int	 actual;	/* where that mailbox is now */
+	} mbox_alias[MBOX_ALIASES];
 	int		 shm_ids[SHM_SLOTS];	/* attached segments by slot; 0 = free */
 
 	/* identity across the cluster (kernel/migrate/): a process that

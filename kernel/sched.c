@@ -15,6 +15,7 @@
 #include "signal.h"
 #include "sched_policy.h"
 #include "sched_admit.h"
+#include "trace.h"
 
 /* context_switch (switch.asm) */
 void	context_switch(struct context **save, struct context *load);
@@ -42,10 +43,12 @@ make_ready(struct proc *p)
 {
 	if (p->suspend_pending) {	/* medium-term: it stays out */
 		p->state = SUSPENDED;
+		TRACE(TRACE_SCHED, TEV_SUSPEND, p->pid, 0, 0, NULL);
 		return;
 	}
 	p->state = READY;
 	policy_enqueue(p);
+	TRACE(TRACE_SCHED, TEV_READY, p->pid, p->level, 0, NULL);
 }
 
 /*
@@ -72,6 +75,7 @@ schedule(const char *reason)
 	next->slice_used = 0;
 	last_switch_reason = reason;
 	context_switches++;
+	TRACE(TRACE_SCHED, TEV_SWITCH, prev->pid, next->pid, prev->state, reason);
 	current = next;
 	/* The next trap from user mode must land on next's kernel stack,
 	 * and its user addresses must mean its own memory. */
@@ -144,6 +148,8 @@ sched_tick(int from_user)
 	}
 	expire_timers();
 	policy_tick();
+	if (trace_classes && ticks % TIMER_HZ == 0)
+		trace_calibrate();		/* for gdb's trace-dump */
 }
 
 int

@@ -16,6 +16,7 @@
 #include "sched.h"
 #include "sched_policy.h"
 #include "sched_admit.h"
+#include "trace.h"
 
 uint32_t admit_maxrun;
 uint32_t admitted;
@@ -94,6 +95,7 @@ proc_suspend(struct proc *p)
 		policy_remove(p);
 		p->suspend_pending = 1;
 		p->state = SUSPENDED;
+		TRACE(TRACE_SCHED, TEV_SUSPEND, p->pid, 0, 0, NULL);
 		return 0;
 	case RUNNING:			/* suspending oneself */
 		p->suspend_pending = 1;

@@ -134,7 +134,11 @@ sys_sbrk(uint32_t increment)
 	if ((incr > 0 && new < old) || new > UHEAP_MAX)
 		return -ENOMEM;
 	if (new > old) {
-		err = vm_alloc_range(current->pgdir, PAGE_ROUNDUP(old), new, 1);
+		/* Reserved, not allocated: a page arrives at its first touch
+		 * (vm_fault).  Refuse what free memory could never hold. */
+		if ((PAGE_ROUNDUP(new) - PAGE_ROUNDUP(old)) / PAGE_SIZE > pmm_free_frames())
+			return -ENOMEM;
+		err = vm_reserve(current->pgdir, PAGE_ROUNDUP(old), new);
 		if (err < 0) {
 			vm_free_range(current->pgdir, PAGE_ROUNDUP(old), PAGE_ROUNDUP(new));
 			return err;
@@ -184,6 +188,8 @@ int
 sys_meminfo(uint32_t uinfo)
 {
 	struct meminfo mi;
+	struct vm_usage u;
+	struct proc *p;
 
 	mi.page_size = PAGE_SIZE;
 	mi.total_frames = pmm_total_frames();
@@ -191,6 +197,17 @@ sys_meminfo(uint32_t uinfo)
 	mi.heap_bytes = kheap_bytes_in_use();
 	mi.nproc = proc_count() - 1;	/* not counting idle */
 	mi.nproc_max = NPROC - 1;
+	mi.shared_frames = pmm_shared_frames();
+	mi.shared_refs = pmm_shared_refs();
+	mi.cow_pages = mi.reserved_pages = 0;
+	for (p = &proc_table[1]; p < &proc_table[NPROC]; p++) {
+		if (p->state == UNUSED || !p->pgdir)
+			continue;
+		vm_usage(p->pgdir, &u);
+		mi.cow_pages += u.cow;
+		mi.reserved_pages += u.reserved;
+	}
+	mi.cow = (uint32_t)vm_cow;
 	return copy_to_user(current->pgdir, uinfo, &mi, sizeof(mi));
 }
 

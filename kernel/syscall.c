@@ -14,6 +14,7 @@
 #include "signal.h"
 #include "syscall.h"
 #include "brinch/syscall.h"
+#include "trace.h"
 
 typedef int (*syscall_fn)(uint32_t, uint32_t, uint32_t, uint32_t, uint32_t,
     uint32_t);
@@ -51,7 +52,17 @@ static const struct syscall_entry syscall_table[NSYSCALL] = {
 	ENTRY(getpeername), ENTRY(poll),
 	ENTRY(lamport),	ENTRY(kmsg_echo), ENTRY(kmsg_stats),
 	ENTRY(migrate),	ENTRY(migstat),	ENTRY(migctl),
+	ENTRY(prof),
+	ENTRY(trace),
 };
+
+/* The kernel function that handles system call num (the profiler's
+ * name for time spent in it), or 0. */
+uint32_t
+syscall_handler(uint32_t num)
+{
+	return num < NSYSCALL ? (uint32_t)syscall_table[num].fn : 0;
+}
 
 void
 syscall(struct trapframe *tf)
@@ -61,12 +72,14 @@ syscall(struct trapframe *tf)
 	/* LAB syscall: BEGIN count */
 	syscall_count(num);
 	/* LAB syscall: END count */
+	TRACE(TRACE_SYSCALL, TEV_SYSCALL, current->pid, num, tf->ebx, NULL);
 	if (num >= NSYSCALL || !syscall_table[num].fn) {
 		tf->eax = (uint32_t)-ENOSYS;
 		return;
 	}
 	tf->eax = (uint32_t)syscall_table[num].fn(tf->ebx, tf->ecx, tf->edx,
 	    tf->esi, tf->edi, tf->ebp);
+	TRACE(TRACE_SYSCALL, TEV_SYSRET, current->pid, num, tf->eax, NULL);
 	/*
 	 * A wait ended only because the process is about to migrate: run
 	 * the call again after the move, as if it had never been

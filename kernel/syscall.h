@@ -121,5 +121,8 @@ int	sys_kmsg_stats(uint32_t ustats, uint32_t upeers, uint32_t max);
 int	sys_migrate(uint32_t pid, uint32_t node, uint32_t how, uint32_t uout);
 int	sys_migstat(uint32_t uout, uint32_t max);
 int	sys_migctl(uint32_t op, uint32_t arg);
+int	sys_prof(uint32_t op, uint32_t a, uint32_t b);		/* prof.c */
+uint32_t syscall_handler(uint32_t num);
+int	sys_trace(uint32_t op, uint32_t arg);
 
 #endif

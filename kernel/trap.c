@@ -18,6 +18,8 @@
 #include "sched.h"
 #include "signal.h"
 #include "pic.h"
+#include "trace.h"
+#include "prof.h"
 
 struct gate {
 	uint16_t offset_low;
@@ -123,9 +125,11 @@ user_fault(struct trapframe *tf)
 	uint32_t addr = tf->trapno == T_PGFLT ? read_cr2() : 0;
 	int sig = fault_signal(tf->trapno);
 
-	/* Lazy migration: the page is on the node it came from. */
-	if (tf->trapno == T_PGFLT && vm_resolve(p->pgdir, addr) == 0)
-		return;			/* here now: the instruction runs again */
+	/* A page not there yet (reserved, copy-on-write, or on the node
+	 * it came from in a lazy migration): once it is, the instruction
+	 * runs again.  Error code bit 1: the access was a write. */
+	if (tf->trapno == T_PGFLT && vm_fault(p->pgdir, addr, tf->err & 2) == 0)
+		return;
 	signal_force(p, sig);
 	if (signal_is_fatal_default(p, sig))
 		kprintf("brinch: pid %d (%s) killed: %s at eip 0x%08x addr 0x%08x\n",
@@ -153,7 +157,7 @@ void
 trap(struct trapframe *tf)
 {
 	int from_user = trap_from_user(tf);
-	uint32_t irq;
+	uint32_t irq, sysnum = tf->eax;
 
 	if (from_user)
 		current->tf = tf;
@@ -165,6 +169,9 @@ trap(struct trapframe *tf)
 		if (pic_is_spurious(irq))
 			return;
 		pic_eoi(irq);
+		TRACE(TRACE_IRQ, TEV_IRQ, current->pid, irq, from_user, NULL);
+		if (irq == IRQ_TIMER && prof_running)
+			prof_tick(tf, from_user);
 		if (irq == IRQ_TIMER)
 			sched_tick(from_user);
 		if (irq_handlers[irq])
@@ -178,6 +185,8 @@ trap(struct trapframe *tf)
 	/* Back to user mode: the one place where a process gives up the CPU
 	 * at the end of its time slice and where signals take effect. */
 	if (from_user) {
+		if (prof_running)
+			prof_trap_exit(tf, sysnum);
 		if (sched_should_preempt())
 			preempt();
 		signal_deliver(tf);

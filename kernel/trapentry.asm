@@ -43,6 +43,9 @@ trap_common:
 	mov ax, KERNEL_DS		; user segments may be loaded: use ours
 	mov ds, ax
 	mov es, ax
+	cld				; user mode may have set DF; C code and
+					; rep movs/stos assume it clear (iret
+					; restores the user's EFLAGS)
 	push esp			; argument: struct trapframe *
 	call trap
 	add esp, 4

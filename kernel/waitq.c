@@ -8,6 +8,7 @@
 #include "sched.h"
 #include "signal.h"
 #include "waitq.h"
+#include "trace.h"
 
 void
 wait_queue_init(struct wait_queue *q, const char *name)
@@ -25,6 +26,7 @@ wait_on(struct wait_queue *q)
 	p->state = WAITING;
 	p->waiting_on = q;
 	list_push_back(&q->waiters, &p->queue_node);
+	TRACE(TRACE_SCHED, TEV_WAIT, p->pid, 0, 0, q->name);
 	schedule(q->name);
 	p->waiting_on = NULL;
 }

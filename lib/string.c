@@ -14,11 +14,24 @@
 #pragma GCC optimize("no-tree-loop-distribute-patterns")
 #endif
 
+/* memset and memcpy move aligned words where they can: a quarter of the
+ * loop's iterations (the kernel clears a struct proc, copies messages and
+ * the kernel half of every page directory with them).  may_alias: the
+ * words alias whatever type the caller's bytes have. */
+typedef unsigned int __attribute__((may_alias)) word_t;
+#define WORD		sizeof(word_t)
+#define ALIGNED(p)	(((size_t)(p) & (WORD - 1)) == 0)
+
 void *
 memset(void *dst, int c, size_t n)
 {
 	unsigned char *d = dst;
+	word_t w = (unsigned char)c * 0x01010101u;
 
+	for (; n > 0 && !ALIGNED(d); n--)
+		*d++ = (unsigned char)c;
+	for (; n >= WORD; n -= WORD, d += WORD)
+		*(word_t *)d = w;
 	while (n-- > 0)
 		*d++ = (unsigned char)c;
 	return dst;
@@ -30,6 +43,12 @@ memcpy(void *dst, const void *src, size_t n)
 	unsigned char *d = dst;
 	const unsigned char *s = src;
 
+	if (((size_t)d & (WORD - 1)) == ((size_t)s & (WORD - 1))) {
+		for (; n > 0 && !ALIGNED(d); n--)
+			*d++ = *s++;
+		for (; n >= WORD; n -= WORD, d += WORD, s += WORD)
+			*(word_t *)d = *(const word_t *)s;
+	}
 	while (n-- > 0)
 		*d++ = *s++;
 	return dst;

@@ -88,11 +88,13 @@ def boot_once(args, n):
     return host_ms, float(m.group(1)) * 1e6, node
 
 
-def run_guest_bench(node, args, command):
-    """Run a guest program and relay each JSON line it prints."""
+def run_guest_bench(node, args, command, tag=None, traced=None):
+    """Run a guest program and relay each JSON line it prints (each name
+    suffixed with tag, if given; traced: the trace classes on, and each
+    name gets traced_ before it); return the objects relayed."""
     node.sendline(command)
     out = node.wait_prompt(timeout=args.timeout)
-    count = 0
+    count, relayed = 0, []
     for line in out.splitlines():
         line = line.strip()
         try:
@@ -112,10 +114,51 @@ def run_guest_bench(node, args, command):
                 obj["xv6_source"] = XV6_SOURCE
         elif args.icount:
             obj["unit"] = "virtual_" + obj["unit"]
+        if tag:
+            obj["bench"] += "_" + tag
+        if traced:
+            obj = {k: v for k, v in obj.items() if not k.startswith("xv6_")}
+            obj["reference"], obj["tracing"] = obj["bench"], traced
+            obj["bench"] = "traced_" + obj["bench"]
         emit(obj)
+        relayed.append(obj)
         count += 1
     if count == 0:
         raise BenchFailure("`%s` printed no JSON results:\n%s" % (command, out[-2000:]))
+    return relayed
+
+
+FORKS = ("fork_wait", "fork_exec_wait")
+
+
+def per_op(obj):
+    """A fork benchmark's cost per operation, in its own unit."""
+    key = "per_op_instructions" if "per_op_instructions" in obj else "per_op_us"
+    return obj[key], key[len("per_op_"):]
+
+
+def cow_side_by_side(args, with_cow):
+    """Boot a second node with cow=0 (fork copies every page, as before
+    copy-on-write), run the fork benchmarks there, and print each beside
+    the copy-on-write figure of the same run (docs/processes.md)."""
+    extra = ICOUNT_ARGS if args.icount else []
+    node = Node(extra_args=extra, name="bench-cow0", cmdline="cow=0",
+                log_path=os.path.join(args.log_dir, "bench-cow0.log"))
+    node.start()
+    try:
+        node.wait_boot(timeout=args.timeout)
+        for name in FORKS:
+            cmd = "bench %s %d" % (name, 10 if args.quick else 500)
+            copy = run_guest_bench(node, args, cmd, tag="cow0")[0]
+            cow = next((o for o in with_cow if o["bench"] == name), None)
+            if cow is None:
+                raise BenchFailure("no %s figure from the copy-on-write node" % name)
+            (c, unit), (e, _) = per_op(cow), per_op(copy)
+            emit({"bench": name + "_cow_vs_copy", "cow_" + unit: c, "copy_" + unit: e,
+                  "speedup": round(e / c, 2), "unit": unit,
+                  "note": "same run: cow on, then a node booted with cow=0"})
+    finally:
+        node.stop()
 
 
 def main():
@@ -147,15 +190,23 @@ def main():
             "guest_us": round(statistics.median(guest)), "unit": "us", "runs": len(host)}
     try:
         emit(to_instructions(boot) if args.icount else boot)
-        run_guest_bench(node, args, "bench -q" if args.quick else "bench")
+        with_cow = run_guest_bench(node, args, "bench -q" if args.quick else "bench")
         # Turnaround and waiting times of the same CPU- and I/O-bound mix
         # under each short-term policy (docs/scheduling.md).
         for policy in ("rr", "prio", "mlfq"):
             node.run("sched " + policy)
             run_guest_bench(node, args, "schedtest -j 2000000" if args.quick
                             else "schedtest -j")
+        # The event trace's cost (docs/tracing.md): the lines above ran with
+        # its hooks in place and off; the same calls again with every class
+        # on, system calls included, beside them as "reference".
+        node.run("trace on all")
+        run_guest_bench(node, args, "bench -q" if args.quick else "bench",
+                        traced="on: all classes, system calls included")
+        node.run("trace off")
     finally:
         node.stop()
+    cow_side_by_side(args, with_cow)
 
 
 if __name__ == "__main__":

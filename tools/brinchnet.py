@@ -247,8 +247,9 @@ class Cluster:
     remote port) joins this switch to the other host's (Link)."""
 
     def __init__(self, n, workdir, loss=None, name="net", cmdline="", mem="64M", dup=None,
-                 first=0, link=None, prefix=()):
+                 first=0, link=None, prefix=(), trace=False):
         self.n = n
+        self.trace = trace      # each node's trace port to workdir/nodeN.trace
         self.workdir = os.path.abspath(workdir)
         self.loss = loss
         self.dup = dup
@@ -290,13 +291,20 @@ class Cluster:
                                pcap=os.path.join(self.workdir, "node%d.pcap" % i),
                                cmdline=self.cmdline, mem=self.mem, prefix=self.prefix,
                                log_path=os.path.join(self.workdir, "node%d.log" % i),
-                               name="%s-node%d" % (self.name, i))
+                               name="%s-node%d" % (self.name, i), extra_args=self.trace_args(i))
                 self.nodes[i] = node
                 node.start()
         except BaseException:
             self.stop()
             raise
         return self
+
+    def trace_args(self, i):
+        """A second serial port, the trace port (docs/tracing.md), to a file."""
+        return ["-serial", "file:" + self.trace_path(i)] if self.trace else []
+
+    def trace_path(self, i):
+        return os.path.join(self.workdir, "node%d.trace" % i)
 
     def boot(self, timeout=90):
         for node in self.nodes.values():

@@ -17,7 +17,8 @@ In DIR (build/cluster): switch/ (the vde_switch socket directory; plug in
 more with `vde_plug vde://DIR/switch` or QEMU `-netdev vde,sock=DIR/switch`),
 switch.mgmt (its management console: `unixterm DIR/switch.mgmt`),
 nodeK.log (console log), nodeK.pcap (traffic), nodeK.console (console
-socket), nodeK.monitor (QEMU monitor socket), *.pid.
+socket), nodeK.monitor (QEMU monitor socket), nodeK.trace (the trace port:
+`trace dump` writes there), *.pid.
 """
 
 import argparse
@@ -72,7 +73,7 @@ def start(args):
         sys.exit("cluster: already running in %s; `make cluster-stop` first" % d)
     os.makedirs(d, exist_ok=True)
     for f in os.listdir(d):
-        if f.endswith((".pid", ".console", ".monitor", ".log", ".pcap", ".mgmt")):
+        if f.endswith((".pid", ".console", ".monitor", ".log", ".pcap", ".mgmt", ".trace")):
             os.remove(os.path.join(d, f))
     sw = os.path.join(d, "switch")
     subprocess.run(["vde_switch", "-s", sw, "-M", os.path.join(d, "switch.mgmt"),
@@ -93,6 +94,7 @@ def start(args):
                 "-chardev", "socket,id=con,path=%s,server=on,wait=off,logfile=%s"
                 % (os.path.join(d, "node%d.console" % k), os.path.join(d, "node%d.log" % k)),
                 "-serial", "chardev:con",
+                "-serial", "file:" + os.path.join(d, "node%d.trace" % k),   # docs/tracing.md
                 "-kernel", os.path.join(ROOT, "build", "kernel.elf"),
                 "-initrd", os.path.join(ROOT, "build", "initrd.cpio"),
                 "-append", ("node=%d %s" % (k, args.cmdline)).strip()]

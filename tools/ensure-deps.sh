@@ -12,6 +12,7 @@
 set -u
 
 missing=""      # Debian packages to install, space separated
+npm_missing=""  # npm packages to install globally (COMMAND:npm:PACKAGE)
 what=""         # human-readable list of what was missing
 
 need() {        # need PACKAGE WHAT: remember a package to install
@@ -31,6 +32,7 @@ have() {        # have COMMAND: is it on PATH?  (a /path: does that file exist?)
 
 check_all() {
 	missing=""
+	npm_missing=""
 	what=""
 	# A bare-metal i686-elf cross compiler is preferred by the Makefile,
 	# but Debian's i686-linux-gnu one works just as well.
@@ -62,15 +64,23 @@ check_all() {
 	for extra in "$@"; do
 		cmd=${extra%%:*}
 		pkg=${extra#*:}
-		have "$cmd" || need "$pkg" "$cmd"
+		case "$pkg" in
+		npm:*)	# from the npm registry, by Debian's npm
+			have "$cmd" && continue
+			have npm || need npm npm
+			npm_missing="$npm_missing ${pkg#npm:}"
+			what="$what $cmd" ;;
+		*)	have "$cmd" || need "$pkg" "$cmd" ;;
+		esac
 	done
 }
 
 check_all "$@"
-[ -z "$missing" ] && exit 0
+[ -z "$missing$npm_missing" ] && exit 0
 
 echo "ensure-deps: missing:$what" >&2
 cmd="DEBIAN_FRONTEND=noninteractive apt-get install -y$missing"
+[ -z "$npm_missing" ] || cmd="$cmd && npm install -g$npm_missing"
 if [ "$(id -u)" -eq 0 ]; then
 	run=""
 elif have sudo && sudo -n true >/dev/null 2>&1; then
@@ -81,8 +91,8 @@ else
 	exit 1
 fi
 
-echo "ensure-deps: installing:$missing" >&2
-$run apt-get update -q >&2 || exit 1
+echo "ensure-deps: installing:$missing$npm_missing" >&2
+[ -z "$missing" ] || $run apt-get update -q >&2 || exit 1
 # tshark asks whether to let non-root users capture; say no, unattended.
 case " $missing " in
 *" tshark "*)
@@ -90,13 +100,15 @@ case " $missing " in
 	    $run debconf-set-selections ;;
 esac
 # shellcheck disable=SC2086  # $missing is a word list on purpose
-$run env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing >&2 || exit 1
+[ -z "$missing" ] || $run env DEBIAN_FRONTEND=noninteractive apt-get install -y -q $missing >&2 || exit 1
+# shellcheck disable=SC2086
+[ -z "$npm_missing" ] || $run npm install -g --no-fund --no-audit $npm_missing >&2 || exit 1
 
 # Unless asked for (see Usage), gdb is optional: mention it, do not install it.
 have gdb || echo "ensure-deps: note: gdb is not installed (needed by make test and make gdb)" >&2
 
 check_all "$@"
-if [ -n "$missing" ]; then
+if [ -n "$missing$npm_missing" ]; then
 	echo "ensure-deps: still missing after install:$what" >&2
 	exit 1
 fi

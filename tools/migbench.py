@@ -54,7 +54,7 @@ HOT = 0.05                  # share of the oracle's pages it keeps rewriting
 MEM = "128M"
 
 STOP_GOAL = 2.0             # stop-and-copy within this many raw transfers
-PRECOPY_GOAL = 0.5          # pre-copy's freeze under this share of stop's
+PRECOPY_GOAL = 0.1          # issue 10: pre-copy's freeze within 10% of stop's
 LAZY_GOAL_US = 5000         # issue 10: lazy freeze under 5 ms whatever the size
 
 

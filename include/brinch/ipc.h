@@ -60,6 +60,9 @@ struct mbox_info {
 	uint32_t received;	/* messages taken, ever */
 	uint32_t is_port;	/* a process's direct mailbox */
 	char     name[MBOX_NAME_LEN];
+	int32_t  moved_to;	/* it left with its owner: where it is now (a global
+				 * id; this row is the stub its old id keeps); 0 = here */
+	uint32_t settling;	/* ...and senders wait until it has settled there */
 };
 
 /* Semaphores and shared memory. */

@@ -101,6 +101,11 @@
 #define SYS_migstat	91	/* migstat(&records, max) -> rows          */
 #define SYS_migctl	92	/* migctl(MIGCTL_*, arg)                   */
 
+/* The profiler (kernel/prof.c; brinch/prof.h). */
+#define SYS_prof	100	/* prof(PROF_*, a, b)                      */
+/* The event trace (kernel/trace.c; brinch/trace.h). */
+#define SYS_trace	120	/* trace(TRACE_*, arg)                     */
+
 #define NSYSCALL	150	/* one past the highest number           */
 
 #endif

@@ -50,6 +50,11 @@ struct meminfo {
 	uint32_t heap_bytes;		/* kernel heap in use */
 	uint32_t nproc;			/* processes in use */
 	uint32_t nproc_max;		/* size of the process table */
+	uint32_t shared_frames;		/* frames mapped by more than one address space */
+	uint32_t shared_refs;		/* mappings beyond each frame's first: frames fork saved */
+	uint32_t cow_pages;		/* pages waiting for a copy-on-write fault */
+	uint32_t reserved_pages;	/* pages reserved (stack, sbrk), no frame yet */
+	uint32_t cow;			/* 1: fork shares copy-on-write; 0: cow=0 */
 };
 
 /* Scheduling policies (sched_set / `sched` command / sched= at boot). */

@@ -19,6 +19,7 @@
 #include "net/udp.h"
 #include "kmsg_impl.h"
 #include "lamport.h"
+#include "trace.h"
 
 struct peer kmsg_peers[NPEERS];
 struct kmsg_service kmsg_services[KMSG_NSERVICES];
@@ -381,6 +382,7 @@ kmsg_send(int node, int service, const void *data, uint32_t len,
 	m->len = len;
 	m->nfrags = kmsg_nfrags(len);
 	m->ts = lamport_tick();		/* a send is an event */
+	TRACE(TRACE_KMSG, TEV_KMSG_SEND, TRACE_CUR, node | service << 8, m->ts, NULL);
 	if (len)
 		memcpy(m->data, data, len);
 	list_push_back(&p->out, &m->node);

@@ -11,6 +11,7 @@
 #include "net/udp.h"
 #include "kmsg_impl.h"
 #include "lamport.h"
+#include "trace.h"
 
 static void
 drop_reasm(struct peer *p)
@@ -60,6 +61,7 @@ deliver(struct peer *p, const struct kmsg_hdr *h, const uint8_t *data, uint32_t 
 	kst.bytes_in += len;
 	p->delivered = 1;
 	lamport_receive(h->ts);
+	TRACE_MORE(TRACE_KMSG, TEV_KMSG_RECV, TRACE_CUR, p->node | h->service << 8, h->ts, lamport_now());
 	if (h->service == KMSG_SVC_NOP)
 		return;
 	if (h->service == KMSG_SVC_ECHO) {

@@ -5,8 +5,9 @@
  * or receiver would sleep for, a remote one waits for here, as a pending
  * entry; kernel/ipc/mbox.c calls back (taken, room... in the operations
  * rmbox_init registers, kernel/ipc/remote.h) when the mailbox moves, and
- * the entry's answer goes back to the asking node.
- * The table is fixed: a flood of requests is refused, never stored.
+ * the entry's answer goes back to the asking node (the table of
+ * entries: rmbox_pend.c).  A mailbox that left with its owner for another
+ * node answers with where it went (RMF_MOVED; kernel/ipc/mbox_move.c).
  */
 #include "kernel.h"
 #include "mm/kheap.h"
@@ -17,94 +18,22 @@
 #include "ipc/remote.h"
 #include "rmbox.h"
 #include "kmsg.h"
+#include "rmbox_pend.h"
 
-#define NPEND	128
-
-/* What a pending entry waits for. */
-enum {
-	P_FREE,
-	P_BLOCKED,	/* a sender, mailbox full: msg is still ours */
-	P_QUEUED,	/* a rendezvous sender or a caller: msg is queued */
-	P_TAKEN,	/* a call a server has taken: waiting for reply() */
-	P_RECV,		/* a receiver, mailbox empty */
-};
-
-struct pending {
-	int		 state;
-	int		 node;		/* the asking node */
-	struct rm_hdr	 req;		/* its request: op, opid, sender, flags */
-	int		 mbox;		/* local mailbox id */
-	int		 is_call;
-	struct message	*msg;		/* BLOCKED: ours; QUEUED: the mailbox's */
-	int		 server;	/* TAKEN: pid of the taker */
-	uint32_t	 order;		/* arrival, to keep waiters FIFO */
-};
-
-static struct pending pend[NPEND];
-static uint32_t arrivals;
-static uint32_t requests, bad, refused;	/* rmbox_stats_fill */
-
-/* ---- answers ---- */
-
-static void
-result(struct pending *pe, int32_t status, int flags)
+/* A failure's answer.  EMOVED: the mailbox left with its owner; the
+ * asker is told where it is now (RMF_MOVED), and sends there itself. */
+static int32_t
+failure(int r, int mbox, int *flags)
 {
-	rmbox_respond(pe->node, &pe->req, RM_RESULT, status, flags, NULL, 0);
-}
+	int now;
 
-/* ---- the table ---- */
-
-static struct pending *
-pend_alloc(int node, const struct rm_hdr *req)
-{
-	struct pending *pe;
-
-	for (pe = pend; pe < &pend[NPEND]; pe++) {
-		if (pe->state == P_FREE) {
-			memset(pe, 0, sizeof(*pe));
-			pe->node = node;
-			pe->req = *req;
-			pe->order = ++arrivals;
-			/* While we hold it, the layer probes the asker: an
-			 * entry whose asker died is cleared by its event. */
-			kmsg_hold(node);
-			return pe;
-		}
-	}
-	refused++;
-	return NULL;
-}
-
-static void
-pend_free(struct pending *pe)
-{
-	kmsg_release(pe->node);
-	pe->state = P_FREE;
-	pe->msg = NULL;
-}
-
-/* The oldest entry in state for mailbox mbox. */
-static struct pending *
-oldest(int state, int mbox)
-{
-	struct pending *pe, *best = NULL;
-
-	for (pe = pend; pe < &pend[NPEND]; pe++)
-		if (pe->state == state && pe->mbox == mbox &&
-		    (!best || (int32_t)(pe->order - best->order) < 0))
-			best = pe;
-	return best;
-}
-
-static struct pending *
-by_message(struct message *msg)
-{
-	struct pending *pe;
-
-	for (pe = pend; pe < &pend[NPEND]; pe++)
-		if ((pe->state == P_QUEUED || pe->state == P_BLOCKED) && pe->msg == msg)
-			return pe;
-	return NULL;
+	*flags = 0;
+	if (r != -EMOVED)
+		return r == -ENOENT ? -EPIPE : r;
+	if (mbox_moved(mbox, &now) != 1)
+		return -EPIPE;
+	*flags = RMF_MOVED;
+	return now;
 }
 
 /* ---- moving messages between remote senders and remote receivers ---- */
@@ -114,7 +43,7 @@ static void
 admitted(struct pending *pe, int r)
 {
 	if (r == RQ_QUEUED && !pe->is_call) {
-		result(pe, 0, 0);	/* in the mailbox: the send is done */
+		pend_result(pe, 0, 0);	/* in the mailbox: the send is done */
 		pend_free(pe);
 	}
 }
@@ -124,16 +53,17 @@ static int
 admit(int mbox)
 {
 	struct pending *pe;
-	int r, n = 0;
+	int r, n = 0, flags;
 
-	while ((pe = oldest(P_BLOCKED, mbox))) {
+	while ((pe = pend_oldest(P_BLOCKED, mbox))) {
 		pe->state = P_QUEUED;
 		if ((r = mbox_queue_remote(mbox, pe->msg, 0)) == -EAGAIN) {
 			pe->state = P_BLOCKED;
 			break;
 		}
 		if (r < 0) {
-			result(pe, r == -ENOENT ? -EPIPE : r, 0);
+			r = failure(r, mbox, &flags);
+			pend_result(pe, r, flags);
 			message_free(pe->msg);
 			pend_free(pe);
 			continue;
@@ -155,7 +85,7 @@ take_for(int node, const struct rm_hdr *req, int mbox, int gone)
 	struct msg_info info;
 	struct message *msg;
 	struct rm_hdr h = *req;
-	int r;
+	int r, flags;
 
 	memset(&info, 0, sizeof(info));
 	r = mbox_take(mbox, (uint32_t)req->status, DIST_PID(node, req->sender), &msg, &info);
@@ -164,7 +94,8 @@ take_for(int node, const struct rm_hdr *req, int mbox, int gone)
 	h.flags = 0;
 	if (r < 0) {
 		h.op = RM_RESULT;
-		h.status = r == -ENOENT ? gone : r;
+		h.status = r == -ENOENT ? gone : failure(r, mbox, &flags);
+		h.flags = (uint8_t)(r == -ENOENT ? 0 : flags);
 		h.aux = info.length;		/* EMSGSIZE: how big it is */
 		rmbox_send_hdr(node, &h, NULL, 0);
 		return r;
@@ -187,7 +118,7 @@ serve_receivers(int mbox)
 	struct pending *pe;
 	int r, n = 0;
 
-	while ((pe = oldest(P_RECV, mbox))) {
+	while ((pe = pend_oldest(P_RECV, mbox))) {
 		if ((r = take_for(pe->node, &pe->req, mbox, -EPIPE)) == 0)
 			break;
 		n += r > 0;
@@ -225,7 +156,7 @@ serve_lookup(int node, const struct rm_hdr *h, const uint8_t *data, uint32_t len
 	char name[MBOX_NAME_LEN];
 
 	if (len == 0 || len > MBOX_NAME_LEN) {
-		bad++;
+		rm_bad++;
 		rmbox_respond(node, h, RM_RESULT, -EINVAL, 0, NULL, 0);
 		return;
 	}
@@ -250,7 +181,7 @@ serve_send(int node, const struct rm_hdr *h, const uint8_t *data, uint32_t len)
 {
 	int is_call = h->op == RM_CALL || h->op == RM_CALL_PID;
 	int nowait = (h->flags & RMF_NOWAIT) && !is_call;
-	int mbox = h->target, r;
+	int mbox = h->target, r, flags;
 	struct pending *pe;
 	struct message *msg;
 
@@ -267,7 +198,7 @@ serve_send(int node, const struct rm_hdr *h, const uint8_t *data, uint32_t len)
 		return;
 	}
 	if (!(msg = message_alloc(len))) {
-		result(pe, -ENOMEM, 0);
+		pend_result(pe, -ENOMEM, 0);
 		pend_free(pe);
 		return;
 	}
@@ -281,16 +212,17 @@ serve_send(int node, const struct rm_hdr *h, const uint8_t *data, uint32_t len)
 	 * sender would be; a rendezvous goes in at once (its sender waits
 	 * for the taking, not for room). */
 	pe->state = P_QUEUED;
-	if (oldest(P_BLOCKED, mbox))
+	if (pend_oldest(P_BLOCKED, mbox))
 		r = -EAGAIN;
 	else
-		r = mbox_queue_remote(mbox, msg, nowait && !oldest(P_RECV, mbox));
+		r = mbox_queue_remote(mbox, msg, nowait && !pend_oldest(P_RECV, mbox));
 	if (r == -EAGAIN && !nowait) {
 		pe->state = P_BLOCKED;
 		return;
 	}
 	if (r < 0) {
-		result(pe, r, 0);
+		r = r == -EMOVED ? failure(r, mbox, &flags) : (flags = 0, r);
+		pend_result(pe, r, flags);
 		message_free(msg);
 		pend_free(pe);
 		return;
@@ -306,7 +238,7 @@ serve_recv(int node, const struct rm_hdr *h)
 	int r;
 
 	if (h->status < 0) {
-		bad++;
+		rm_bad++;
 		rmbox_respond(node, h, RM_RESULT, -EINVAL, 0, NULL, 0);
 		return;
 	}
@@ -354,7 +286,7 @@ serve_cancel(int node, const struct rm_hdr *h)
 		pend_free(pe);		/* a late reply now gets ESRCH */
 		return;
 	}
-	result(pe, 0, RMF_CANCELLED);
+	pend_result(pe, 0, RMF_CANCELLED);
 	pend_free(pe);
 }
 
@@ -375,7 +307,7 @@ serve_forwarded(int node, const struct rm_hdr *h, const uint8_t *data, uint32_t 
 		if (pe->state == P_TAKEN && pe->server == server &&
 		    DIST_PID(pe->node, pe->req.sender) == caller) {
 			if (status < 0)
-				result(pe, status, 0);
+				pend_result(pe, status, 0);
 			else
 				rmbox_respond(pe->node, &pe->req, RM_REPLY, status, 0, data, len);
 			pend_free(pe);
@@ -390,14 +322,14 @@ rmbox_deliver(int node, uint32_t ts, const uint8_t *data, uint32_t len)
 	struct rm_hdr h;
 
 	if (len < RM_HLEN) {
-		bad++;
+		rm_bad++;
 		return;
 	}
 	rm_decode(data, &h);
 	data += RM_HLEN;
 	len -= RM_HLEN;
 	if (h.op < RM_RESULT)
-		requests++;
+		rm_requests++;
 	switch (h.op) {
 	case RM_LOOKUP:
 		serve_lookup(node, &h, data, len);
@@ -424,7 +356,7 @@ rmbox_deliver(int node, uint32_t ts, const uint8_t *data, uint32_t len)
 		rmbox_answer(node, &h, data, len);
 		break;
 	default:
-		bad++;
+		rm_bad++;
 	}
 }
 
@@ -438,7 +370,7 @@ rmbox_event(int node, int event)
 	call_node_gone(node);		/* local calls taken from there */
 	for (pe = pend; pe < &pend[NPEND]; pe++) {
 		if (pe->state == P_TAKEN && DIST_NODE(pe->server) == node) {
-			result(pe, -EPIPE, 0);	/* its taker is gone */
+			pend_result(pe, -EPIPE, 0);	/* its taker is gone */
 			pend_free(pe);
 		}
 		if (pe->state == P_FREE || pe->node != node)
@@ -457,7 +389,7 @@ rmbox_event(int node, int event)
 static void
 rmbox_taken(struct message *msg, int server)
 {
-	struct pending *pe = by_message(msg);
+	struct pending *pe = pend_by_message(msg);
 
 	if (!pe)
 		return;			/* an accepted message: nobody waits */
@@ -467,7 +399,7 @@ rmbox_taken(struct message *msg, int server)
 		pe->msg = NULL;
 		return;
 	}
-	result(pe, 0, 0);		/* rendezvous: taken, so sent */
+	pend_result(pe, 0, 0);		/* rendezvous: taken, so sent */
 	pend_free(pe);
 }
 
@@ -486,11 +418,11 @@ rmbox_arrived(int mbox)
 static void
 rmbox_undelivered(struct message *msg, int mbox)
 {
-	struct pending *pe = by_message(msg);
+	struct pending *pe = pend_by_message(msg);
 	struct rm_hdr h;
 
 	if (pe) {
-		result(pe, -EPIPE, 0);
+		pend_result(pe, -EPIPE, 0);
 		pend_free(pe);
 		return;
 	}
@@ -503,6 +435,20 @@ rmbox_undelivered(struct message *msg, int mbox)
 	rmbox_send_hdr(DIST_NODE(msg->sender), &h, NULL, 0);
 }
 
+/* Its mailbox is leaving with the message its sender waits on: hold
+ * it as for a full mailbox; once the mailbox has settled where it went,
+ * the sender is told where that is (admit). */
+static int
+rmbox_withdrawn(struct message *msg)
+{
+	struct pending *pe = pend_by_message(msg);
+
+	if (!pe || pe->state != P_QUEUED)
+		return 0;
+	pe->state = P_BLOCKED;
+	return 1;
+}
+
 static void
 rmbox_mbox_gone(int mbox)
 {
@@ -513,7 +459,7 @@ rmbox_mbox_gone(int mbox)
 			continue;
 		if (pe->state == P_BLOCKED)
 			message_free(pe->msg);
-		result(pe, -EPIPE, 0);
+		pend_result(pe, -EPIPE, 0);
 		pend_free(pe);
 	}
 }
@@ -553,25 +499,10 @@ rmbox_proc_exit(struct proc *p)
 	rmbox_client_proc_exit(p);
 	for (pe = pend; pe < &pend[NPEND]; pe++) {
 		if (pe->state == P_TAKEN && pe->server == p->pid) {
-			result(pe, -EPIPE, 0);	/* as a local caller gets */
+			pend_result(pe, -EPIPE, 0);	/* as a local caller gets */
 			pend_free(pe);
 		}
 	}
-}
-
-void
-rmbox_stats_fill(struct kmsg_stats *out)
-{
-	struct pending *pe;
-
-	rmbox_client_stats(out);
-	out->rm_requests = requests;
-	out->rm_bad = bad;
-	out->rm_refused = refused;
-	out->rm_pending = 0;
-	for (pe = pend; pe < &pend[NPEND]; pe++)
-		if (pe->state != P_FREE)
-			out->rm_pending++;
 }
 
 static const struct ipc_remote_ops rmbox_ops = {
@@ -587,6 +518,8 @@ static const struct ipc_remote_ops rmbox_ops = {
 	.undelivered	= rmbox_undelivered,
 	.mbox_gone	= rmbox_mbox_gone,
 	.proc_exit	= rmbox_proc_exit,
+	.withdrawn	= rmbox_withdrawn,
+	.node		= kmsg_node,
 };
 
 void

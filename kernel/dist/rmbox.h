@@ -43,6 +43,7 @@ enum {
 #define RMF_NOWAIT	0x1	/* the caller's IPC_NOWAIT */
 #define RMF_CANCELLED	0x2	/* RESULT: the op was withdrawn, as asked */
 #define RMF_FAILED	0x4	/* FWD_REPLY: no reply; status says why */
+#define RMF_MOVED	0x8	/* RESULT: the mailbox moved; status: its global id now */
 
 struct rm_hdr {
 	uint8_t  op;
@@ -80,7 +81,11 @@ void	rmbox_client_event(int node, int event);
 void	rmbox_client_init(void);
 void	rmbox_client_stats(struct kmsg_stats *out);
 void	rmbox_client_proc_exit(struct proc *p);
-/* A reply to a call this node's process took by a remote receive. */
+/* rmbox_fwd.c: calls this node's processes took by a remote receive:
+ * remember one, send its reply (or its failure when the taker exits). */
+void	rmbox_forward_taken(int caller, int node);
+void	rmbox_forward_node_gone(int node);
+uint32_t rmbox_forward_refused(void);
 int	rmbox_reply_forward(int pid, uint32_t ubuf, uint32_t len);
 
 /* ---- the serving side (rmbox.c) ---- */
@@ -93,5 +98,9 @@ void	rmbox_respond(int node, const struct rm_hdr *req, int op, int32_t status,
 	    int flags, const void *data, uint32_t len);
 
 void	rmbox_stats_fill(struct kmsg_stats *out);
+/* 1 if pid holds a call from another node it has not answered: one it
+ * took here, or one it took from another node's mailbox (rmbox_client.c). */
+int	rmbox_serving(int pid);
+int	rmbox_client_serving(int pid);
 
 #endif

@@ -36,16 +36,6 @@ struct rop {
 	char		 wq_name[WAIT_NAME_LEN];	/* "node 2" in ps */
 };
 
-/* Calls our processes took from other nodes' mailboxes by a remote
- * receive: the reply goes back through the mailbox's node, which knows
- * the caller and checks that this is the process that took it. */
-#define NFWD	64
-static struct fwd {
-	int	 caller;	/* global pid; 0 = free */
-	int	 node;		/* the mailbox's node */
-	int	 server;	/* our process that took it */
-} fwd[NFWD];
-
 static struct rop ops[NPROC];
 static uint32_t generation;
 static uint32_t answers, stale, refused_answers;
@@ -317,14 +307,10 @@ rmbox_client_event(int node, int event)
 {
 	struct rop *op;
 
-	struct fwd *f;
-
 	for (op = ops; op < &ops[NPROC]; op++)
 		if (op->state == OP_WAIT && op->node == node)
 			op_finish(op, event == KMSG_EVENT_DOWN ? -EHOSTUNREACH : -EPIPE);
-	for (f = fwd; f < &fwd[NFWD]; f++)
-		if (f->caller && f->node == node)
-			f->caller = 0;		/* its caller has failed there */
+	rmbox_forward_node_gone(node);
 }
 
 void
@@ -332,7 +318,7 @@ rmbox_client_stats(struct kmsg_stats *out)
 {
 	out->rm_answers = answers;
 	out->rm_stale = stale;
-	out->rm_refused += refused_answers;
+	out->rm_refused += refused_answers + rmbox_forward_refused();
 }
 
 void
@@ -387,6 +373,17 @@ rmbox_open(const char *name)
 	return err < 0 ? err : DIST_ID(node, err);
 }
 
+/* The answer's status; a mailbox that moved (RMF_MOVED) is remembered
+ * where it went, and the call is made again there (sys_ipc.c). */
+static int
+status_of(const struct rop *op, int id, int is_pid)
+{
+	if (op->ans.op != RM_RESULT || !(op->ans.flags & RMF_MOVED))
+		return op->ans.status;
+	mbox_learn(id, is_pid, op->ans.status);
+	return -EMOVED;
+}
+
 int
 rmbox_send(int id, int is_pid, uint32_t ubuf, uint32_t len, uint32_t flags,
     uint32_t timeout_ms)
@@ -409,72 +406,9 @@ rmbox_send(int id, int is_pid, uint32_t ubuf, uint32_t len, uint32_t flags,
 		op_end(op);
 		return err;
 	}
-	err = op->ans.status;
+	err = status_of(op, id, is_pid);
 	op_end(op);
 	return err;
-}
-
-/* Remember a call taken by a remote receive (a full table means the
- * reply will fail with ESRCH, and the caller's own limits apply). */
-static void
-forward_taken(int caller, int node)
-{
-	struct fwd *f;
-
-	for (f = fwd; f < &fwd[NFWD]; f++) {
-		if (!f->caller) {
-			f->caller = caller;
-			f->node = node;
-			f->server = current->pid;
-			return;
-		}
-	}
-	refused_answers++;
-}
-
-static void
-forward(struct fwd *f, int32_t status, const void *data, uint32_t len)
-{
-	struct rm_hdr h;
-
-	memset(&h, 0, sizeof(h));
-	h.op = RM_FWD_REPLY;
-	h.flags = status < 0 ? RMF_FAILED : 0;
-	h.target = f->caller;
-	h.sender = f->server;
-	h.status = status;
-	rmbox_send_hdr(f->node, &h, data, len);
-	f->caller = 0;
-}
-
-int
-rmbox_reply_forward(int pid, uint32_t ubuf, uint32_t len)
-{
-	struct message *msg;
-	struct fwd *f;
-	int err;
-
-	for (f = fwd; f < &fwd[NFWD]; f++)
-		if (f->caller == pid && f->server == current->pid)
-			break;
-	if (f == &fwd[NFWD])
-		return -ESRCH;
-	if (!(msg = message_from_user(ubuf, len, &err)))
-		return err;
-	forward(f, (int32_t)len, msg->data, len);
-	message_free(msg);
-	return 0;
-}
-
-/* p exits: the calls it took and never answered fail, as locally. */
-void
-rmbox_client_proc_exit(struct proc *p)
-{
-	struct fwd *f;
-
-	for (f = fwd; f < &fwd[NFWD]; f++)
-		if (f->caller && f->server == p->pid)
-			forward(f, -EPIPE, NULL, 0);
 }
 
 int
@@ -499,7 +433,7 @@ rmbox_receive(int id, uint32_t ubuf, uint32_t max, struct msg_info *info,
 	}
 	info->mbox = id;
 	if (op->ans.op != RM_MESSAGE) {
-		if ((err = op->ans.status) == -EMSGSIZE)
+		if ((err = status_of(op, id, 0)) == -EMSGSIZE)
 			info->length = op->ans.aux;
 		op_end(op);
 		return err;
@@ -508,7 +442,7 @@ rmbox_receive(int id, uint32_t ubuf, uint32_t max, struct msg_info *info,
 	info->length = op->len;
 	info->flags = op->ans.aux;
 	if (info->flags & MSG_CALL)
-		forward_taken(op->ans.sender, op->node);
+		rmbox_forward_taken(op->ans.sender, op->node);
 	err = copy_to_user(current->pgdir, ubuf, op->data, op->len) < 0 ? -EFAULT : (int)op->len;
 	op_end(op);
 	return err;
@@ -552,7 +486,8 @@ rmbox_call(int id, int is_pid, uint32_t ureq, uint32_t len, uint32_t ureply,
 		op_end(op);
 		return err;
 	}
-	err = answer_to_user(op, ureply, max);
+	err = op->ans.flags & RMF_MOVED ? status_of(op, id, is_pid) :
+	    answer_to_user(op, ureply, max);
 	op_end(op);
 	return err;
 }

@@ -99,19 +99,36 @@ call_taken_by(struct message *msg, int server)
 	}
 }
 
+/* Our request, still queued, will not be taken where it is: the call
+ * fails with err. */
+static int
+fail_queued(struct message *msg, int err)
+{
+	struct proc *caller = proc_find(msg->sender);
+
+	if (DIST_IS_GLOBAL(msg->sender) || !caller || caller->call_state != CALL_QUEUED ||
+	    caller->call_msg != msg)
+		return 0;
+	caller->call_state = CALL_FAILED;
+	caller->call_error = err;
+	caller->call_msg = NULL;
+	wake_process(caller);
+	return 1;
+}
+
 /* mbox.c: a mailbox died with our request still queued in it. */
 int
 call_undelivered(struct message *msg)
 {
-	struct proc *caller = proc_find(msg->sender);
+	return fail_queued(msg, -EPIPE);
+}
 
-	if (!caller || caller->call_state != CALL_QUEUED || caller->call_msg != msg)
-		return 0;
-	caller->call_state = CALL_FAILED;
-	caller->call_error = -EPIPE;
-	caller->call_msg = NULL;
-	wake_process(caller);
-	return 1;
+/* mbox_move.c: the mailbox left for another node with our request still
+ * queued: the call is made again, there (sys_ipc.c). */
+int
+call_moved(struct message *msg)
+{
+	return fail_queued(msg, -EMOVED);
 }
 
 /* remote.h: the reply (or, status < 0, the failure) of a call that a

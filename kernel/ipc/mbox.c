@@ -18,33 +18,20 @@
 #include "mbox.h"
 #include "idtable.h"
 #include "remote.h"
+#include "mbox_impl.h"
+#include "trace.h"
 
-#define NMBOX		64
-
-struct mailbox {
-	int		  id;		/* 0 = slot free */
-	int		  owner;	/* pid */
-	int		  capacity;	/* 0, N, or MBOX_UNBOUNDED */
-	int		  is_port;
-	char		  name[MBOX_NAME_LEN];
-	struct list	  messages;	/* struct message, FIFO */
-	uint32_t	  queued;
-	uint32_t	  sent, received;
-	struct wait_queue receivers;
-	struct wait_queue senders;
-	char		  receivers_name[WAIT_NAME_LEN];	/* "mbox 3" */
-	char		  senders_name[WAIT_NAME_LEN];	/* "mbox 3 send" */
-};
-
-static struct mailbox mailboxes[NMBOX];
+struct mailbox mailboxes[NMBOX];
 static struct id_table mailbox_ids = ID_TABLE_NAMED(mailboxes, name);
 _Static_assert(offsetof(struct mailbox, id) == 0, "idtable.h: id comes first");
 
-static struct mailbox *
-lookup(int id)
+struct mailbox *
+mbox_lookup(int id)
 {
 	return id_table_lookup(&mailbox_ids, id);
 }
+
+#define lookup(id)	mbox_lookup(id)
 
 /* ---- messages ---- */
 
@@ -126,7 +113,7 @@ mbox_open(const char *name)
 {
 	struct mailbox *mb = id_table_find_name(&mailbox_ids, name);
 
-	return mb ? mb->id : -ENOENT;
+	return mb ? mb->id : mbox_stub_named(name);	/* or one that left */
 }
 
 /* Tell a message's sender that it will never be delivered. */
@@ -219,10 +206,12 @@ proc_port(struct proc *p)
 {
 	int id;
 
-	if (p->port > 0 && lookup(p->port))
-		return p->port;
+	if (p->port > 0 && (lookup(p->port) || mbox_moved(p->port, NULL)))
+		return p->port;		/* a deputy's is the stub of the port that left */
 	if (p->port < 0)
 		return -EPIPE;		/* exiting */
+	if (p->state == MOVED)
+		return -ESRCH;
 	if ((id = mbox_create(NULL, PORT_CAPACITY, p->pid, 1)) < 0)
 		return id;
 	p->port = id;
@@ -251,7 +240,7 @@ mbox_send_message(int id, struct message *msg, struct wait_limit *w)
 
 	if (!mb) {
 		message_free(msg);
-		return -ENOENT;
+		return mbox_moved(id, NULL) ? -EMOVED : -ENOENT;
 	}
 	limit = mb->capacity == MBOX_UNBOUNDED ? MBOX_UNBOUNDED_LIMIT : mb->capacity;
 
@@ -267,6 +256,7 @@ mbox_send_message(int id, struct message *msg, struct wait_limit *w)
 		list_push_back(&mb->messages, &msg->node);
 		mb->queued++;
 		mb->sent++;
+		TRACE(TRACE_IPC, TEV_MBOX_SEND, msg->sender, id, msg->length, NULL);
 		wakeup(&mb->receivers);
 		remote_arrived(id);	/* a receiver on another node may take it */
 		w->nowait = 0;		/* a receiver is there: wait for it */
@@ -299,6 +289,7 @@ mbox_send_message(int id, struct message *msg, struct wait_limit *w)
 	list_push_back(&mb->messages, &msg->node);
 	mb->queued++;
 	mb->sent++;
+	TRACE(TRACE_IPC, TEV_MBOX_SEND, msg->sender, id, msg->length, NULL);
 	wakeup(&mb->receivers);
 	remote_arrived(id);
 	return 0;
@@ -328,6 +319,7 @@ dequeue(struct mailbox *mb, struct message *msg, int taker)
 	list_remove(&msg->node);
 	mb->queued--;
 	mb->received++;
+	TRACE(TRACE_IPC, TEV_MBOX_RECV, taker, mb->id, msg->length, NULL);
 	if (msg->blocked_sender) {
 		msg->blocked_sender->ipc_done = 1;
 		msg->blocked_sender->ipc_status = 0;
@@ -352,7 +344,7 @@ mbox_receive_user(int id, int from, uint32_t ubuf, uint32_t max,
 	int err, len;
 
 	if (!mb)
-		return -ENOENT;
+		return mbox_moved(id, NULL) ? -EMOVED : -ENOENT;
 	while (!(msg = first_from(mb, from))) {
 		if ((err = sleep_on_limit(&mb->receivers, w)) < 0)
 			return err;
@@ -418,7 +410,7 @@ mbox_list(struct mbox_info *out, int max)
 		strlcpy(out[n].name, mb->name, sizeof(out[n].name));
 		n++;
 	}
-	return n;
+	return n + mbox_stub_list(out + n, max - n);
 }
 
 /* ---- for senders and receivers on other nodes (remote.h) ---- */
@@ -430,8 +422,8 @@ mbox_queue_remote(int id, struct message *msg, int nowait)
 	struct mailbox *mb = lookup(id);
 	int limit;
 
-	if (!mb)
-		return -ENOENT;
+	if (!mb)	/* one moving takes nothing until it has settled */
+		return mbox_moved(id, NULL) == 2 ? -EAGAIN : mbox_moved(id, NULL) ? -EMOVED : -ENOENT;
 	limit = mb->capacity == MBOX_UNBOUNDED ? MBOX_UNBOUNDED_LIMIT : mb->capacity;
 	if (limit == 0 && nowait && list_empty(&mb->receivers.waiters))
 		return -EAGAIN;
@@ -454,7 +446,7 @@ mbox_take(int id, uint32_t max, int server, struct message **out,
 	struct message *msg;
 
 	if (!mb)
-		return -ENOENT;
+		return mbox_moved(id, NULL) == 2 ? 0 : mbox_moved(id, NULL) ? -EMOVED : -ENOENT;
 	if (!(msg = first_from(mb, ANY)))
 		return 0;
 	info->length = msg->length;
@@ -463,17 +455,4 @@ mbox_take(int id, uint32_t max, int server, struct message **out,
 	dequeue(mb, msg, server);
 	*out = msg;
 	return 1;
-}
-
-/* A mailbox pid owns (its port included), or 0: for migration, which
- * cannot carry a mailbox and its queue to another node. */
-int
-mbox_owned_by(int pid)
-{
-	struct mailbox *mb;
-
-	for (mb = mailboxes; mb < &mailboxes[NMBOX]; mb++)
-		if (mb->id > 0 && mb->owner == pid)
-			return mb->id;
-	return 0;
 }

@@ -57,7 +57,42 @@ int	ipc_reply(int pid, uint32_t ubuf, uint32_t len);
 int	call_undelivered(struct message *msg);
 void	call_proc_exit(struct proc *p);
 
-/* For migration: an object pid owns, or 0. */
-int	mbox_owned_by(int pid);
+int	call_moved(struct message *msg);
+
+/*
+ * Mailboxes that move with their owner (mbox_move.c, docs/migration.md).
+ * EMOVED never reaches user space: a call that gets it asks mbox_where()
+ * where the mailbox went and is made again there.
+ */
+#define EMOVED		1000
+
+struct mbox_meta {
+	int	 id;		/* here */
+	int	 origin;	/* global id it was created as; 0 = here, as id */
+	int	 capacity;
+	int	 is_port;
+	uint32_t sent, received;
+	char	 name[MBOX_NAME_LEN];
+};
+
+/* The mailboxes pid owns: up to max in out; returns how many there are. */
+int	mbox_owned(int pid, struct mbox_meta *out, int max);
+/* Target: make the mailbox, empty; its queued messages follow. */
+int	mbox_adopt(const struct mbox_meta *m, int owner);
+void	mbox_unadopt(int id);
+void	mbox_queue_moved(int id, struct message *msg);
+/* Source, at the commit: the mailbox is at global id now; its queued
+ * messages go to *out, and a settling stub takes the id until
+ * mbox_settle(tag). */
+int	mbox_hand_over(int id, int now, uint32_t tag, struct list *out);
+void	mbox_settle(uint32_t tag, int ok);
+void	mbox_retarget(int origin, int now);
+/* Senders: 0 no stub, 1 moved (to *now), 2 moving. */
+int	mbox_moved(int id, int *now);
+int	mbox_stub_named(const char *name);
+int	mbox_stub_list(struct mbox_info *out, int max);	/* rows for `mbox` */
+void	mbox_learn(int id, int is_pid, int now);
+void	mbox_learned(int *id, int *is_pid);
+int	mbox_where(int *id, int *is_pid, struct wait_limit *w);
 
 #endif

@@ -106,3 +106,15 @@ remote_proc_exit(struct proc *p)
 	if (remote)
 		remote->proc_exit(p);
 }
+
+int
+remote_withdrawn(struct message *msg)
+{
+	return remote ? remote->withdrawn(msg) : 0;
+}
+
+int
+remote_node(void)
+{
+	return remote ? remote->node() : -1;
+}

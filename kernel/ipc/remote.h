@@ -40,6 +40,11 @@ struct ipc_remote_ops {
 	void	(*undelivered)(struct message *msg, int mbox);	/* destroyed with msg */
 	void	(*mbox_gone)(int mbox);		/* destroyed */
 	void	(*proc_exit)(struct proc *p);	/* before its calls are failed */
+	/* A message from another node leaves with its mailbox (mbox_move.c)
+	 * while its sender still waits on it: 1 if the serving side takes it
+	 * back, to have it sent again where the mailbox went. */
+	int	(*withdrawn)(struct message *msg);
+	int	(*node)(void);			/* this node's number, or -1 */
 };
 
 /* One table at a time; the last registered wins. */
@@ -62,6 +67,8 @@ void	remote_arrived(int mbox);
 void	remote_undelivered(struct message *msg, int mbox);
 void	remote_mbox_gone(int mbox);
 void	remote_proc_exit(struct proc *p);
+int	remote_withdrawn(struct message *msg);
+int	remote_node(void);
 
 /* ---- what ipc/ offers the serving side (mbox.c, call.c) ---- */
 

@@ -24,6 +24,37 @@ copy_name(uint32_t uname, char *name)
 	return len < 0 ? len : 0;
 }
 
+/*
+ * The ids a process holds are in its home's id space, as its pids are
+ * (docs/migration.md): away from home, a plain id means its home's
+ * mailbox, and the ids it is given there are global.  Its own mailboxes,
+ * which moved with it, it still knows by the ids it first had: the PCB's
+ * alias table says where each is now.
+ */
+static int
+mailbox_of(int id)
+{
+	struct proc *p = current;
+	int i;
+
+	for (i = 0; id && i < MBOX_ALIASES; i++)
+		if (p->mbox_alias[i].seen == id)
+			return p->mbox_alias[i].actual;
+	if (p->home >= 0 && id > 0 && !DIST_IS_GLOBAL(id))
+		return DIST_ID(p->home, id);
+	return id;
+}
+
+static int
+handed_out(int id)
+{
+	int node = remote_node();
+
+	if (id <= 0 || current->home < 0 || DIST_IS_GLOBAL(id) || node < 0)
+		return id;
+	return DIST_ID(node, id);
+}
+
 int
 sys_mbox_create(uint32_t uname, uint32_t capacity)
 {
@@ -32,7 +63,7 @@ sys_mbox_create(uint32_t uname, uint32_t capacity)
 
 	if ((err = copy_name(uname, name)) < 0)
 		return err;
-	return mbox_create(name, (int)capacity, current->pid, 0);
+	return handed_out(mbox_create(name, (int)capacity, current->pid, 0));
 }
 
 int
@@ -47,7 +78,7 @@ sys_mbox_open(uint32_t uname)
 		return err;
 	if (strchr(name, DIST_NAME_SEP))
 		return remote_open(name);	/* "NAME@NODE" */
-	return mbox_open(name);
+	return handed_out(mbox_open(name));
 }
 
 /* An id (or pid) of another node goes to remote.h; one naming this
@@ -55,7 +86,7 @@ sys_mbox_open(uint32_t uname)
 int
 sys_mbox_close(uint32_t id)
 {
-	int mbox = (int)id;
+	int mbox = mailbox_of((int)id);
 
 	if (id_is_remote(&mbox))
 		return 0;		/* a remote handle holds nothing here */
@@ -65,69 +96,11 @@ sys_mbox_close(uint32_t id)
 int
 sys_mbox_destroy(uint32_t id)
 {
-	int mbox = (int)id;
+	int mbox = mailbox_of((int)id);
 
 	if (id_is_remote(&mbox))
 		return -EPERM;		/* only its owner, on its node */
 	return mbox_destroy(mbox);
-}
-
-static int
-send_to(int mbox, uint32_t ubuf, uint32_t len, uint32_t flags, uint32_t timeout)
-{
-	struct message *msg;
-	struct wait_limit w;
-	int err;
-
-	if (mbox < 0)
-		return mbox;
-	if (id_is_remote(&mbox))
-		return remote_send(mbox, 0, ubuf, len, flags, timeout);
-	if (!(msg = message_from_user(ubuf, len, &err)))
-		return err;
-	wait_limit_init(&w, flags & IPC_NOWAIT, timeout);
-	return mbox_send_message(mbox, msg, &w);
-}
-
-static int
-receive_from(int mbox, int from, uint32_t ubuf, uint32_t max, uint32_t uinfo,
-    uint32_t flags, uint32_t timeout)
-{
-	struct msg_info info;
-	struct wait_limit w;
-	int r;
-
-	if (mbox < 0)
-		return mbox;
-	if (!user_range_ok(current->pgdir, ubuf, max, 1) ||
-	    (uinfo && !user_range_ok(current->pgdir, uinfo, sizeof(info), 1)))
-		return -EFAULT;
-	wait_limit_init(&w, flags & IPC_NOWAIT, timeout);
-	memset(&info, 0, sizeof(info));
-	if (id_is_remote(&mbox))
-		r = remote_receive(mbox, ubuf, max, &info, flags, timeout);
-	else
-		r = mbox_receive_user(mbox, from, ubuf, max, &info, &w);
-	if (uinfo && (r >= 0 || r == -EMSGSIZE))
-		copy_to_user(current->pgdir, uinfo, &info, sizeof(info));
-	return r;
-}
-
-int
-sys_mbox_send(uint32_t id, uint32_t ubuf, uint32_t len, uint32_t flags, uint32_t timeout)
-{
-	if ((int)id <= 0)
-		return -ENOENT;		/* not to be mistaken for an errno below */
-	return send_to((int)id, ubuf, len, flags, timeout);
-}
-
-int
-sys_mbox_receive(uint32_t id, uint32_t ubuf, uint32_t max, uint32_t uinfo,
-    uint32_t flags, uint32_t timeout)
-{
-	if ((int)id <= 0)
-		return -ENOENT;
-	return receive_from((int)id, ANY, ubuf, max, uinfo, flags, timeout);
 }
 
 /* The port of process pid, or a negative errno. */
@@ -141,52 +114,176 @@ port_of(int pid)
 	return proc_port(p);
 }
 
+/*
+ * One mailbox operation, made again where the mailbox went if it moved
+ * under it: EMOVED, or EPIPE from a mailbox that left while we waited
+ * on it (mbox_move.c).  Each try is one of these.
+ */
+enum { TRY_SEND, TRY_RECEIVE, TRY_CALL };
+struct try {
+	int		 what;		/* TRY_* */
+	int		 from;		/* receive: ANY or a sender */
+	uint32_t	 ubuf, len;	/* the message (send, call) */
+	uint32_t	 ureply, max;	/* where a reply or message goes */
+	uint32_t	 flags, timeout;
+	struct wait_limit w;
+	struct msg_info	 info;
+};
+
+#define MOVE_HOPS	4	/* moves followed, at most */
+
+static int
+try_once(struct try *t, int id, int is_pid)
+{
+	struct message *msg;
+	int err;
+
+	if (id_is_remote(&id)) {
+		switch (t->what) {
+		case TRY_SEND:
+			return remote_send(id, is_pid, t->ubuf, t->len, t->flags, t->timeout);
+		case TRY_RECEIVE:
+			return remote_receive(id, t->ureply, t->max, &t->info, t->flags, t->timeout);
+		default:
+			return remote_call(id, is_pid, t->ubuf, t->len, t->ureply, t->max, t->timeout);
+		}
+	}
+	switch (t->what) {
+	case TRY_SEND:
+		if (!(msg = message_from_user(t->ubuf, t->len, &err)))
+			return err;
+		return mbox_send_message(id, msg, &t->w);
+	case TRY_RECEIVE:
+		return mbox_receive_user(id, t->from, t->ureply, t->max, &t->info, &t->w);
+	default:
+		return ipc_call(id, t->ubuf, t->len, t->ureply, t->max, t->timeout);
+	}
+}
+
+static int
+try_following(struct try *t, int id, int is_pid)
+{
+	int r, hops, where;
+
+	wait_limit_init(&t->w, t->flags & IPC_NOWAIT, t->timeout);
+	mbox_learned(&id, &is_pid);	/* told before: go straight there */
+	for (hops = 0; ; hops++) {
+		if (id <= 0)
+			return -ENOENT;
+		if (is_pid && !id_is_remote(&id)) {
+			if ((id = port_of(id)) < 0)
+				return id;
+			is_pid = 0;
+		}
+		r = try_once(t, id, is_pid);
+		if ((r != -EMOVED && r != -EPIPE) || hops == MOVE_HOPS)
+			break;
+		if ((where = mbox_where(&id, &is_pid, &t->w)) <= 0) {
+			if (where < 0)
+				r = where;
+			break;
+		}
+	}
+	return r == -EMOVED ? -ENOENT : r;
+}
+
+static int
+send_to(int id, int is_pid, uint32_t ubuf, uint32_t len, uint32_t flags, uint32_t timeout)
+{
+	struct try t = { .what = TRY_SEND, .ubuf = ubuf, .len = len, .flags = flags,
+	    .timeout = timeout };
+
+	return try_following(&t, id, is_pid);
+}
+
+static int
+receive_from(int mbox, int shown, int from, uint32_t ubuf, uint32_t max, uint32_t uinfo,
+    uint32_t flags, uint32_t timeout)
+{
+	struct try t = { .what = TRY_RECEIVE, .from = from, .ureply = ubuf, .max = max,
+	    .flags = flags, .timeout = timeout };
+	int r;
+
+	if (mbox < 0)
+		return mbox;
+	if (!user_range_ok(current->pgdir, ubuf, max, 1) ||
+	    (uinfo && !user_range_ok(current->pgdir, uinfo, sizeof(t.info), 1)))
+		return -EFAULT;
+	r = try_following(&t, mbox, 0);
+	t.info.mbox = shown;		/* by the id the caller knows it by */
+	if (uinfo && (r >= 0 || r == -EMSGSIZE))
+		copy_to_user(current->pgdir, uinfo, &t.info, sizeof(t.info));
+	return r;
+}
+
+int
+sys_mbox_send(uint32_t id, uint32_t ubuf, uint32_t len, uint32_t flags, uint32_t timeout)
+{
+	if ((int)id <= 0)
+		return -ENOENT;		/* not to be mistaken for an errno below */
+	return send_to(mailbox_of((int)id), 0, ubuf, len, flags, timeout);
+}
+
+int
+sys_mbox_receive(uint32_t id, uint32_t ubuf, uint32_t max, uint32_t uinfo,
+    uint32_t flags, uint32_t timeout)
+{
+	if ((int)id <= 0)
+		return -ENOENT;
+	return receive_from(mailbox_of((int)id), (int)id, ANY, ubuf, max, uinfo, flags, timeout);
+}
+
 int
 sys_send(uint32_t pid, uint32_t ubuf, uint32_t len, uint32_t flags, uint32_t timeout)
 {
-	int p = (int)pid;
-
-	if (id_is_remote(&p))
-		return remote_send(p, 1, ubuf, len, flags, timeout);
-	return send_to(port_of(p), ubuf, len, flags, timeout);
+	if ((int)pid <= 0)
+		return -ESRCH;
+	return send_to((int)pid, 1, ubuf, len, flags, timeout);
 }
 
 int
 sys_receive(uint32_t from, uint32_t ubuf, uint32_t max, uint32_t uinfo,
     uint32_t flags, uint32_t timeout)
 {
-	int f = (int)from;
+	int f = (int)from, port = proc_port(current);
 
 	if (f != ANY && f < 0)
 		return -EINVAL;
 	id_is_remote(&f);		/* a sender elsewhere stays global */
-	return receive_from(proc_port(current), f, ubuf, max, uinfo, flags, timeout);
+	return receive_from(port, port, f, ubuf, max, uinfo, flags, timeout);
+}
+
+static int
+call_to(int id, int is_pid, uint32_t ureq, uint32_t len, uint32_t ureply, uint32_t max,
+    uint32_t timeout)
+{
+	struct try t = { .what = TRY_CALL, .ubuf = ureq, .len = len, .ureply = ureply,
+	    .max = max, .timeout = timeout };
+
+	return try_following(&t, id, is_pid);
 }
 
 int
 sys_call(uint32_t pid, uint32_t ureq, uint32_t len, uint32_t ureply, uint32_t max,
     uint32_t timeout)
 {
-	int p = (int)pid, port;
+	int p = (int)pid;
 
-	if (id_is_remote(&p))
-		return remote_call(p, 1, ureq, len, ureply, max, timeout);
-	if ((port = port_of(p)) < 0)
-		return port;
-	if (p == current->pid)
+	int self = p;
+
+	if (p <= 0)
+		return -ESRCH;
+	id_is_remote(&self);		/* a global pid of this node: made local */
+	if (self == current->pid)
 		return -EINVAL;		/* it would wait for itself forever */
-	return ipc_call(port, ureq, len, ureply, max, timeout);
+	return call_to(p, 1, ureq, len, ureply, max, timeout);
 }
 
 int
 sys_mbox_call(uint32_t id, uint32_t ureq, uint32_t len, uint32_t ureply, uint32_t max,
     uint32_t timeout)
 {
-	int mbox = (int)id;
-
-	if (id_is_remote(&mbox))
-		return remote_call(mbox, 0, ureq, len, ureply, max, timeout);
-	return ipc_call(mbox, ureq, len, ureply, max, timeout);
+	return call_to(mailbox_of((int)id), 0, ureq, len, ureply, max, timeout);
 }
 
 int

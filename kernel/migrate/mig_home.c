@@ -68,7 +68,10 @@ find_migrant(int home, int pid)
 void
 mig_left_home(struct proc *p, int node)
 {
+	int port = p->port;	/* now the stub of the port that left */
+
 	proc_release(p);
+	p->port = port;
 	p->sig_pending = 0;	/* they travelled with the image */
 	p->state = MOVED;
 	p->moved_to = node;

@@ -23,6 +23,7 @@
 #include "exec.h"
 #include "dist/kmsg.h"
 #include "migrate.h"
+#include "trace.h"
 
 #define MIG_MAX_IN	8		/* migrations arriving at once */
 #define MIG_RESERVE	256		/* frames (1 MiB) an arrival must leave free */
@@ -44,6 +45,7 @@ struct mig_in {
 	struct proc	*deputy;	/* ... or, coming home, the deputy */
 	int		 how;		/* MIG_STOP, MIG_PRECOPY, MIG_LAZY */
 	uint32_t	 remote;	/* lazy: pages left on the source */
+	struct mig_mboxes mboxes;	/* the mailboxes it owns */
 };
 
 static struct mig_in ins[MIG_MAX_IN];
@@ -66,6 +68,7 @@ discard(struct mig_in *in)
 			file_close(in->files[fd]);
 	if (in->pgdir)
 		vm_destroy(in->pgdir);
+	mig_mbox_discard(&in->mboxes);
 	if (in->p)
 		proc_free_migrant(in->p);
 	if (in->state)
@@ -161,6 +164,7 @@ on_offer(int node, uint32_t id, const struct mig_offer *o)
 		return;
 	}
 	in->phase = IN_RECEIVING;
+	TRACE(TRACE_MIGRATE, TEV_MIGRATE, o->who.pid, in->node, 0, "accept");
 	mig_count.accepted++;
 	reply(in, MIG_OP_ACCEPT, 0);
 }
@@ -213,7 +217,7 @@ open_files(struct mig_in *in, const struct mig_fd *fds)
 		default:		/* MIG_FD_FILE */
 			e = initrd_lookup(fds[fd].path);
 			if (!e || e->type != FT_FILE || e->size != fds[fd].size ||
-			    mig_checksum(e->data, e->size) != fds[fd].checksum)
+			    mig_file_sum(e) != fds[fd].checksum)
 				return -ESTALE;
 			f = file_open_kernel(fds[fd].path, O_RDONLY, &err);
 			if (f)
@@ -240,7 +244,7 @@ lazy_pages(struct mig_in *in, const struct mig_state *s)
 {
 	const struct initrd_entry *bin = initrd_lookup(s->exec_path);
 	int same = bin && bin->type == FT_FILE && bin->size == s->exec_size &&
-	    mig_checksum(bin->data, bin->size) == s->exec_sum;
+	    mig_file_sum(bin) == s->exec_sum;
 	uint32_t i, va;
 	void *k;
 
@@ -299,6 +303,8 @@ settle_pages(struct mig_in *in, const struct mig_state *s)
 static void
 on_state(struct mig_in *in, const struct mig_state *s)
 {
+	uint8_t built[sizeof(struct mig_built) + MIG_MAX_MBOX * sizeof(struct mig_mbox_map)];
+	uint32_t len;
 	int err;
 
 	if (s->who.home != in->who.home || s->who.pid != in->who.pid) {
@@ -332,9 +338,15 @@ on_state(struct mig_in *in, const struct mig_state *s)
 		in->p->home = s->who.home;	/* ps: arriving from there */
 		in->p->home_pid = s->who.pid;
 	}
+	if ((err = mig_mbox_adopt(&in->mboxes, in->p ? in->p->pid : in->deputy->pid,
+	    built, &len)) < 0) {
+		refuse(in, err);
+		return;
+	}
 	in->phase = IN_BUILT;
+	TRACE(TRACE_MIGRATE, TEV_MIGRATE, in->p ? in->p->pid : s->who.pid, in->node, 0, "built");
 	mig_count.images_in++;
-	reply(in, MIG_OP_BUILT, 0);
+	mig_send_op(in->node, MIG_OP_BUILT, in->id, built, len, 0);
 }
 
 /* Committed at the source: fill the PCB and let it run. */
@@ -374,6 +386,10 @@ on_go(struct mig_in *in, const struct mig_go *go)
 	p->sys_ticks = s->sys_ticks;
 	p->image_end = s->image_end;
 	p->brk = s->brk;
+	/* Pages reserved but never touched at the source were not sent:
+	 * reserve them again (a page table it cannot get: a later fault). */
+	vm_reserve(p->pgdir, USTACK_TOP - USTACK_SIZE, USTACK_TOP);
+	vm_reserve(p->pgdir, p->image_end, p->brk);
 	for (fd = 0; fd < NOFILE; fd++) {
 		p->files[fd] = in->files[fd];
 		in->files[fd] = NULL;
@@ -386,6 +402,7 @@ on_go(struct mig_in *in, const struct mig_go *go)
 		p->home_ppid = s->ppid;
 		mig_send_location(s->who.home, s->who.pid, kmsg_node());
 	}
+	mig_mbox_arrived(&in->mboxes, p, in->node);
 	mig_count.committed_in++;
 	if (in->how == MIG_LAZY)
 		mig_lazy_start(p, in->node, in->id, in->remote);
@@ -436,6 +453,17 @@ mig_in_message(int node, const struct mig_hdr *h, const uint8_t *msg, uint32_t l
 		if (in->phase != IN_BUILT)
 			break;
 		on_go(in, body);
+		return;
+	case MIG_OP_MBOX:
+		if (in->phase != IN_RECEIVING)
+			break;
+		if (mig_mbox_stage(&in->mboxes, msg) < 0)
+			refuse(in, -E2BIG);
+		return;
+	case MIG_OP_MSGS:
+		if (in->phase != IN_BUILT)
+			break;
+		mig_mbox_messages(&in->mboxes, msg, len);
 		return;
 	case MIG_OP_ABORT:
 		mig_count.aborted_in++;

@@ -27,8 +27,10 @@
 #include "sched_policy.h"
 #include "waitq.h"
 #include "dist/kmsg.h"
+#include "ipc/mbox.h"
 #include "migrate.h"
 #include "mig_policy.h"
+#include "trace.h"
 
 #define MIG_MAX_OUT	8		/* migrations leaving at once */
 /* A target that stays silent this long (alive to kmsg, but not
@@ -38,8 +40,6 @@
 int mig_noflush;			/* MIGCTL_NOFLUSH: the deliberate bug */
 
 static struct mig_out outs[MIG_MAX_OUT];
-static struct mig_record records[MIG_NRECORDS];
-static uint32_t next_id = 1;
 static struct wait_queue done_queue;	/* requesters waiting for an outcome */
 static struct wait_queue frozen_queue;	/* processes stopped for a move */
 
@@ -57,36 +57,6 @@ static uint32_t
 now_us(void)
 {
 	return (uint32_t)uptime_us();
-}
-
-/* ---- records (migstat) ---- */
-
-static struct mig_record *
-new_record(struct proc *p, int node, int how)
-{
-	struct mig_record *r = &records[next_id % MIG_NRECORDS];
-
-	memset(r, 0, sizeof(*r));
-	r->id = (int32_t)next_id++;
-	r->pid = p->home >= 0 ? DIST_PID(p->home, p->home_pid) : DIST_PID(kmsg_node(), p->pid);
-	strlcpy(r->name, p->name, sizeof(r->name));
-	r->from = kmsg_node();
-	r->to = node;
-	r->how = how;
-	r->result = 1;
-	return r;
-}
-
-/* Most recent first. */
-int
-mig_records(struct mig_record *out, int max)
-{
-	int n = 0;
-	uint32_t id;
-
-	for (id = next_id - 1; id >= 1 && n < max && next_id - id <= MIG_NRECORDS; id--)
-		out[n++] = records[id % MIG_NRECORDS];
-	return n;
 }
 
 /* ---- sending ---- */
@@ -236,6 +206,11 @@ pump(struct mig_out *m)
 			continue;
 		}
 		if (m->phase == MIG_SENDING) {
+			/* A round ends when its pages have landed (the last
+			 * acknowledgement pumps again): a freeze decided
+			 * earlier would wait, frozen, behind them. */
+			if (m->inflight > 0)
+				return;
 			end_round(m);
 			continue;
 		}
@@ -255,6 +230,10 @@ send_state(struct mig_out *m)
 	uint8_t *body = msgbuf + sizeof(struct mig_hdr);
 	int why, arg, len;
 
+	if ((len = mig_mbox_offer(m)) < 0) {	/* its mailboxes go first */
+		finish(m, len, 1);
+		return;
+	}
 	len = mig_build_state(m->p, m->how, m->self, body, sizeof(msgbuf) - sizeof(struct mig_hdr),
 	    &why, &arg);
 	if (len < 0) {
@@ -280,6 +259,7 @@ freeze(struct mig_out *m, int reason)
 
 	m->rec->stop_reason = reason;
 	m->phase = MIG_FREEZING;
+	TRACE(TRACE_MIGRATE, TEV_MIGRATE, m->p->pid, m->node, 0, "freeze");
 	p->mig_freeze = 1;
 	/* Blocked in a call: end the wait; the call restarts after the move
 	 * (syscall.c), wherever the process then is. */
@@ -356,6 +336,8 @@ commit(struct mig_out *m)
 	uint32_t t = now_us();
 
 	m->phase = MIG_COMMITTED;
+	TRACE(TRACE_MIGRATE, TEV_MIGRATE, p->pid, m->node, 0, "commit");
+	mig_mbox_commit(m);		/* the queues go ahead of GO */
 	if (send_op(m, MIG_OP_GO, &go, sizeof(go), 1) < 0)
 		mig_count.dropped++;	/* the queue is full: GO is lost, and so is the process */
 	m->rec->freeze_us = t - m->t_freeze;
@@ -425,8 +407,14 @@ mig_out_message(int node, const struct mig_hdr *h, const uint8_t *msg, uint32_t 
 		finish(m, ref.err < 0 && ref.err > -200 ? ref.err : -ECONNREFUSED, 0);
 		return;
 	case MIG_OP_BUILT:
-		if (m->phase == MIG_STATE_SENT)
-			commit(m);
+		if (m->phase != MIG_STATE_SENT)
+			break;
+		if (mig_mbox_built(m, msg, len) < 0) {
+			mig_count.bad_msgs++;
+			finish(m, -EINVAL, 1);
+			return;
+		}
+		commit(m);
 		return;
 	}
 	mig_count.dropped++;
@@ -441,6 +429,7 @@ mig_out_sent(uint32_t cookie, int err)
 	if (!m->used || (m->id & 0xFFFF) != (cookie & 0xFFFF))
 		return;
 	if (m->phase == MIG_COMMITTED) {	/* GO: delivered, or lost */
+		mbox_settle(m->id, err == 0);	/* and every queue before it */
 		finish(m, err, 0);
 		return;
 	}
@@ -543,7 +532,7 @@ mig_start(struct proc *p, int node, int how, int self, struct mig_record *out)
 			return -EINTR;
 	if (p->state == ZOMBIE || p->state == UNUSED)
 		return -ESRCH;
-	r = new_record(p, node, how);
+	r = mig_record_new(p, node, how);
 	rid = r->id;
 	if (p->mig) {
 		why = MIG_WHY_MOVING, arg = 0, err = -EBUSY;
@@ -572,6 +561,7 @@ mig_start(struct proc *p, int node, int how, int self, struct mig_record *out)
 	m->self = self;
 	m->rec = r;
 	m->phase = MIG_OFFERED;
+	TRACE(TRACE_MIGRATE, TEV_MIGRATE, p->pid, node, 0, "offer");
 	m->t_start = now_us();
 	r->image_pages = vm_user_frames(p->pgdir);
 	p->mig = m;
@@ -597,7 +587,7 @@ mig_start(struct proc *p, int node, int how, int self, struct mig_record *out)
 		else if (sleep_on(&done_queue) == -EINTR)
 			break;		/* interrupted: it goes on without us */
 	}
-	r = &records[rid % MIG_NRECORDS];
+	r = mig_record_find((uint32_t)rid);
 	*out = *r;
 	return r->id == rid ? (r->result == 1 ? -EINTR : r->result) : -EINTR;
 }

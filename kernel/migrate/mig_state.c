@@ -17,7 +17,32 @@
 #include "ipc/sem.h"
 #include "brinch/net.h"
 #include "dist/kmsg.h"
+#include "dist/rmbox.h"
 #include "migrate.h"
+
+/*
+ * FNV-1a of an initrd file, summed once: the initrd never changes, and
+ * summing a whole binary byte by byte takes milliseconds under TCG, which
+ * a migration would otherwise spend frozen, on both nodes.
+ */
+uint32_t
+mig_file_sum(const struct initrd_entry *e)
+{
+	static struct {
+		const struct initrd_entry *e;
+		uint32_t sum;
+	} memo[16];
+	static uint32_t next;
+	int i;
+
+	for (i = 0; i < 16; i++)
+		if (memo[i].e == e)
+			return memo[i].sum;
+	i = (int)(next++ % 16);
+	memo[i].e = e;
+	memo[i].sum = mig_checksum(e->data, e->size);
+	return memo[i].sum;
+}
 
 /* A process whose call it took waits for its reply here. */
 static int
@@ -61,7 +86,7 @@ mig_check_movable(struct proc *p, int *why, int *arg)
 		*why = MIG_WHY_MOVING;	/* still arriving, being born, or fetching pages */
 	else if (p->stopped || p->suspend_pending || p->state == SUSPENDED)
 		*why = MIG_WHY_STOPPED;
-	else if (p->call_state || serving_call(p))
+	else if (p->call_state || serving_call(p) || rmbox_serving(p->pid))
 		*why = MIG_WHY_CALL;
 	else if (p->reads_console)
 		*why = MIG_WHY_CONSOLE;	/* a shell, say: its terminal is here */
@@ -70,8 +95,12 @@ mig_check_movable(struct proc *p, int *why, int *arg)
 	 * only this PCB. */
 	else if (p->home >= 0 && (*arg = children_of(p)))
 		*why = MIG_WHY_CHILDREN;
-	else if ((*arg = mbox_owned_by(p->pid)))
+	/* Its mailboxes go with it, up to the PCB's aliases (its port,
+	 * made at the move if it has none, among them). */
+	else if (mbox_owned(p->pid, NULL, 0) + (p->port <= 0) > MBOX_ALIASES) {
 		*why = MIG_WHY_MAILBOX;
+		*arg = mbox_owned(p->pid, NULL, 0);
+	}
 	else if ((*arg = sem_owned_by(p->pid)))
 		*why = MIG_WHY_SEM;
 	for (i = 0; !*why && i < SHM_SLOTS; i++)
@@ -111,7 +140,7 @@ describe_files(struct proc *p, struct mig_fd *out)
 			out[fd].kind = MIG_FD_FILE;
 			out[fd].offset = f->offset;
 			out[fd].size = f->entry->size;
-			out[fd].checksum = mig_checksum(f->entry->data, f->entry->size);
+			out[fd].checksum = mig_file_sum(f->entry);
 			out[fd].path[0] = '/';
 			strlcpy(out[fd].path + 1, f->entry->path, MIG_PATH_MAX - 1);
 		}
@@ -192,7 +221,7 @@ mig_build_state(struct proc *p, int how, int self, uint8_t *buf, uint32_t max,
 	strlcpy(s->exec_path, p->exec_path, sizeof(s->exec_path));
 	if ((bin = initrd_lookup(p->exec_path)) && bin->type == FT_FILE) {
 		s->exec_size = bin->size;
-		s->exec_sum = mig_checksum(bin->data, bin->size);
+		s->exec_sum = mig_file_sum(bin);
 	}
 	while ((va = vm_next_page(p->pgdir, va, &pte)) < USER_TOP && n < MIG_MAX_PAGES) {
 		s->va[n] = va | ((pte & PTE_W) ? MIG_PAGE_W : 0);

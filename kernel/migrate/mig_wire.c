@@ -61,6 +61,9 @@ static const uint32_t body_min[MIG_OP_MAX] = {
 	[MIG_OP_WAIT] = sizeof(struct mig_wait),
 	[MIG_OP_WAITED] = sizeof(struct mig_waited),
 	[MIG_OP_CHILD] = sizeof(struct mig_who),
+	[MIG_OP_MBOX] = sizeof(struct mig_mbox),
+	[MIG_OP_MSGS] = sizeof(struct mig_msgs),
+	[MIG_OP_WHERE] = sizeof(struct mig_where),
 };
 
 static const char *const bad_names[MIG_BAD_NREASONS] = {
@@ -111,8 +114,8 @@ heap_addr(uint32_t a)
 
 /* NUL-terminated within max bytes, printable ASCII before the NUL: it
  * ends up in `ps` and on the console.  Bytes after the NUL are ignored. */
-static int
-name_ok(const char *s, size_t max)
+int
+mig_name_ok(const char *s, size_t max)
 {
 	const unsigned char *c = (const unsigned char *)s;
 	size_t i;
@@ -172,8 +175,8 @@ mig_check_hdr(const void *msg, uint32_t len, struct mig_hdr *out)
 
 /* The body checks repeat the header check, so that each one alone
  * guards every byte it reads, whatever its caller did first. */
-static int
-check_op(const void *msg, uint32_t len, int op)
+int
+mig_check_op(const void *msg, uint32_t len, int op)
 {
 	struct mig_hdr h;
 	int err;
@@ -206,7 +209,7 @@ mig_check_offer(const void *msg, uint32_t len)
 	struct mig_offer o;
 	int err;
 
-	if ((err = check_op(msg, len, MIG_OP_OFFER)) != MIG_OK)
+	if ((err = mig_check_op(msg, len, MIG_OP_OFFER)) != MIG_OK)
 		return err;
 	if (len != HDR + sizeof(o))
 		return MIG_BAD_LENGTH;
@@ -218,7 +221,7 @@ mig_check_offer(const void *msg, uint32_t len)
 		return MIG_BAD_FIELD;
 	if (o.npages > MIG_MAX_PAGES)
 		return MIG_BAD_COUNT;
-	if (!name_ok(o.name, sizeof(o.name)))
+	if (!mig_name_ok(o.name, sizeof(o.name)))
 		return MIG_BAD_FIELD;
 	return MIG_OK;
 }
@@ -250,7 +253,7 @@ mig_check_pages(const void *msg, uint32_t len)
 	uint32_t va[MIG_BATCH], count, i, j;
 	int err;
 
-	if ((err = check_op(msg, len, MIG_OP_PAGES)) != MIG_OK)
+	if ((err = mig_check_op(msg, len, MIG_OP_PAGES)) != MIG_OK)
 		return err;
 	count = get32(m, HDR);
 	if (count < 1 || count > MIG_BATCH)
@@ -345,7 +348,7 @@ check_fields(const uint8_t *m)
 	if (ppid < 0 || ppid > PID_MAX)
 		return MIG_BAD_FIELD;
 	memcpy(name, m + ST(name), sizeof(name));
-	if (!name_ok(name, sizeof(name)))
+	if (!mig_name_ok(name, sizeof(name)))
 		return MIG_BAD_FIELD;
 	nice = (int32_t)get32(m, ST(nice));
 	level = (int32_t)get32(m, ST(level));
@@ -359,7 +362,7 @@ check_fields(const uint8_t *m)
 		return MIG_BAD_FIELD;
 	/* The binary's path (may be empty: no text pages come from it). */
 	memcpy(path, m + ST(exec_path), sizeof(path));
-	if (!name_ok(path, sizeof(path)) || (path[0] != '\0' && path[0] != '/'))
+	if (!mig_name_ok(path, sizeof(path)) || (path[0] != '\0' && path[0] != '/'))
 		return MIG_BAD_FIELD;
 	return MIG_OK;
 }
@@ -386,7 +389,7 @@ check_fds(const uint8_t *m)
 		case MIG_FD_CONSOLE:
 			break;
 		case MIG_FD_FILE:
-			if (!name_ok(fd.path, sizeof(fd.path)) || fd.path[0] != '/')
+			if (!mig_name_ok(fd.path, sizeof(fd.path)) || fd.path[0] != '/')
 				return MIG_BAD_FILES;
 			if (fd.offset > fd.size)
 				return MIG_BAD_FILES;
@@ -412,7 +415,7 @@ mig_check_state(const void *msg, uint32_t len)
 	uint32_t npages, e, prev, i;
 	int err;
 
-	if ((err = check_op(msg, len, MIG_OP_STATE)) != MIG_OK)
+	if ((err = mig_check_op(msg, len, MIG_OP_STATE)) != MIG_OK)
 		return err;
 	npages = get32(m, ST(npages));
 	if (npages > MIG_MAX_PAGES)
@@ -447,7 +450,7 @@ mig_check_fetch(const void *msg, uint32_t len)
 	uint32_t count, i;
 	int err;
 
-	if ((err = check_op(msg, len, MIG_OP_FETCH)) != MIG_OK)
+	if ((err = mig_check_op(msg, len, MIG_OP_FETCH)) != MIG_OK)
 		return err;
 	count = get32(m, HDR);
 	if (count < 1 || count > MIG_BATCH)
@@ -566,6 +569,18 @@ mig_check(const void *msg, uint32_t len, struct mig_hdr *out)
 		break;
 	case MIG_OP_FETCH:
 		err = mig_check_fetch(msg, len);
+		break;
+	case MIG_OP_MBOX:
+		err = mig_check_mbox(msg, len);
+		break;
+	case MIG_OP_BUILT:
+		err = mig_check_built(msg, len);
+		break;
+	case MIG_OP_MSGS:
+		err = mig_check_msgs(msg, len);
+		break;
+	case MIG_OP_WHERE:
+		err = mig_check_where(msg, len);
 		break;
 	default:
 		err = check_small(msg, len, h.op);

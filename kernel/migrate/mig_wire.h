@@ -12,10 +12,12 @@
 #ifndef MIGRATE_MIG_WIRE_H
 #define MIGRATE_MIG_WIRE_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include "brinch/migrate.h"
 #include "brinch/signal.h"
 #include "brinch/types.h"
+#include "brinch/ipc.h"
 
 #define MIG_VERSION	1
 
@@ -37,6 +39,9 @@ enum {
 	MIG_OP_WAIT,		/* away -> home: reap a child of my deputy */
 	MIG_OP_WAITED,		/* home -> away: the answer */
 	MIG_OP_CHILD,		/* home -> away: a child of yours exited */
+	MIG_OP_MBOX,		/* source -> target: a mailbox it owns (before STATE) */
+	MIG_OP_MSGS,		/* source -> target: that mailbox's queue (at the commit) */
+	MIG_OP_WHERE,		/* new node -> where a mailbox was created: it is here */
 	MIG_OP_MAX
 };
 
@@ -170,6 +175,47 @@ struct mig_console {
 	char     data[];
 } __attribute__((packed));
 
+/* MBOX: one mailbox the process owns, its port included; sent after it
+ * parked, before STATE, so the target can refuse (a name taken...). */
+#define MIG_MAX_MBOX	8	/* MBOX_ALIASES in kernel/proc.h */
+struct mig_mbox {
+	int32_t  id;		/* its id at the source (local there) */
+	int32_t  seen;		/* the id the process knows it by */
+	int32_t  origin;	/* the global id it was created as */
+	int32_t  capacity;	/* 0 .. MBOX_MAX_CAPACITY, or MBOX_UNBOUNDED */
+	uint32_t is_port;	/* 0 or 1 */
+	uint32_t sent, received;
+	char     name[MBOX_NAME_LEN];	/* NUL-terminated; "" = anonymous */
+} __attribute__((packed));
+
+/* BUILT: nothing, or count pairs: the id each MBOX got on the target. */
+struct mig_mbox_map {
+	int32_t  id;		/* at the source */
+	int32_t  now;		/* at the target (local there) */
+} __attribute__((packed));
+struct mig_built {
+	uint32_t count;		/* 0 .. MIG_MAX_MBOX */
+	struct mig_mbox_map map[];
+} __attribute__((packed));
+
+/* MSGS: count messages, oldest first, each a struct mig_msg and its
+ * length bytes, for mailbox `mbox` (its id on the target). */
+struct mig_msgs {
+	int32_t  mbox;
+	uint32_t count;		/* 1 .. MIG_MAX_MSGS */
+} __attribute__((packed));
+struct mig_msg {
+	int32_t  sender;	/* global pid, or 0: the kernel */
+	uint32_t flags;		/* 0 or MSG_NOTICE */
+	uint32_t length;	/* 0 .. MSG_MAX */
+} __attribute__((packed));
+#define MIG_MAX_MSGS	MBOX_UNBOUNDED_LIMIT
+
+/* WHERE: the mailbox created as origin is now at global id now. */
+struct mig_where {
+	int32_t  origin, now;
+} __attribute__((packed));
+
 /*
  * Checks (mig_wire.c).  Each returns 0 when the message is well formed,
  * else a MIG_BAD_* reason; nothing is trusted before it passes.
@@ -193,18 +239,27 @@ const char *mig_bad_name(int reason);
 
 /* The header: version, known op, at least the op's fixed length. */
 int	mig_check_hdr(const void *msg, uint32_t len, struct mig_hdr *out);
+/* The header, and that it is op's. */
+int	mig_check_op(const void *msg, uint32_t len, int op);
 /* The body checks take the whole message (header included). */
 int	mig_check_offer(const void *msg, uint32_t len);
 int	mig_check_pages(const void *msg, uint32_t len);
 int	mig_check_state(const void *msg, uint32_t len);
 int	mig_check_fetch(const void *msg, uint32_t len);
 int	mig_check_who(const struct mig_who *who);
+/* The mailbox ops (mig_wire_mbox.c); BUILT's body too. */
+int	mig_check_mbox(const void *msg, uint32_t len);
+int	mig_check_built(const void *msg, uint32_t len);
+int	mig_check_msgs(const void *msg, uint32_t len);
+int	mig_check_where(const void *msg, uint32_t len);
 /* Everything a message of any op needs: the header, then its body,
  * including the small ops' fields and CONSOLE's len against the bytes
  * that follow.  out as for mig_check_hdr. */
 int	mig_check(const void *msg, uint32_t len, struct mig_hdr *out);
 
 uint32_t mig_checksum(const void *data, uint32_t n);	/* FNV-1a */
+/* NUL-terminated within max bytes, printable before the NUL. */
+int	mig_name_ok(const char *s, size_t max);
 
 /* Bytes a PAGES message of count pages, or a STATE of npages, takes. */
 uint32_t mig_pages_len(uint32_t count);

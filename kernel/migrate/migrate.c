@@ -74,7 +74,12 @@ deliver(int node, uint32_t ts, const uint8_t *msg, uint32_t len)
 	case MIG_OP_STATE:
 	case MIG_OP_GO:
 	case MIG_OP_ABORT:
+	case MIG_OP_MBOX:
+	case MIG_OP_MSGS:
 		mig_in_message(node, &h, msg, len);
+		return;
+	case MIG_OP_WHERE:
+		mig_mbox_where(msg);
 		return;
 	case MIG_OP_FETCH:
 	case MIG_OP_RELEASE:

@@ -49,6 +49,15 @@ struct mig_out {
 	uint32_t	 t_start, t_round, t_freeze;	/* uptime_us() marks */
 	uint32_t	 heard;		/* tick of the target's last sign of life */
 	struct mig_record *rec;
+	int		 nmbox;		/* its mailboxes, and their ids there (BUILT) */
+	struct mig_mbox_map mbox[MIG_MAX_MBOX];
+};
+
+/* The target's staging of the mailboxes that come (mig_mbox.c). */
+struct mig_mboxes {
+	int		 n;
+	struct mig_mbox	 meta[MIG_MAX_MBOX];	/* as MBOX said */
+	int		 now[MIG_MAX_MBOX];	/* made here at STATE */
 };
 
 /* kmsg_send cookies: which done callback a message wants. */
@@ -65,10 +74,15 @@ void	mig_console_drained(struct proc *p);
 void	mig_boundary(struct trapframe *tf);
 void	mig_out_tick(void);
 void	mig_proc_gone(struct proc *p);
+/* mig_record.c */
+struct mig_record *mig_record_new(struct proc *p, int node, int how);
+struct mig_record *mig_record_find(uint32_t id);
 int	mig_records(struct mig_record *out, int max);
 extern int mig_noflush;
 
 /* mig_state.c: what cannot move, and the STATE message */
+struct initrd_entry;
+uint32_t mig_file_sum(const struct initrd_entry *e);
 int	mig_check_movable(struct proc *p, int *why, int *arg);
 int	mig_build_state(struct proc *p, int how, int self, uint8_t *buf, uint32_t max,
 	    int *why, int *arg);
@@ -77,6 +91,17 @@ int	mig_build_state(struct proc *p, int how, int self, uint8_t *buf, uint32_t ma
 void	mig_in_message(int node, const struct mig_hdr *h, const uint8_t *msg, uint32_t len);
 void	mig_in_node_failed(int node);
 void	mig_in_expire(void);
+
+/* mig_mbox.c */
+int	mig_mbox_offer(struct mig_out *m);
+int	mig_mbox_built(struct mig_out *m, const uint8_t *msg, uint32_t len);
+void	mig_mbox_commit(struct mig_out *m);
+int	mig_mbox_stage(struct mig_mboxes *mb, const uint8_t *msg);
+int	mig_mbox_adopt(struct mig_mboxes *mb, int owner, uint8_t *out, uint32_t *len);
+void	mig_mbox_messages(struct mig_mboxes *mb, const uint8_t *msg, uint32_t len);
+void	mig_mbox_arrived(struct mig_mboxes *mb, struct proc *p, int source);
+void	mig_mbox_discard(struct mig_mboxes *mb);
+void	mig_mbox_where(const uint8_t *msg);
 
 /* mig_lazy.c */
 void	mig_lazy_init(void);

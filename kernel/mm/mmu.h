@@ -4,7 +4,9 @@
  *
  *   0x00000000 - 0x00000fff   never mapped (NULL pointer faults)
  *   0x08048000 - ...          user program image, then its heap (sbrk)
- *   USTACK_TOP - USTACK_SIZE  user stack, growing down
+ *   USTACK_TOP - USTACK_SIZE  user stack, growing down on demand (a
+ *                             page arrives at its first touch) to this
+ *                             limit; the page below is an unmapped guard
  *   0xc0000000 - ...          physical memory 0..PHYSTOP, kernel image
  *                             at 0xc0100000; identical in every process
  */
@@ -18,7 +20,7 @@
 
 #define USER_MIN	0x00001000u
 #define USER_TOP	KERNBASE	/* first address user code may not touch */
-#define USTACK_SIZE	(16 * PAGE_SIZE)
+#define USTACK_SIZE	(256 * PAGE_SIZE)	/* the limit: 1 MiB */
 #define USTACK_TOP	USER_TOP
 #define UHEAP_MAX	(USTACK_TOP - USTACK_SIZE - PAGE_SIZE)	/* guard page */
 
@@ -39,6 +41,11 @@
 #define PTE_SHARED	0x200	/* OS bit: frame belongs to a shm segment */
 #define PTE_REMOTE	0x400	/* OS bit, with P clear: the page is on another
 				 * node (lazy migration); PTE_W says how to map it */
+#define PTE_COW		0x800	/* OS bit, with P set: writable to its owner but
+				 * mapped read-only, the frame shared since a fork:
+				 * the first write copies it (vm_fault) */
+#define PTE_ZERO	0x800	/* the same bit with P clear: reserved (stack,
+				 * sbrk), a zeroed frame arrives on first touch */
 #define PTE_ADDR(e)	((e) & ~0xFFFu)
 
 /* EFLAGS (SDM vol. 1, 3.4.3). */

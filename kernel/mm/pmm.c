@@ -14,6 +14,12 @@ extern char kernel_start[], kernel_end[];	/* from kernel.ld */
 
 static uint32_t frame_bitmap[PHYSTOP_MAX / PAGE_SIZE / 32];
 static struct frame_pool pool;
+/* Copy-on-write: how many address spaces map each frame besides the one
+ * that allocated it.  Zero for nearly every frame, so the allocator and
+ * its other users never look here; frame_free reads it. */
+static uint8_t frame_sharers[PHYSTOP_MAX / PAGE_SIZE];
+static uint32_t shared_frames;		/* frames with sharers > 0 */
+static uint32_t shared_refs;		/* sum of sharers: frames fork saved */
 static uint32_t total_frames;
 static uint32_t phys_top;
 
@@ -89,8 +95,29 @@ frame_alloc_zeroed(void)
 	uint32_t pa = frame_alloc();
 
 	if (pa)
-		memset(P2V(pa), 0, PAGE_SIZE);
+		page_zero(P2V(pa));
 	return pa;
+}
+
+/* A word at a time with one string instruction: fork, exec and the
+ * fault path zero and copy whole pages more than anything else, and the
+ * byte loops of lib/string.c cost four times the instructions (docs/
+ * testing.md, "Copy-on-write beside the eager copy").  trap_common
+ * clears the direction flag, whatever user mode left in it. */
+void
+page_zero(void *page)
+{
+	uint32_t words = PAGE_SIZE / 4;
+
+	__asm__ volatile("rep stosl" : "+D"(page), "+c"(words) : "a"(0) : "memory");
+}
+
+void
+page_copy(void *dst, const void *src)
+{
+	uint32_t words = PAGE_SIZE / 4;
+
+	__asm__ volatile("rep movsl" : "+D"(dst), "+S"(src), "+c"(words) : : "memory");
 }
 
 void
@@ -99,15 +126,62 @@ frames_free(uint32_t pa, uint32_t count)
 	int bad;
 
 	assert(pa % PAGE_SIZE == 0);
+	/* Only single user frames are ever shared (frame_free). */
+	assert(count == 1 || frame_sharers[pa / PAGE_SIZE] == 0);
 	bad = frame_pool_free(&pool, pa / PAGE_SIZE, count);
 	if (bad)
 		panic("frames_free: %#x (+%u) is not allocated", pa, count);
 }
 
+/* LAB cow: BEGIN refcount */
+/* One reference fewer; the frame goes back to the pool with the last. */
 void
 frame_free(uint32_t pa)
 {
+	uint8_t *sharers = &frame_sharers[pa / PAGE_SIZE];
+
+	if (*sharers > 0) {
+		shared_refs--;
+		if (--*sharers == 0)
+			shared_frames--;
+		return;
+	}
 	frames_free(pa, 1);
+}
+
+/* One more address space maps the frame.  -1 when the count is full:
+ * the caller copies instead (cannot happen with NPROC < 255, but a
+ * counter must not wrap and free a frame someone still maps). */
+int
+frame_share(uint32_t pa)
+{
+	uint8_t *sharers = &frame_sharers[pa / PAGE_SIZE];
+
+	if (*sharers == UINT8_MAX)
+		return -1;
+	if ((*sharers)++ == 0)
+		shared_frames++;
+	shared_refs++;
+	return 0;
+}
+
+uint32_t
+frame_refs(uint32_t pa)
+{
+	return frame_sharers[pa / PAGE_SIZE] + 1u;
+}
+/* LAB cow: END refcount */
+
+uint32_t
+pmm_shared_frames(void)
+{
+	return shared_frames;
+}
+
+uint32_t
+pmm_shared_refs(void)
+{
+	return shared_refs;
 }
 
 uint32_t

@@ -22,8 +22,23 @@ void	 vm_destroy(pde_t *pgdir);		/* frees user frames too */
 int	 vm_alloc_range(pde_t *pgdir, uint32_t start, uint32_t end, int writable);
 void	 vm_free_range(pde_t *pgdir, uint32_t start, uint32_t end);
 void	 vm_set_writable(pde_t *pgdir, uint32_t va, int writable);
-int	 vm_copy(pde_t *dst, pde_t *src);	/* for fork: copy every user page */
+int	 vm_copy(pde_t *dst, pde_t *src);	/* for fork: copy-on-write share */
 uint32_t vm_user_frames(pde_t *pgdir);		/* how many user pages are mapped */
+extern int vm_cow;				/* 0: vm_copy copies (cow=0 at boot) */
+
+/* Demand paging and copy-on-write.  vm_reserve marks pages that get a
+ * zeroed frame when first touched; vm_fault resolves a fault at va
+ * (reserved, copy-on-write, remote): 0, -EFAULT (wild) or -ENOMEM. */
+int	 vm_reserve(pde_t *pgdir, uint32_t start, uint32_t end);
+int	 vm_fault(pde_t *pgdir, uint32_t va, int write);
+
+struct vm_usage {
+	uint32_t mapped;	/* pages with a frame */
+	uint32_t cow;		/* ... of which copy-on-write (read-only for now) */
+	uint32_t shared;	/* ... whose frame another address space maps too */
+	uint32_t reserved;	/* pages reserved, no frame yet */
+};
+void	 vm_usage(pde_t *pgdir, struct vm_usage *u);
 
 /* Shared memory (shm.c): map frames someone else owns.  Shared pages are
  * never copied by vm_copy nor freed by vm_destroy/vm_free_range. */

@@ -94,9 +94,11 @@ def node(make_node):
 @pytest.fixture(scope="module")
 def module_node(request):
     """One node booted once for a whole test file, for tests that leave
-    nothing behind; its log is build/test-logs/<file>.log."""
+    nothing behind; its log is build/test-logs/<file>.log.  A module's
+    MODULE_NODE_ARGS (a dict) are more arguments for its Node."""
     name = request.module.__name__.rsplit(".", 1)[-1]
-    node = Node(log_path=os.path.join(LOG_DIR, name + ".log"), name=name)
+    node = Node(log_path=os.path.join(LOG_DIR, name + ".log"), name=name,
+                **getattr(request.module, "MODULE_NODE_ARGS", {}))
     node.start()
     try:
         node.wait_boot()

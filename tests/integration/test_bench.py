@@ -21,9 +21,11 @@ from brinchvm import scale  # noqa: E402
 DRIVERS = {
     "bench": (["tools/bench.py", "--quick"],
               {"boot_to_prompt", "getpid", "fork_wait", "fork_exec_wait", "mbox_roundtrip",
-               "sched_rr_cpu", "sched_mlfq_io"}),
+               "sched_rr_cpu", "sched_mlfq_io", "fork_wait_cow0", "fork_wait_cow_vs_copy",
+               "fork_exec_wait_cow_vs_copy"}),
     "bench-icount": (["tools/bench.py", "--quick", "--icount"],
-                     {"boot_to_prompt", "getpid", "fork_wait", "mbox_roundtrip"}),
+                     {"boot_to_prompt", "getpid", "fork_wait", "mbox_roundtrip",
+                      "fork_wait_cow_vs_copy"}),
     "netbench": (["tools/netbench.py", "--count", "10", "--flood", "100"],
                  {"net_raw_rtt", "net_udp_rtt", "net_icmp_rtt", "net_udp_send",
                   "net_udp_throughput", "host_udp_rtt"}),

@@ -201,6 +201,10 @@ def test_gdb_sees_what_the_kernel_does(make_node):
     assert re.search(r'^  name\s+"init"$', pcb, re.M) and re.search(r"^  state\s+WAITING$", pcb, re.M)
     assert re.search(r"^  waiting_on\s+0x[0-9a-f]+\s+proc_table\[1\]\.child_exit", pcb, re.M), pcb
     assert "trapno 128 (system call), err 0x0, from user mode" in pcb
+    # init has forked (copy-on-write pages) and its stack is reserved.
+    m = re.search(r"^    (\d+) pages mapped: (\d+) copy-on-write, (\d+) frames shared "
+                  r"with another address space, (\d+) reserved", pcb, re.M)
+    assert m and int(m.group(1)) > 0 and int(m.group(2)) > 0 and int(m.group(4)) > 0, pcb
     bt = s("bt-proc 1")
     assert re.search(r"^#0 .* in schedule ", bt, re.M) and "trap frame at" in bt, bt
 
@@ -263,6 +267,9 @@ def test_gdb_migrations(make_node):
         assert re.search(r"^  pid %d \(migtest\)\s+runs on node 1\s+parent \d+ \(sh\)$" % pid,
                          s("migrations"), re.M), s("migrations")
         assert gdb_ps(s("ps"))[pid]["state"] == "MOVED", s("ps")
+        # Its port went with it; the deputy's port id is a stub pointing there.
+        assert re.search(r"^  mbox \d+\s+-\s+created as 0:\d+\s+now 1:\d+\s+forwarding ",
+                         s("migrations"), re.M), s("migrations")
         assert re.search(r"^leaving .*: 0 of \d+ slots in use$", s("migrations"), re.M)
 
         # Node 1: a process of its own table, named 0:pid.

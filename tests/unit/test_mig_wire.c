@@ -7,7 +7,7 @@
  * Each message is checked in a heap block of exactly its length, so ASan
  * stops the test at the first byte read past the end.
  */
-// uses: kernel/migrate/mig_wire.c lib/string.c
+// uses: kernel/migrate/mig_wire.c kernel/migrate/mig_wire_mbox.c lib/string.c
 #include <malloc.h>	/* not <stdlib.h>: its wait() macros clash with brinch/types.h */
 #include <stdint.h>
 #include <string.h>
@@ -340,7 +340,8 @@ test_hdr(void)
 		[MIG_OP_GO] = 12, [MIG_OP_ABORT] = 8, [MIG_OP_SIGNAL] = 21,
 		[MIG_OP_EXIT] = 20, [MIG_OP_LOCATION] = 20, [MIG_OP_CONSOLE] = 20,
 		[MIG_OP_FETCH] = 12, [MIG_OP_RELEASE] = 8, [MIG_OP_WAIT] = 24,
-		[MIG_OP_WAITED] = 24, [MIG_OP_CHILD] = 16,
+		[MIG_OP_WAITED] = 24, [MIG_OP_CHILD] = 16, [MIG_OP_MBOX] = 68,
+		[MIG_OP_MSGS] = 16, [MIG_OP_WHERE] = 16,
 	};
 	struct mig_hdr h;
 	uint32_t len;
@@ -976,6 +977,80 @@ state_valid(const uint8_t *b, uint32_t len)
 	return 1;
 }
 
+/* Mailbox ids as the mailbox messages carry them. */
+static int
+plain_id(int32_t id)
+{
+	return id > 0 && id < (1 << 23);
+}
+
+static int
+node_id(int32_t id)
+{
+	uint32_t node = (uint32_t)id >> 23;
+
+	return id > 0 && node >= 1 && node <= 254 && (id & ((1 << 23) - 1)) != 0;
+}
+
+static int
+mbox_msg_valid(const uint8_t *b, uint32_t len)
+{
+	struct mig_mbox mb;
+	struct mig_where w;
+	int32_t id, now, sender;
+	uint32_t count, i, at, flags, n;
+
+	switch (b[0]) {
+	case MIG_OP_BUILT:
+		if (len == 8)
+			return 1;
+		if (len < 12)
+			return 0;
+		memcpy(&count, b + 8, 4);
+		if (count > 8 || len != 12 + 8 * count)
+			return 0;
+		for (i = 0; i < count; i++) {
+			memcpy(&id, b + 12 + 8 * i, 4);
+			memcpy(&now, b + 16 + 8 * i, 4);
+			if (!plain_id(id) || !plain_id(now))
+				return 0;
+		}
+		return 1;
+	case MIG_OP_MBOX:
+		if (len != 68)
+			return 0;
+		memcpy(&mb, b + 8, sizeof(mb));
+		return plain_id(mb.id) && mb.seen > 0 && node_id(mb.origin) &&
+		    (mb.capacity == -1 || (mb.capacity >= 0 && mb.capacity <= 256)) &&
+		    mb.is_port <= 1 && cstr(mb.name, 32, 0) && (!mb.is_port || !mb.name[0]);
+	case MIG_OP_MSGS:
+		if (len < 16)
+			return 0;
+		memcpy(&id, b + 8, 4);
+		memcpy(&count, b + 12, 4);
+		if (!plain_id(id) || count < 1 || count > 1024)
+			return 0;
+		for (at = 16, i = 0; i < count; i++) {
+			if (len < at + 12)
+				return 0;
+			memcpy(&sender, b + at, 4);
+			memcpy(&flags, b + at + 4, 4);
+			memcpy(&n, b + at + 8, 4);
+			if (n > 8192 || (sender != 0 && !node_id(sender)) || (flags & ~2u) ||
+			    len - at - 12 < n)
+				return 0;
+			at += 12 + n;
+		}
+		return at == len;
+	case MIG_OP_WHERE:
+		if (len != 16)
+			return 0;
+		memcpy(&w, b + 8, sizeof(w));
+		return node_id(w.origin) && node_id(w.now);
+	}
+	return 0;
+}
+
 static int
 msg_valid(const uint8_t *b, uint32_t len)
 {
@@ -999,10 +1074,14 @@ msg_valid(const uint8_t *b, uint32_t len)
 		return who_valid(o.who) && o.how <= 2 && o.npages <= 4096 &&
 		    cstr(o.name, 16, 0);
 	case MIG_OP_ACCEPT:
-	case MIG_OP_BUILT:
 	case MIG_OP_ABORT:
 	case MIG_OP_RELEASE:
 		return len == 8;
+	case MIG_OP_BUILT:
+	case MIG_OP_MBOX:
+	case MIG_OP_MSGS:
+	case MIG_OP_WHERE:
+		return mbox_msg_valid(b, len);
 	case MIG_OP_FETCH:
 		if (len < 12)
 			return 0;
@@ -1218,6 +1297,102 @@ test_mutations(void)
 	printf("\n");
 }
 
+/* The mailbox ops: each well formed, each field made wrong, each
+ * truncation; and the independent validator agrees on all of them. */
+static uint32_t
+ser_msgs(uint8_t *b, int32_t mbox, uint32_t count, const int32_t *senders,
+    const uint32_t *lens)
+{
+	struct mig_msgs m = { mbox, count };
+	struct mig_msg r;
+	uint32_t n = ser_small(b, MIG_OP_MSGS, &m, sizeof(m)), i;
+
+	for (i = 0; i < count; i++) {
+		r = (struct mig_msg){ senders[i], 0, lens[i] };
+		memcpy(b + n, &r, sizeof(r));
+		memset(b + n + sizeof(r), 'x', lens[i]);
+		n += sizeof(r) + lens[i];
+	}
+	return n;
+}
+
+static void
+agree(int line, const char *what, uint32_t len, int want)
+{
+	expect(line, what, NULL, img, len, want);
+	if (!unit_record((mig_check(img, len, NULL) == MIG_OK) == msg_valid(img, len),
+	    __FILE__, line))
+		printf("  %s: the two validators disagree\n", what);
+}
+
+static void
+test_mbox_ops(void)
+{
+	const int32_t g = DIST_ID(2, 70), senders[3] = { DIST_PID(0, 7), 0, DIST_PID(1, 9) };
+	const uint32_t lens[3] = { 5, 0, MSG_MAX };
+	struct mig_mbox mb = { 65, 65, DIST_ID(0, 65), 4, 0, 10, 6, "jobs" }, bad;
+	struct { uint32_t count; struct mig_mbox_map map[2]; } __attribute__((packed))
+	    built = { 2, { { 65, 3 }, { 1, 4 } } };
+	struct mig_where w = { DIST_ID(0, 65), g };
+	uint32_t n, cut;
+
+	agree(__LINE__, "mbox", ser_small(img, MIG_OP_MBOX, &mb, sizeof(mb)), MIG_OK);
+	agree(__LINE__, "mbox + 1", ser_small(img, MIG_OP_MBOX, &mb, sizeof(mb)) + 1,
+	    MIG_BAD_LENGTH);
+	mb.capacity = MBOX_UNBOUNDED;
+	agree(__LINE__, "mbox unbounded", ser_small(img, MIG_OP_MBOX, &mb, sizeof(mb)), MIG_OK);
+#define MBOX_BAD(field, value) \
+	do { bad = mb; bad.field = value; agree(__LINE__, "mbox " #field, \
+	    ser_small(img, MIG_OP_MBOX, &bad, sizeof(bad)), MIG_BAD_FIELD); } while (0)
+	MBOX_BAD(id, 0);
+	MBOX_BAD(id, g);		/* a global id is not the source's own */
+	MBOX_BAD(seen, -1);
+	MBOX_BAD(origin, 65);		/* a plain id names no node */
+	MBOX_BAD(capacity, MBOX_MAX_CAPACITY + 1);
+	MBOX_BAD(capacity, -2);
+	MBOX_BAD(is_port, 2);
+	MBOX_BAD(is_port, 1);		/* a port has no name */
+	MBOX_BAD(name[0], '\n');
+	bad = mb;
+	memset(bad.name, 'a', sizeof(bad.name));	/* no NUL */
+	agree(__LINE__, "mbox name", ser_small(img, MIG_OP_MBOX, &bad, sizeof(bad)), MIG_BAD_FIELD);
+#undef MBOX_BAD
+
+	agree(__LINE__, "built", ser_small(img, MIG_OP_BUILT, &built, sizeof(built)), MIG_OK);
+	agree(__LINE__, "built - 1", ser_small(img, MIG_OP_BUILT, &built, sizeof(built)) - 1,
+	    MIG_BAD_LENGTH);
+	built.count = MIG_MAX_MBOX + 1;
+	agree(__LINE__, "built count", ser_small(img, MIG_OP_BUILT, &built, sizeof(built)),
+	    MIG_BAD_COUNT);
+	built.count = 2;
+	built.map[1].now = g;
+	agree(__LINE__, "built id", ser_small(img, MIG_OP_BUILT, &built, sizeof(built)),
+	    MIG_BAD_FIELD);
+
+	n = ser_msgs(img, 3, 3, senders, lens);
+	agree(__LINE__, "msgs", n, MIG_OK);
+	for (cut = 8; cut < n; cut += cut < 64 ? 1 : 997)
+		agree(__LINE__, "msgs cut", cut, cut < 16 ? MIG_BAD_SHORT : MIG_BAD_LENGTH);
+	agree(__LINE__, "msgs + 1", n + 1, MIG_BAD_LENGTH);
+	agree(__LINE__, "msgs count 0", ser_msgs(img, 3, 0, senders, lens), MIG_BAD_COUNT);
+	agree(__LINE__, "msgs mbox", ser_msgs(img, g, 3, senders, lens), MIG_BAD_FIELD);
+	n = ser_msgs(img, 3, 1, senders, lens);
+	memcpy(img + 16, &(int32_t){ 7 }, 4);		/* a plain pid names no node */
+	agree(__LINE__, "msgs sender", n, MIG_BAD_FIELD);
+	n = ser_msgs(img, 3, 1, senders, lens);
+	memcpy(img + 20, &(uint32_t){ MSG_CALL }, 4);	/* calls are sent again, not moved */
+	agree(__LINE__, "msgs flags", n, MIG_BAD_FIELD);
+	n = ser_msgs(img, 3, 1, senders, lens);
+	memcpy(img + 24, &(uint32_t){ MSG_MAX + 1 }, 4);
+	agree(__LINE__, "msgs length", n, MIG_BAD_COUNT);
+
+	agree(__LINE__, "where", ser_small(img, MIG_OP_WHERE, &w, sizeof(w)), MIG_OK);
+	agree(__LINE__, "where - 1", ser_small(img, MIG_OP_WHERE, &w, sizeof(w)) - 1,
+	    MIG_BAD_SHORT);
+	w.now = 70;
+	agree(__LINE__, "where now", ser_small(img, MIG_OP_WHERE, &w, sizeof(w)), MIG_BAD_FIELD);
+}
+
 int
 main(void)
 {
@@ -1230,6 +1405,7 @@ main(void)
 	test_pages();
 	test_state();
 	test_small();
+	test_mbox_ops();
 	test_truncation();
 	test_mutations();
 	return unit_summary("test_mig_wire");

@@ -64,6 +64,34 @@ test_memcpy(void)
 	CHECK_EQ_INT(dst[0], 'h');
 }
 
+/* The word loops: every alignment of source and destination, and
+ * lengths around the word size, against a byte-by-byte reference;
+ * nothing outside the range may change. */
+static void
+test_mem_alignments(void)
+{
+	unsigned char src[64], dst[64], want[64];
+
+	for (size_t i = 0; i < sizeof(src); i++)
+		src[i] = (unsigned char)(i * 7 + 1);
+	for (size_t so = 0; so < 8; so++) {
+		for (size_t dof = 0; dof < 8; dof++) {
+			for (size_t n = 0; n < 40; n++) {
+				for (size_t i = 0; i < sizeof(dst); i++)
+					dst[i] = want[i] = 0xee;
+				for (size_t i = 0; i < n; i++)
+					want[dof + i] = src[so + i];
+				CHECK(memcpy(dst + dof, src + so, n) == dst + dof);
+				CHECK(host_memcmp(dst, want, sizeof(dst)) == 0);
+				for (size_t i = 0; i < n; i++)
+					want[dof + i] = 0x5a;
+				CHECK(memset(dst + dof, 0x5a, n) == dst + dof);
+				CHECK(host_memcmp(dst, want, sizeof(dst)) == 0);
+			}
+		}
+	}
+}
+
 static void
 test_memmove_overlap(void)
 {
@@ -207,6 +235,7 @@ main(void)
 {
 	test_memset();
 	test_memcpy();
+	test_mem_alignments();
 	test_memmove_overlap();
 	test_memcmp();
 	test_strlen();

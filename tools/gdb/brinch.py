@@ -15,6 +15,7 @@
     finish-switch      step to the end of context_switch (`finish` cannot)
     trace-switch [N|off]  print every context switch (stop after N)
     user-symbols [NAME|off]  symbols of user program build/bin/NAME
+    trace-dump FILE    the kernel event trace ring to FILE (docs/tracing.md)
 
 Everything is read from the kernel's memory through gdb's view of the
 debug information: field offsets come from gdb.Type, so the commands keep
@@ -33,6 +34,7 @@ from brinch_procs import Ps, Pcb, BtProc  # noqa: E402
 from brinch_queues import Runq, Waitq, Mbox  # noqa: E402
 from brinch_switch import SwitchInfo, FinishSwitch, TraceSwitch, UserSymbols  # noqa: E402
 from brinch_migrate import Migrations  # noqa: E402
+from brinch_trace import TraceDump  # noqa: E402
 
 
 class Brinch(gdb.Command):
@@ -52,6 +54,6 @@ class Brinch(gdb.Command):
 
 
 for command in (Ps, Runq, Waitq, Pcb, BtProc, Mbox, Migrations, SwitchInfo, FinishSwitch,
-                TraceSwitch, UserSymbols, Brinch):
+                TraceSwitch, UserSymbols, TraceDump, Brinch):
     command()
 Migrations("mig")                       # the short name

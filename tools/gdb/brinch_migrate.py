@@ -67,7 +67,9 @@ class Migrations(BrinchCommand):
     the migrations arriving (`ins` in mig_in.c: source, id, the process's
     home name, phase, pages staged, the PCB reserved for it), the
     forwarding records this node keeps for processes that passed through
-    (`forwards` in mig_home.c, newest first), the deputies (PCBs in state
+    (`forwards` in mig_home.c, newest first), the stubs of mailboxes that
+    left with their owner (`stubs` in kernel/ipc/mbox_move.c: old id,
+    name, where it was created, where it is now), the deputies (PCBs in state
     MOVED whose process runs elsewhere) and the processes here that
     arrived from another node.  Usage: migrations (or mig)"""
 
@@ -85,6 +87,7 @@ class Migrations(BrinchCommand):
         self.arriving(file_static("mig_in.c", "ins"), now)
         self.forwarding(file_static("mig_home.c", "forwards"),
                         file_static("mig_home.c", "next_forward"))
+        self.stubs(file_static("mbox_move.c", "stubs"))
         self.lazy(file_static("mig_lazy.c", "pagers"), file_static("mig_lazy.c", "lazies"))
         self.deputies()
         self.migrants()
@@ -154,6 +157,22 @@ class Migrations(BrinchCommand):
             f = forwards[(written - i) % size]
             print("  %d:%d went to node %d"
                   % (int(f["who"]["home"]), int(f["who"]["pid"]), int(f["node"])))
+
+    def stubs(self, stubs):
+        """Mailboxes that left with their owner: each old id here, where
+        it was created and where it is now (kernel/ipc/mbox_move.c)."""
+        if stubs is None:
+            print("mailboxes moved: no 'mbox_move.c'::stubs in this kernel")
+            return
+        used = slots_in_use(stubs, "id")
+        print("mailboxes moved (stubs in mbox_move.c): %d of %d slots in use"
+              % (len(used), table_size(stubs)))
+        for _, s in used:
+            name = s["name"].string() or "-"
+            state = "settling" if int(s["settling"]) else "forwarding"
+            print("  mbox %-6d %-12s created as %-10s now %-10s %s (migration %d)"
+                  % (int(s["id"]), name, global_pid(s["origin"]), global_pid(s["now"]),
+                     state, u32(s["tag"])))
 
     def lazy(self, pagers, lazies):
         """Lazy migration's residual dependency, both ends: address spaces

@@ -138,6 +138,35 @@ def format_wait_queue(q):
     return '"%s": %s%s' % (cstring(q["name"]), who, "".join(" !!" + t for t in problems))
 
 
+# Page-table bits (kernel/mm/mmu.h); PTE_COW with P set, PTE_ZERO with P clear.
+PTE_P, PTE_W, PTE_SHARED, PTE_COW_OR_ZERO = 0x001, 0x002, 0x200, 0x800
+KERNBASE = 0xC0000000
+
+
+def address_space_summary(pgdir):
+    """The user half of a page directory counted as vm_usage() counts it
+    (kernel/mm/vm.c): pages with a frame, copy-on-write pages, pages whose
+    frame another address space maps too (frame_sharers in pmm.c), and
+    pages reserved with no frame yet."""
+    import struct
+    sharers = variable("frame_sharers")
+    pdes = struct.unpack("<768I", read_bytes(pgdir, 768 * 4))
+    mapped = cow = shared = reserved = 0
+    for pde in pdes:
+        if not pde & PTE_P:
+            continue
+        for e in struct.unpack("<1024I", read_bytes((pde & ~0xFFF) + KERNBASE, 4096)):
+            if not e & PTE_P:
+                reserved += (e & PTE_COW_OR_ZERO) != 0
+                continue
+            mapped += 1
+            cow += (e & PTE_COW_OR_ZERO) != 0
+            if sharers is not None and not e & PTE_SHARED and int(sharers[e >> 12]) > 0:
+                shared += 1
+    return ("%d pages mapped: %d copy-on-write, %d frames shared with another address "
+            "space, %d reserved (no frame until touched)" % (mapped, cow, shared, reserved))
+
+
 def format_field(p, name):
     """One PCB field as text (maybe several lines), decoded by what it is."""
     v = p[name]
@@ -167,7 +196,8 @@ def format_field(p, name):
             used = ", %d bytes in use above the saved context" % (base + KSTACK_SIZE - ctx)
         return "0x%08x .. 0x%08x (%d bytes%s)" % (base, base + KSTACK_SIZE, KSTACK_SIZE, used)
     if name == "pgdir":
-        return "0x%08x (physical 0x%08x)" % (u32(v), (u32(v) - 0xC0000000) & 0xFFFFFFFF)
+        text = "0x%08x (physical 0x%08x)" % (u32(v), (u32(v) - 0xC0000000) & 0xFFFFFFFF)
+        return text if u32(v) == 0 else text + "\n    " + address_space_summary(u32(v))
     if t.code == gdb.TYPE_CODE_PTR:
         target = t.target().strip_typedefs()
         if u32(v) == 0:

@@ -73,6 +73,7 @@ local mig_ops = {
 	[6] = "BUILT", [7] = "GO", [8] = "ABORT", [9] = "SIGNAL", [10] = "EXIT",
 	[11] = "LOCATION", [12] = "CONSOLE", [13] = "FETCH", [14] = "RELEASE",
 	[15] = "WAIT", [16] = "WAITED", [17] = "CHILD",
+	[18] = "MBOX", [19] = "MSGS", [20] = "WHERE",
 }
 local mig_hows = { [0] = "STOP", [1] = "PRECOPY", [2] = "LAZY" }
 local fd_kinds = { [0] = "NONE", [1] = "CONSOLE", [2] = "FILE", [3] = "DUP" }

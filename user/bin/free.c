@@ -27,5 +27,10 @@ main(void)
 	printf("heap: %u bytes in use\n", (unsigned)mi.heap_bytes);
 	printf("procs: %u of %u in use\n", (unsigned)mi.nproc,
 	    (unsigned)mi.nproc_max);
+	printf("cow: %s, %u frames shared, %u copies saved, %u pages copy-on-write\n",
+	    mi.cow ? "on" : "off (cow=0)", (unsigned)mi.shared_frames,
+	    (unsigned)mi.shared_refs, (unsigned)mi.cow_pages);
+	printf("reserved: %u pages, no frame until touched\n",
+	    (unsigned)mi.reserved_pages);
 	return 0;
 }

@@ -1,14 +1,17 @@
 /*
  * mbox: list every mailbox in the system, ports included, from the
  * mbox_list() system call: who owns it, how it buffers, what is queued
- * in it and who is blocked on it.  The integration tests read its rows.
+ * in it and who is blocked on it; then the old ids of mailboxes that left
+ * with their owner for another node, and where each is now.  The
+ * integration tests read its rows.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <brinch.h>
+#include <dist.h>
 
-#define MAX_SHOWN	64	/* the kernel's table size */
+#define MAX_SHOWN	96	/* the kernel's mailboxes, and the stubs of those that left */
 
 /* "0 (rendezvous)", "unbounded" or the number: the buffering choice
  * in the textbook's words. */
@@ -49,6 +52,12 @@ main(void)
 			name = "-";		/* anonymous */
 		else
 			name = m->name;
+		if (m->moved_to) {	/* a stub: the mailbox left with its owner */
+			printf("%6d %-16s %5s moved to %d:%d%s\n", (int)m->id, name, "-",
+			    DIST_NODE(m->moved_to), DIST_LOCAL(m->moved_to),
+			    m->settling ? " (settling)" : "");
+			continue;
+		}
 		printf("%6d %-16s %5d %-14s %6u %7u %9u %7u %7u\n",
 		    (int)m->id, name, (int)m->owner,
 		    capacity_text(m, capacity, sizeof(capacity)),

@@ -112,18 +112,6 @@ fnv1a(const char *p, unsigned n)
 	return h;
 }
 
-static const char *
-status_text(rfile_status s)
-{
-	switch (s) {
-	case RFILE_NOENT:	return "No such file or directory";
-	case RFILE_NOTDIR:	return "Not a directory";
-	case RFILE_ISDIR:	return "Is a directory";
-	case RFILE_INVAL:	return "Invalid argument";
-	default:		return "I/O error";
-	}
-}
-
 /*
  * Fetch the file's bytes from `from` up to `to` (or its end, whichever
  * comes first), a chunk (RFILE_CHUNK bytes) per call, into f->buf,
@@ -150,7 +138,7 @@ get(struct rpc_client *c, struct fetch *f, unsigned from, unsigned to,
 			return 1;
 		}
 		if (res.status != RFILE_OK) {
-			dprintf(2, "datamig: %s:%s: %s\n", node_arg, path, status_text(res.status));
+			dprintf(2, "datamig: %s:%s: %s\n", node_arg, path, strerror((int)res.status));
 			return 1;
 		}
 		*size = res.size;

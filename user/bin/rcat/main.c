@@ -15,19 +15,6 @@
 #include <unistd.h>
 #include "rfile.h"
 
-static const char *
-status_text(rfile_status s)
-{
-	switch (s) {
-	case RFILE_OK:		return "ok";
-	case RFILE_NOENT:	return "No such file or directory";
-	case RFILE_NOTDIR:	return "Not a directory";
-	case RFILE_ISDIR:	return "Is a directory";
-	case RFILE_INVAL:	return "Invalid argument";
-	default:		return "I/O error";
-	}
-}
-
 static int
 list(struct rpc_client *c, const char *node, char *path)
 {
@@ -42,7 +29,7 @@ list(struct rpc_client *c, const char *node, char *path)
 			return 1;
 		}
 		if (res.status != RFILE_OK) {
-			dprintf(2, "rcat: %s:%s: %s\n", node, path, status_text(res.status));
+			dprintf(2, "rcat: %s:%s: %s\n", node, path, strerror((int)res.status));
 			return 1;
 		}
 		for (i = 0; i < res.names.names_len; i++)
@@ -67,7 +54,7 @@ cat(struct rpc_client *c, const char *node, char *path, int sum)
 			return 1;
 		}
 		if (res.status != RFILE_OK) {
-			dprintf(2, "rcat: %s:%s: %s\n", node, path, status_text(res.status));
+			dprintf(2, "rcat: %s:%s: %s\n", node, path, strerror((int)res.status));
 			return 1;
 		}
 		if (sum)

@@ -1,8 +1,8 @@
 /*
  * usertests: the system call test suite, run from the shell and by the
  * integration tests.  `usertests [TOPIC|NAME...]` runs every test, or
- * those of the named topics (files, proc, signals, faults, memory, ipc,
- * regress) and the named tests, each in its own child so one crash cannot
+ * those of the named topics (files, proc, signals, faults, memory, cow,
+ * ipc, regress) and the named tests, each in its own child so one crash cannot
  * take down the rest, and ends with "usertests: N passed, M failed".
  * regress is the regression tests for kernel bugs fixed (kbugs.c): part
  * of every plain `usertests`, and `usertests regress` runs them alone.
@@ -39,6 +39,7 @@ static const struct group {
 	{ "signals",	signals_tests,	1 },
 	{ "faults",	faults_tests,	1 },
 	{ "memory",	memory_tests,	1 },
+	{ "cow",	cow_tests,	1 },
 	{ "ipc",	mbox_tests,	1 },
 	{ "ipc",	call_tests,	1 },
 	{ "ipc",	semshm_tests,	1 },

@@ -30,6 +30,7 @@ extern const struct test proc_tests[];
 extern const struct test signals_tests[];
 extern const struct test faults_tests[];
 extern const struct test memory_tests[];
+extern const struct test cow_tests[];
 extern const struct test mbox_tests[];
 extern const struct test call_tests[];
 extern const struct test semshm_tests[];
