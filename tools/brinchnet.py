@@ -98,10 +98,13 @@ class Switch:
 
 class Wirefilter:
     """A lossy cable between two switches (vde2's wirefilter): loss is the
-    percentage of frames dropped in each direction."""
+    percentage of frames dropped in each direction, dup (if given) the
+    percentage duplicated."""
 
-    def __init__(self, a, b, loss, log_path):
+    def __init__(self, a, b, loss, log_path, dup=None):
         self.argv = ["wirefilter", "-v", "%s:%s" % (a.path, b.path), "-l", str(loss)]
+        if dup:
+            self.argv += ["-D", str(dup)]
         self.log_path = log_path
         self.proc = None
 
@@ -212,13 +215,20 @@ class NetNode(Node):
 class Cluster:
     """A switch and nodes 0..n-1 on it.  With loss, node 0 sits on a switch of
     its own, joined to the others' switch by a wirefilter dropping `loss`
-    percent of the frames each way."""
+    percent of the frames each way (and duplicating `dup` percent).  first:
+    the number of the first node (across hosts, tools/cluster.py's --join
+    joins the switches); prefix runs the switch and nodes inside a network
+    namespace (["ip", "netns", "exec", NS])."""
 
-    def __init__(self, n, workdir, loss=None, name="net", cmdline="", mem="64M", trace=False):
+    def __init__(self, n, workdir, loss=None, name="net", cmdline="", mem="64M", dup=None,
+                 first=0, prefix=(), trace=False):
         self.n = n
         self.trace = trace      # each node's trace port to workdir/nodeN.trace
         self.workdir = os.path.abspath(workdir)
         self.loss = loss
+        self.dup = dup
+        self.first = first              # the number of our first node
+        self.prefix = list(prefix)      # e.g. ["ip", "netns", "exec", NS]
         self.name = name
         self.cmdline = cmdline
         self.mem = mem
@@ -242,12 +252,13 @@ class Cluster:
                 first = Switch(os.path.join(self.workdir, "switch1")).start()
                 self.switches.append(first)
                 self.wire = Wirefilter(first, main, self.loss,
-                                       os.path.join(self.workdir, "wirefilter.log")).start()
-            for i in range(self.n):
+                                       os.path.join(self.workdir, "wirefilter.log"),
+                                       dup=self.dup).start()
+            for i in range(self.first, self.first + self.n):
                 sw = first if i == 0 else main
                 node = NetNode(i, "vde,sock=%s" % sw.path,
                                pcap=os.path.join(self.workdir, "node%d.pcap" % i),
-                               cmdline=self.cmdline, mem=self.mem,
+                               cmdline=self.cmdline, mem=self.mem, prefix=self.prefix,
                                log_path=os.path.join(self.workdir, "node%d.log" % i),
                                name="%s-node%d" % (self.name, i), extra_args=self.trace_args(i))
                 self.nodes[i] = node

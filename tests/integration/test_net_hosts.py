@@ -5,7 +5,8 @@
 # work directory of its own: A nodes 0-1 with --listen, B nodes 2-3 with
 # --join 10.211.0.1:PORT, and the two switches meet over that one TCP
 # connection (socat and vde_plug).  Nodes in A then reach nodes in B, and
-# back, by ping, `kmsg echo` and remote mailboxes.  Nothing leaves the two
+# back, by ping, `kmsg echo` and remote mailboxes; in `make test-dist` also
+# Ricart-Agrawala across all four (docs/dme.md).  Nothing leaves the two
 # namespaces; needs root (skipped otherwise, saying why).
 
 import os
@@ -19,6 +20,7 @@ import pytest
 from brinchvm import ROOT
 from brinchnet import default_workdir, namespace_problem, need
 from cluster import open_console
+import dmecheck
 
 NS_PROBLEM = namespace_problem("veth")
 pytestmark = [
@@ -115,3 +117,29 @@ def test_nodes_on_two_hosts_reach_each_other(two_hosts):
     assert "ping: 6 of 6 pairs answered" in res.stdout, res.stdout + res.stderr
     with open(os.path.join(dirs["A"], "listen.log")) as f:
         assert f.read().count("accepting connection from AF=2 10.211.0.2:") == 2
+
+
+@pytest.mark.skipif(os.environ.get("BRINCH_DME_LONG") != "1",
+                    reason="long: run by `make test-dist`")
+def test_ricart_agrawala_across_two_hosts(two_hosts):
+    """The four nodes on the two hosts take turns in one critical section
+    (docs/dme.md), checked by tools/dmecheck.py."""
+    ns, dirs = two_hosts
+    res = launcher(ns["A"], dirs["A"], "pingall", "--nodes", "0-3")   # ARP resolved
+    assert res.returncode == 0, res.stdout + res.stderr
+    cons = {k: open_console(dirs["A" if k < 2 else "B"], k) for k in range(4)}
+    try:
+        starts = {k: len(c.text) for k, c in cons.items()}
+        for c in cons.values():
+            c.sendline("dme ra 5 -n 4")
+        outs = []
+        for k, c in cons.items():
+            c.expect(re.compile(r"dme: \d+ entries, \d+ messages.*\n"), 300)
+            c.wait_prompt(30)
+            outs.append(c.text[starts[k]:].replace("\r", ""))
+        report, problems = dmecheck.check("ra", 4, outs)
+        assert not problems, problems
+        assert report["entries"] == 20 and report["per_entry"] == 6.0, report
+    finally:
+        for c in cons.values():
+            c.stop()

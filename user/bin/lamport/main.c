@@ -13,6 +13,9 @@
  *       (timestamp, node), once every node has acknowledged them.  Every
  *       replica ends with the same order and balance; applying them as
  *       they arrive instead would not.
+ *   lamport example NODES g-first|f-first
+ *       the textbook's two multicasts, (f,8,1) and (g,10,NODES-1), made to
+ *       arrive in either order: every node delivers f first.
  * Each node runs the same command; they find each other by mailbox name.
  */
 #include <errno.h>
@@ -93,6 +96,18 @@ post(int k, struct msg *m)
 	return 0;
 }
 
+/* m to every node but this one. */
+static int
+post_others(struct msg *m)
+{
+	int k;
+
+	for (k = 0; k < nodes; k++)
+		if (k != me && post(k, m) < 0)
+			return -1;
+	return 0;
+}
+
 /* Tell everyone we are finished, and wait until everyone has said so:
  * only then is nobody going to send to our mailbox any more.  fn sees
  * whatever else arrives meanwhile. */
@@ -100,14 +115,12 @@ static int
 finish(int (*fn)(struct msg *))
 {
 	struct msg m;
-	int k;
 
 	memset(&m, 0, sizeof(m));
 	m.kind = M_DONE;
 	m.node = me;
-	for (k = 0; k < nodes; k++)
-		if (k != me && post(k, &m) < 0)
-			return -1;
+	if (post_others(&m) < 0)
+		return -1;
 	while (dones < nodes - 1) {
 		if (mbox_receive(box, &m, sizeof(m), NULL, 0, 60000) != sizeof(m)) {
 			printf("lamport: receive: %s\n", strerror(errno));
@@ -200,7 +213,6 @@ static int
 order_received(struct msg *m)
 {
 	struct msg ack;
-	int k;
 
 	if (m->kind == M_ACK)
 		return replica_ack(&account, m->about_ts, m->about_node, m->node);
@@ -215,10 +227,20 @@ order_received(struct msg *m)
 	ack.about_node = m->node;
 	/* To everyone, its sender included; the update itself stands for
 	 * its sender's acknowledgement, and receiving it for ours. */
-	for (k = 0; k < nodes; k++)
-		if (k != me && post(k, &ack) < 0)
-			return -1;
+	if (post_others(&ack) < 0)
+		return -1;
 	return replica_update(&account, m->ts, m->node, m->seq);
+}
+
+/* Our update of value, stamped ts, as it goes to the others. */
+static void
+update_msg(struct msg *m, uint32_t ts, int value)
+{
+	memset(m, 0, sizeof(*m));
+	m->kind = M_UPDATE;
+	m->node = me;
+	m->seq = value;
+	m->ts = ts;
 }
 
 /* Stamp an update, queue it here, then send it to everyone else. */
@@ -226,20 +248,14 @@ static int
 multicast(int value)
 {
 	struct msg m;
-	int k;
 
-	memset(&m, 0, sizeof(m));
-	m.kind = M_UPDATE;
-	m.node = me;
-	m.seq = value;
-	m.ts = lamport_tick();
+	update_msg(&m, lamport_tick(), value);
 	printf("order %d: multicast (%u,%d)\n", me, (unsigned)m.ts, me);
 	as_they_come(m.ts, me, value);
 	if (replica_update(&account, m.ts, me, value) < 0)
 		return -1;
-	for (k = 0; k < nodes; k++)
-		if (k != me && post(k, &m) < 0)
-			return -1;
+	if (post_others(&m) < 0)
+		return -1;
 	return 0;
 }
 
@@ -254,8 +270,14 @@ total_order(int updates)
 	replica_init(&account, me, nodes, 1000);
 	account.on_apply = print_applied;
 	while (account.applied < updates * nodes) {
-		if (sent < updates && rnd() % 2 == 0) {
-			if (multicast(me % 2 ? 10 * me + sent : 1 + me + sent) < 0)
+		/* Our queue holds what is not yet applied everywhere, from
+		 * every node: let it drain before adding more, so that the
+		 * three (or more) nodes' additions together stay in bounds. */
+		if (sent < updates && rnd() % 2 == 0 &&
+		    account.queued < ORDER_MAX_UPDATES / 8) {
+			/* Interest of 1-3%: a thousand updates stay within
+			 * a long, so every replica's arithmetic is defined. */
+			if (multicast(me % 2 ? 10 * me + sent : 1 + (me + sent) % 3) < 0)
 				return 1;
 			sent++;
 			continue;
@@ -280,6 +302,102 @@ total_order(int updates)
 	return 0;
 }
 
+/* ---- the textbook's example: (f,8,1) before (g,10,4) everywhere ---- */
+
+#define F_NODE		1
+#define F_TS		8
+#define G_TS		10
+
+static int g_node;
+
+static char
+label(uint32_t ts, int node)
+{
+	return ts == F_TS && node == F_NODE ? 'f' : ts == G_TS && node == g_node ? 'g' : '?';
+}
+
+static void
+print_example(struct replica *r, const struct update *u)
+{
+	printf("example %d: deliver (%c,%u,%d)\n", me, label(u->ts, u->node),
+	    (unsigned)u->ts, u->node);
+	(void)r;
+}
+
+/* Our own update: queued here when stamped, sent to everyone. */
+static int
+example_send(uint32_t ts)
+{
+	struct msg m;
+
+	update_msg(&m, ts, 1);
+	if (post_others(&m) < 0)
+		return -1;
+	printf("example %d: sent (%c,%u,%d)\n", me, label(ts, me), (unsigned)ts, me);
+	return 0;
+}
+
+/*
+ * f is stamped 8 by node 1 and g 10 by node NODES-1, the textbook's
+ * stamps (given here, not read from the clock).  "g-first": node 1 stamps
+ * f, then holds it until g has reached it: g arrives first there (and
+ * mostly everywhere).  "f-first": node NODES-1 stamps g only after f has
+ * reached it.  A node sends its own update before acknowledging anyone
+ * else's, as the rule requires (order.c): its acknowledgement says all its
+ * older updates are already on their way.  Every node must deliver f, then g.
+ */
+static int
+example(const char *first)
+{
+	int g_first = strcmp(first, "g-first") == 0;
+	uint32_t my_ts;
+	int mine, sent = 0;
+	struct msg m;
+
+	if (setup("EXAMPLE") < 0)
+		return 1;
+	my_ts = me == F_NODE ? F_TS : G_TS;
+	mine = me == F_NODE || me == g_node;
+	replica_init(&account, me, nodes, 1000);
+	account.on_apply = print_example;
+	if (mine) {
+		if (replica_update(&account, my_ts, me, 1) < 0)
+			return 1;
+		printf("example %d: stamp (%c,%u,%d)\n", me, label(my_ts, me),
+		    (unsigned)my_ts, me);
+		/* Who goes first sends now; the other waits for it. */
+		if ((me == g_node) == g_first) {
+			if (example_send(my_ts) < 0)
+				return 1;
+			sent = 1;
+		}
+	}
+	while (account.applied < 2) {
+		if (mbox_receive(box, &m, sizeof(m), NULL, 0, 60000) != sizeof(m)) {
+			printf("lamport: receive: %s\n", strerror(errno));
+			return 1;
+		}
+		if (m.kind == M_DONE) {
+			dones++;
+			continue;
+		}
+		if (m.kind == M_UPDATE)
+			printf("example %d: arrive (%c,%u,%d)\n", me,
+			    label(m.ts, m.node), (unsigned)m.ts, (int)m.node);
+		if (mine && !sent && m.kind == M_UPDATE) {
+			if (example_send(my_ts) < 0)
+				return 1;
+			sent = 1;
+		}
+		if (order_received(&m) < 0)
+			return printf("lamport: bad update\n"), 1;
+	}
+	if (finish(order_received) < 0)
+		return 1;
+	printf("example %d: done\n", me);
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -299,11 +417,16 @@ main(int argc, char *argv[])
 	if (argc == 4 && strcmp(argv[1], "order") == 0) {
 		nodes = atoi(argv[2]);
 		seed = 12345u + (unsigned)dist_node() * 31;
-		if (atoi(argv[3]) * nodes > ORDER_MAX_UPDATES / 2)
-			return printf("lamport: too many updates\n"), 2;
 		return total_order(atoi(argv[3]));
 	}
+	if (argc == 4 && strcmp(argv[1], "example") == 0) {
+		nodes = atoi(argv[2]);
+		g_node = nodes - 1;
+		if (nodes < 3 || (strcmp(argv[3], "g-first") && strcmp(argv[3], "f-first")))
+			return printf("lamport: example NODES(>=3) g-first|f-first\n"), 2;
+		return example(argv[3]);
+	}
 	dprintf(2, "usage: lamport [tick] | lamport hb NODES COUNT [SEED] | "
-	    "lamport order NODES UPDATES\n");
+	    "lamport order NODES UPDATES | lamport example NODES g-first|f-first\n");
 	return 2;
 }

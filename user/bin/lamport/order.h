@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #define ORDER_MAX_NODES		16
-#define ORDER_MAX_UPDATES	256
+#define ORDER_MAX_UPDATES	512
 
 struct update {
 	uint32_t ts;
