@@ -8,6 +8,7 @@
 #include "multiboot.h"
 #include "mm/pmm.h"
 #include "mm/vm.h"
+#include "mm/kheap.h"
 #include "trap.h"
 #include "proc.h"
 #include "sched.h"
@@ -105,6 +106,7 @@ kmain(uint32_t magic, uint32_t mbinfo_pa)
 	if (cmdline_get("kfault", (char[8]){0}, 8))
 		demo_kernel_fault();
 	load_initrd(mb);
+	kheap_init();			/* frames: only once mb is read */
 	proc_init();
 	trace_init();				/* trace= (docs/tracing.md) */
 	configure_scheduler();

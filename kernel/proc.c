@@ -424,12 +424,6 @@ proc_free_migrant(struct proc *p)
 	proc_free(p);
 }
 
-int
-proc_visible_pid(const struct proc *p)
-{
-	return p->home >= 0 ? p->home_pid : p->pid;
-}
-
 void
 proc_snapshot(struct proc *p, struct proc_info *out)
 {

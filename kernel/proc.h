@@ -149,8 +149,13 @@ void	 proc_free_migrant(struct proc *p);
 void	 proc_release(struct proc *p);
 void	 proc_moved_exit(struct proc *deputy, int status);
 int	 proc_reap_child(struct proc *parent, int pid, int *status, int options);
-/* Local pid, or the home pid for a process away from home. */
-int	 proc_visible_pid(const struct proc *p);
+/* Local pid, or the home pid for a process away from home.  Inline:
+ * it is the whole of getpid(), the cheapest system call. */
+static inline int
+proc_visible_pid(const struct proc *p)
+{
+	return p->home >= 0 ? p->home_pid : p->pid;
+}
 
 /*
  * What the migration layer does for the core, registered at boot

@@ -25,7 +25,7 @@ int sched_policy = SCHED_RR;
 uint32_t sched_quantum = DEFAULT_QUANTUM;
 
 struct wait_queue ready_queue;			/* level 0 */
-static struct wait_queue lower_queue[MLFQ_LEVELS - 1];	/* levels 1.. */
+struct wait_queue lower_queue[MLFQ_LEVELS - 1];	/* levels 1.. */
 
 static const char *const names[] = {
 	[SCHED_RR] = "rr", [SCHED_PRIO] = "prio", [SCHED_MLFQ] = "mlfq",

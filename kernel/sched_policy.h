@@ -7,9 +7,10 @@
 #define SCHED_POLICY_H
 
 #include <stdint.h>
+#include "brinch/types.h"
+#include "waitq.h"
 
 struct proc;
-struct wait_queue;
 
 extern int sched_policy;		/* SCHED_RR, SCHED_PRIO, SCHED_MLFQ */
 extern uint32_t sched_quantum;		/* ticks; MLFQ level n gets quantum << n */
@@ -28,5 +29,18 @@ uint32_t policy_quantum(struct proc *p);
 void	policy_tick(void);			/* aging */
 uint32_t policy_ready_count(void);
 struct wait_queue *policy_queue(int level);	/* for ps and gdb */
+
+/* The queues, levels 0 (the only one rr and prio use), 1 and 2. */
+extern struct wait_queue ready_queue, lower_queue[MLFQ_LEVELS - 1];
+
+/* Is any process READY, on any level?  If none is, no policy has anyone
+ * to preempt the running process for (sched_should_preempt).  Inline:
+ * asked on every return to user mode. */
+static inline int
+policy_anyone_ready(void)
+{
+	return !list_empty(&ready_queue.waiters) ||
+	    !list_empty(&lower_queue[0].waiters) || !list_empty(&lower_queue[1].waiters);
+}
 
 #endif

@@ -189,7 +189,10 @@ trap(struct trapframe *tf)
 			prof_trap_exit(tf, sysnum);
 		if (sched_should_preempt())
 			preempt();
-		signal_deliver(tf);
+		/* Only a pending signal can need delivering (signal.c looks
+		 * at which and whether blocked): no call on the usual way out. */
+		if (current->sig_pending)
+			signal_deliver(tf);
 		/* A migration under way sends pages between time slices, and
 		 * stops the process here, where its registers are all in tf. */
 		if (current->mig || current->mig_freeze)

@@ -49,7 +49,10 @@ trap_common:
 	push esp			; argument: struct trapframe *
 	call trap
 	add esp, 4
-	; fall through
+	jmp trapret			; trap() has delivered signals itself:
+					; falling into fork_return delivered a
+					; second, and cost every system call
+					; ~35 instructions
 
 ; A new process starts in fork_return (its first context_switch
 ; "returns" here, see proc_alloc in proc.c) with its trap frame on the

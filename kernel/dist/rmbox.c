@@ -135,6 +135,12 @@ pump(int mbox)
 {
 	static int running, again;
 
+	/* Every local send and receive comes here (room, arrived): with no
+	 * request from another node waiting, there is nothing to pump, and
+	 * scanning the table for it cost a local round trip 2,700
+	 * instructions. */
+	if (pend_in_use == 0)
+		return;
 	if (running) {
 		again = 1;
 		return;

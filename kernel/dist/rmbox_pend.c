@@ -8,6 +8,7 @@
 #include "kmsg.h"
 
 struct pending pend[NPEND];
+uint32_t pend_in_use;		/* entries between pend_alloc and pend_free */
 static uint32_t arrivals;
 uint32_t rm_requests, rm_bad;
 static uint32_t refused;
@@ -29,6 +30,7 @@ pend_alloc(int node, const struct rm_hdr *req)
 			pe->node = node;
 			pe->req = *req;
 			pe->order = ++arrivals;
+			pend_in_use++;
 			/* While we hold it, the layer probes the asker: an
 			 * entry whose asker died is cleared by its event. */
 			kmsg_hold(node);
@@ -43,6 +45,7 @@ void
 pend_free(struct pending *pe)
 {
 	kmsg_release(pe->node);
+	pend_in_use--;
 	pe->state = P_FREE;
 	pe->msg = NULL;
 }

@@ -33,6 +33,7 @@ struct pending {
 };
 
 extern struct pending pend[NPEND];
+extern uint32_t pend_in_use;		/* entries allocated and not freed */
 extern uint32_t rm_requests, rm_bad;	/* for rmbox_stats_fill */
 
 /* A free entry for request req from node (NULL: full, and counted). */

@@ -35,11 +35,10 @@ call_reset(struct proc *p)
 
 int
 ipc_call(int mbox, uint32_t ureq, uint32_t len, uint32_t ureply,
-    uint32_t max, uint32_t timeout_ms)
+    uint32_t max, struct wait_limit *w)
 {
 	struct proc *p = current;
 	struct message *msg;
-	struct wait_limit w;
 	int err;
 
 	if (!user_range_ok(p->pgdir, ureply, max, 1))
@@ -47,18 +46,17 @@ ipc_call(int mbox, uint32_t ureq, uint32_t len, uint32_t ureply,
 	if (!(msg = message_from_user(ureq, len, &err)))
 		return err;
 	msg->flags = MSG_CALL;
-	wait_limit_init(&w, 0, timeout_ms);
 	call_reset(p);
 	p->call_state = CALL_QUEUED;
 	p->call_msg = msg;
 	p->call_mbox = mbox;
-	if ((err = mbox_send_message(mbox, msg, &w)) < 0) {
+	if ((err = mbox_send_message(mbox, msg, w)) < 0) {
 		p->call_msg = NULL;	/* freed by the send */
 		p->call_state = CALL_NONE;
 		return err;
 	}
 	while (p->call_state == CALL_QUEUED || p->call_state == CALL_TAKEN) {
-		if ((err = sleep_on_limit(&p->reply_queue, &w)) < 0 &&
+		if ((err = sleep_on_limit(&p->reply_queue, w)) < 0 &&
 		    (p->call_state == CALL_QUEUED || p->call_state == CALL_TAKEN)) {
 			/* Giving up: withdraw the request if nobody has it. */
 			if (p->call_state == CALL_QUEUED &&

@@ -51,8 +51,9 @@ int	mbox_list(struct mbox_info *out, int max);
 void	mbox_proc_exit(struct proc *p);
 
 /* call/reply (kernel/ipc/call.c) */
+/* w: the limits of the whole call, sys_ipc.c's (set up once per call) */
 int	ipc_call(int mbox, uint32_t ureq, uint32_t len, uint32_t ureply,
-	    uint32_t max, uint32_t timeout_ms);
+	    uint32_t max, struct wait_limit *w);
 int	ipc_reply(int pid, uint32_t ubuf, uint32_t len);
 int	call_undelivered(struct message *msg);
 void	call_proc_exit(struct proc *p);

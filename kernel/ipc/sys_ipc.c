@@ -156,7 +156,7 @@ try_once(struct try *t, int id, int is_pid)
 	case TRY_RECEIVE:
 		return mbox_receive_user(id, t->from, t->ureply, t->max, &t->info, &t->w);
 	default:
-		return ipc_call(id, t->ubuf, t->len, t->ureply, t->max, t->timeout);
+		return ipc_call(id, t->ubuf, t->len, t->ureply, t->max, &t->w);
 	}
 }
 

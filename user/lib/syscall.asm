@@ -1,5 +1,6 @@
-; The one place user space traps into the kernel.  C wrappers in
-; user/lib/syscalls.c and user/lib/ipc.c call syscall5() or syscall6();
+; Where user space traps into the kernel.  C wrappers in
+; user/lib/syscalls.c and user/lib/ipc.c call syscall5() or syscall6()
+; (calls without arguments use syscall0, inline in syscall.h);
 ; usertests also calls them directly with bogus numbers and pointers.
 ; See include/brinch/syscall.h for the convention.
 

@@ -15,7 +15,7 @@
 static int
 call0(int num)
 {
-	return unix_result(syscall5(num, 0, 0, 0, 0, 0));
+	return unix_result(syscall0(num));
 }
 
 static int
