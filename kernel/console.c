@@ -69,15 +69,20 @@ console_input(char c)
 	case CTRL('C'):
 		/* Drop the half-typed line and interrupt the foreground job.
 		 * A reader waiting right now (a shell at its prompt) gets an
-		 * empty line, so it prompts afresh; nobody else should find
-		 * a stray newline later. */
+		 * empty line, so it prompts afresh; so does a foreground
+		 * process that ignores SIGINT, as a shell does between printing
+		 * its prompt and reading (else the ^C would be lost, and it
+		 * would sit with no prompt).  A job that SIGINT ends leaves no
+		 * stray newline for whoever reads next. */
 		console_write("^C\n", 3);
 		edit_pos = commit_pos;
-		if (!list_empty(&console_queue.waiters)) {
+		fg = proc_find(foreground_pid);
+		if (!list_empty(&console_queue.waiters) ||
+		    (fg && fg->sig_actions[SIGINT].sa_handler == SIG_IGN)) {
 			append('\n');
 			commit_line();
 		}
-		if ((fg = proc_find(foreground_pid)))
+		if (fg)
 			signal_send(fg, SIGINT);
 		break;
 	case CTRL('D'):

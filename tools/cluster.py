@@ -446,7 +446,6 @@ def main():
     p.add_argument("--join", metavar="HOST:PORT", help="join the cluster another host serves")
     p.add_argument("--cmdline", default="", help="more kernel command line words")
     p.add_argument("--no-tmux", action="store_true")
-    p.add_argument("--first", type=int, default=0, help="the first node's number")
     p.add_argument("--dir", default=argparse.SUPPRESS)
     p = sub.add_parser("console")
     p.add_argument("node", type=int)

@@ -36,13 +36,15 @@ reap_all(pid_t *pids, int n)
 	return 0;
 }
 
-/* Fork until the table is full: the failure is EAGAIN, and every frame
- * comes back once the children are gone. */
+/* Fork until the table is full: the failure is EAGAIN.  In a child of
+ * its own (test_fork_table_full), whose copy-on-write copies and page
+ * tables go with it, so that the frames counted before and after are the
+ * test's alone. */
 static int
-test_fork_table_full(void)
+fork_to_full_table(void)
 {
 	static pid_t pids[MAX_CHILDREN];
-	int n = 0, err = 0, before = frames_now();
+	int n = 0, err = 0;
 	pid_t pid;
 
 	while (n < MAX_CHILDREN) {
@@ -62,30 +64,50 @@ test_fork_table_full(void)
 	if (n == MAX_CHILDREN || err != EAGAIN)
 		return fail("%d forks, then errno %d (%s); want EAGAIN", n,
 		    err, strerror(err));
-	EXPECT(frames_now() == before);
+	return 0;
+}
+
+/* ... and every frame comes back once they are all gone. */
+static int
+test_fork_table_full(void)
+{
+	int before = frames_now();
+
+	EXPECT(exited_with(status_of(fork_to_full_table), 0));
+	if (frames_now() != before)
+		return fail("%d frames free before the forks, %d after", before, frames_now());
 	return 0;
 }
 
 /*
- * Take nearly every free frame into the heap, then fork: the copy cannot
- * be made, and fork says ENOMEM (not EAGAIN, not a crash).  A few frames
- * stay free for the kernel's own needs meanwhile.  In a child of its own,
- * so that its page tables are gone too when the frames are counted.
+ * Take nearly every free frame into the heap, then fork: what the child
+ * needs cannot be had, and fork says ENOMEM (not EAGAIN, not a crash).
+ * With copy-on-write a fork needs no copies, only a page directory, page
+ * tables and a kernel stack, and sbrk only reserves: so the heap's pages
+ * are touched, in halving steps (each step's page tables come out of
+ * what is left too) until FEW frames are free, fewer than the heap's own
+ * page tables that a child needs.  In a child of its own, so that its
+ * page tables are gone too when the frames are counted.
  */
+#define FEW	8
+
 static int
 fork_without_memory(void)
 {
-	int keep, err;
-	intptr_t grab = 0;
+	intptr_t grab = 0, step;
+	char *base, *p;
+	int err, left;
 	pid_t pid;
 
-	for (keep = 4; keep < 256; keep += 4) {
-		grab = (intptr_t)(frames_now() - keep) * PAGE_SIZE;
-		if (grab > 0 && sbrk(grab) != (void *)-1)
+	while ((left = frames_now()) > FEW) {
+		step = (intptr_t)((left - FEW) / 2 + 1) * PAGE_SIZE;
+		if ((base = sbrk(step)) == (void *)-1)
 			break;
-		grab = 0;
+		for (p = base; p < base + step; p += PAGE_SIZE)
+			*(volatile char *)p = 1;
+		grab += step;
 	}
-	EXPECT(grab > 0);
+	EXPECT(grab > 0 && frames_now() <= FEW);
 	errno = 0;
 	pid = fork();
 	err = errno;
@@ -94,7 +116,7 @@ fork_without_memory(void)
 	sbrk(-grab);
 	if (pid > 0) {
 		reap(pid, 5000);
-		return fail("fork succeeded with %d frames free", keep);
+		return fail("fork succeeded with %d frames free", left);
 	}
 	if (err != ENOMEM)
 		return fail("fork: errno %d (%s); want ENOMEM", err,
