@@ -274,7 +274,8 @@ test-long: deps
 
 # The fuzzers at full length (docs/testing.md, "Fuzzing"): `make fuzz
 # N=CALLS SEED=S` (default 1,000,000 system calls, seed from the clock),
-# then 100,000 hostile RPC messages (RPCFUZZ_SEED=S for others);
+# then 100,000 hostile RPC messages (RPCFUZZ_SEED=S for others) and
+# 100,000 forged remote-mailbox messages (RMFUZZ_SEED=S);
 # test_fuzz.py and test_rpc_faults.py run short versions in `make test`.
 # N here is the fuzzer's count, not the cluster's node count.
 FUZZ_CALLS = $(if $(filter command line environment,$(origin N)),$(N),1000000)
@@ -282,6 +283,7 @@ fuzz: deps
 	@$(MAKE) --no-print-directory all
 	$(PYTHON) tools/fuzz.py --calls $(FUZZ_CALLS) $(if $(SEED),--seed $(SEED))
 	$(PYTEST) -q -s tests/integration/rpcfuzz_long.py $(PYTEST_ARGS)
+	RMFUZZ_COUNT=100000 $(PYTEST) -q tests/integration/test_rmbox_fuzz.py $(PYTEST_ARGS)
 
 # The long versions of the distributed algorithms' tests (docs/dme.md): 40
 # entries per node under loss and duplication instead of 6, a token ring

@@ -51,6 +51,7 @@ static const struct syscall_entry syscall_table[NSYSCALL] = {
 	ENTRY(listen),	ENTRY(accept),	ENTRY(connect),	ENTRY(shutdown),
 	ENTRY(getpeername), ENTRY(poll),
 	ENTRY(lamport),	ENTRY(kmsg_echo), ENTRY(kmsg_stats),
+	ENTRY(kmsg_inject),
 	ENTRY(migrate),	ENTRY(migstat),	ENTRY(migctl),
 	ENTRY(prof),
 	ENTRY(trace),

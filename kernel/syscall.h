@@ -118,6 +118,7 @@ int	sys_lamport(uint32_t op);
 int	sys_kmsg_echo(uint32_t node, uint32_t ubuf, uint32_t len, uint32_t ureply,
 	    uint32_t max, uint32_t timeout);
 int	sys_kmsg_stats(uint32_t ustats, uint32_t upeers, uint32_t max);
+int	sys_kmsg_inject(uint32_t node, uint32_t service, uint32_t ubuf, uint32_t len);
 int	sys_migrate(uint32_t pid, uint32_t node, uint32_t how, uint32_t uout);
 int	sys_migstat(uint32_t uout, uint32_t max);
 int	sys_migctl(uint32_t op, uint32_t arg);

@@ -95,6 +95,7 @@
 #define SYS_lamport	80	/* lamport(LAMPORT_READ or _TICK) -> time  */
 #define SYS_kmsg_echo	81	/* kmsg_echo(node, buf, len, reply, max, timeout) */
 #define SYS_kmsg_stats	82	/* kmsg_stats(&stats, peers, max) -> rows  */
+#define SYS_kmsg_inject	83	/* kmsg_inject(node, service, buf, len): test door */
 
 /* Process migration (kernel/migrate/; structures in brinch/migrate.h). */
 #define SYS_migrate	90	/* migrate(pid or 0, node, how, &record)   */

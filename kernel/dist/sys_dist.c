@@ -1,7 +1,8 @@
 /*
  * System calls for cross-node IPC (numbers 80-89): the Lamport clock,
- * the message layer's echo (a 64 KiB round trip, for tests and `kmsg`)
- * and its counters.  Remote mailboxes need none of their own: the
+ * the message layer's echo (a 64 KiB round trip, for tests and `kmsg`),
+ * its counters, and a test door that hands the remote mailboxes' service
+ * a message as if another node had sent it (`rmfuzz`).  Remote mailboxes need none of their own: the
  * mailbox calls route ids of other nodes to kernel/dist/rmbox_client.c.
  */
 #include "kernel.h"
@@ -12,6 +13,7 @@
 #include "rmbox.h"
 #include "syscall.h"
 #include "kmsg.h"
+#include "kmsg_impl.h"
 #include "brinch/dist.h"
 
 #define MAX_PEER_ROWS	64
@@ -63,4 +65,36 @@ sys_kmsg_stats(uint32_t ustats, uint32_t upeers, uint32_t max)
 		kfree(rows);
 	}
 	return n;
+}
+
+/*
+ * kmsg_inject(node, service, buf, len): the remote mailboxes' service
+ * (the one service whose requests any member may send) takes buf as a
+ * message from node, exactly as if it had arrived: the forged peer of
+ * docs/testing.md's "Fuzzing what listens on the network", without
+ * having to forge the message layer's streams too.  Its answers go to
+ * node over the real network; a node that does not exist is given up on
+ * by the message layer, and what waited for it is dropped.
+ */
+int
+sys_kmsg_inject(uint32_t node, uint32_t service, uint32_t ubuf, uint32_t len)
+{
+	uint8_t *msg;
+
+	if (kmsg_node() < 0)
+		return -ENETDOWN;
+	if ((int)node < 0 || node > DIST_NODE_MAX || (int)node == kmsg_node() ||
+	    service != KMSG_SVC_MBOX || !kmsg_services[service].deliver)
+		return -EINVAL;
+	if (len > KMSG_MAX_MSG)
+		return -EMSGSIZE;
+	if (!(msg = kmalloc(len ? len : 1)))
+		return -ENOMEM;
+	if (copy_from_user(current->pgdir, msg, ubuf, len) < 0) {
+		kfree(msg);
+		return -EFAULT;
+	}
+	kmsg_services[service].deliver((int)node, lamport_now(), msg, len);
+	kfree(msg);
+	return 0;
 }

@@ -8,6 +8,7 @@
  */
 // uses: lib/string.c
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "unit.h"
@@ -18,6 +19,7 @@
 static uint8_t *pool;		/* NPOOL page-aligned frames */
 static int used[NPOOL];
 static int frames_in_use;
+static int kept;		/* kheap_init's page per size class, kept for good */
 
 /* "Physical" address n * PAGE_SIZE is pool frame n - 1: 0 stays "none". */
 #undef P2V
@@ -67,6 +69,15 @@ frame_free(uint32_t pa)
 }
 
 #include "kernel/mm/kheap.c"
+
+/* kheap_init's way out when no frame is left for a size class: a test
+ * that gets here has failed. */
+void
+panic(const char *fmt, ...)
+{
+	fprintf(stderr, "panic: %s\n", fmt);
+	abort();
+}
 
 static const size_t sizes[] = { 1, 8, 16, 17, 32, 60, 64, 100, 128, 250, 512, 1000, 2000 };
 #define NSIZES	(sizeof(sizes) / sizeof(sizes[0]))
@@ -120,7 +131,7 @@ test_classes(void)
 			for (int i = pass; i < PER; i += 2)
 				kfree(blocks[s][i]);
 	CHECK_EQ_INT(kheap_bytes_in_use(), 0);
-	CHECK_EQ_INT(frames_in_use, 0);		/* every page went back */
+	CHECK_EQ_INT(frames_in_use, kept);		/* every page went back */
 }
 
 /* Holes left by frees are reused before any new page is taken. */
@@ -141,7 +152,7 @@ test_fragmented_reuse(void)
 	CHECK_EQ_INT(frames_in_use, frames);	/* the holes were enough */
 	for (int i = 0; i < 120; i++)
 		kfree(b[i]);
-	CHECK_EQ_INT(frames_in_use, 0);
+	CHECK_EQ_INT(frames_in_use, kept);
 	CHECK_EQ_INT(kheap_bytes_in_use(), 0);
 }
 
@@ -151,21 +162,21 @@ test_large(void)
 	uint8_t *a, *b;
 
 	CHECK((a = kmalloc(3000)) != NULL);		/* one whole frame */
-	CHECK_EQ_INT(frames_in_use, 1);
+	CHECK_EQ_INT(frames_in_use, kept + 1);
 	CHECK((b = kmalloc(3 * PAGE_SIZE)) != NULL);	/* four, contiguous */
-	CHECK_EQ_INT(frames_in_use, 5);
+	CHECK_EQ_INT(frames_in_use, kept + 5);
 	memset(b, 0x5A, 3 * PAGE_SIZE);
 	CHECK_EQ_INT(kheap_bytes_in_use(), 5 * PAGE_SIZE);
 	kfree(a);
 	kfree(b);
-	CHECK_EQ_INT(frames_in_use, 0);
+	CHECK_EQ_INT(frames_in_use, kept);
 	CHECK_EQ_INT(kheap_bytes_in_use(), 0);
 	CHECK(kmalloc((NPOOL + 1) * PAGE_SIZE) == NULL);	/* never fits */
-	CHECK_EQ_INT(frames_in_use, 0);
+	CHECK_EQ_INT(frames_in_use, kept);
 	kfree(NULL);					/* a no-op */
 	CHECK((a = kmalloc(0)) != NULL);		/* a real, freeable block */
 	kfree(a);
-	CHECK_EQ_INT(frames_in_use, 0);
+	CHECK_EQ_INT(frames_in_use, kept);
 }
 
 /* Run the pool dry with small and large objects: NULL, never a crash;
@@ -181,7 +192,12 @@ test_exhaustion(void)
 		n++;
 	CHECK(n > 0 && n < (int)(sizeof(b) / sizeof(b[0])));
 	CHECK_EQ_INT(frames_in_use, NPOOL);
-	CHECK(kmalloc(2000) == NULL);		/* another class needs a page */
+	/* Another class: its kept page (kheap_init) serves one block, the
+	 * next needs a page of its own, and none is left. */
+	big = kmalloc(2000);
+	CHECK(big != NULL);
+	CHECK(kmalloc(2000) == NULL);
+	kfree(big);
 	large_failed = kmalloc(2 * PAGE_SIZE) == NULL;
 	CHECK(large_failed);
 	/* Free every other page's worth: free frames, but none contiguous. */
@@ -194,17 +210,19 @@ test_exhaustion(void)
 		kfree(big);
 	for (int i = 0; i < n; i++)
 		kfree(b[i]);
-	CHECK_EQ_INT(frames_in_use, 0);
+	CHECK_EQ_INT(frames_in_use, kept);
 	CHECK_EQ_INT(kheap_bytes_in_use(), 0);
 	CHECK((big = kmalloc(8 * PAGE_SIZE)) != NULL);
 	kfree(big);
-	CHECK_EQ_INT(frames_in_use, 0);
+	CHECK_EQ_INT(frames_in_use, kept);
 }
 
 int
 main(void)
 {
 	pool = aligned_alloc(PAGE_SIZE, NPOOL * PAGE_SIZE);
+	kheap_init();
+	kept = frames_in_use;
 	test_classes();
 	test_fragmented_reuse();
 	test_large();

@@ -26,6 +26,10 @@ int	kmsg_echo(int node, const void *buf, size_t len, void *reply,
 int	kmsg_stats(struct kmsg_stats *stats, struct kmsg_peer_info *peers,
 	    int max);
 
+/* A test door: the remote mailboxes' service (KMSG_SVC_MBOX, 3) takes
+ * buf as a message from node (not this one).  For rmfuzz. */
+int	kmsg_inject(int node, int service, const void *buf, size_t len);
+
 /* This node's number (node=N at boot), or -1 without a network. */
 int	dist_node(void);
 

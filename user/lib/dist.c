@@ -36,6 +36,12 @@ kmsg_stats(struct kmsg_stats *stats, struct kmsg_peer_info *peers, int max)
 }
 
 int
+kmsg_inject(int node, int service, const void *buf, size_t len)
+{
+	return unix_result(syscall5(SYS_kmsg_inject, node, service, ARG(buf), (int)len, 0));
+}
+
+int
 dist_node(void)
 {
 	struct kmsg_stats st;
