@@ -62,6 +62,7 @@ const struct call_desc calls[] = {
 	C(shutdown,	"fu",	N, 2),	C(getpeername,	"fxl",	N, 2),
 	C(poll,		"dct",	M, 2),	C(lamport,	"u",	N, 1),
 	C(kmsg_echo,	"zbnbnt", T, 1), C(kmsg_stats,	"ooc",	N, 1),
+	C(kmsg_inject,	"zibn",	N, 1),
 	C(migstat,	"oc",	N, 1),
 };
 
