@@ -174,7 +174,7 @@ def test_full_store_and_two_clients(c):
     expect(c[0], ["put", "k03", "again", "get", "k03"], ["ok", '"again"'],
            "replacing a key of a full store")
     expect(c[1], ["get", "k07", "del", "k05"], ['"vk07"', "ok"],
-           "node 1 calls its own rpcd (kv localhost): the same store", )
+           "node 1 calls its own rpcd: the same store")
     expect(c[0], ["get", "k05", "put", "extra", "x", "get", "extra", "put", "more", "y"],
            ["not found", "ok", '"x"', "full"], "after node 1 deleted a key: room for one")
     words = []
