@@ -23,7 +23,7 @@ from labutil import ROOT, number
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 from brinchvm import scale  # noqa: E402
 from brinchnet import Cluster, default_workdir, interface, need  # noqa: E402
-from netinject import SRC_IP, SRC_MAC, arp, ether, icmp_echo, ipv4  # noqa: E402
+from netinject import SRC_IP, arp, ether, icmp_echo, ipv4  # noqa: E402
 
 ETH_MIN = 60                    # frames are padded to this, as a NIC pads
 IDENT = 0x7AB5                  # our ICMP echo identifier
