@@ -1,7 +1,8 @@
 /*
  * rpcd: brinch's RPC services, registered with the portmapper: the
  * remote process list (rps.x), remote file reading (rfile.x), and the
- * demos: vector arithmetic (vec.x), a counter (counter.x), echo (echo.x).
+ * demos: vector arithmetic (vec.x), a counter (counter.x), echo (echo.x),
+ * and the rpc lab's key-value store (kv.x).
  *
  *   rpcd [-m service|client|call] [-p port] [-v]
  *
@@ -10,7 +11,7 @@
  * init starts it at boot on machines with a network.  SIGTERM unregisters
  * and exits; SIGUSR1 prints the server's counters.
  */
-// rpc: rps_xdr rps_svc rfile_xdr rfile_svc vec_xdr vec_svc counter_xdr counter_svc echo_xdr echo_svc
+// rpc: rps_xdr rps_svc rfile_xdr rfile_svc vec_xdr vec_svc counter_xdr counter_svc echo_xdr echo_svc kv_xdr kv_svc
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,10 +64,11 @@ main(int argc, char *argv[])
 	failed |= vec_prog_1_register(s, 0);
 	failed |= counter_prog_1_register(s, 0);
 	failed |= echo_prog_1_register(s, 0);
+	failed |= kv_prog_1_register(s, 0);
 	if (failed)
 		dprintf(2, "rpcd: not every program is known to the portmapper\n");
 	if (verbose)
-		printf("rpcd: serving rps rfile vec counter echo on port %u (%s model)\n",
+		printf("rpcd: serving rps rfile vec counter echo kv on port %u (%s model)\n",
 		    rpc_server_port(s), model_names[model]);
 	rpc_run(s);
 	if (verbose)
