@@ -1,5 +1,5 @@
 # test_fuzz.py: the system-call fuzzer, short (docs/testing.md, "The
-# system-call fuzzer").  One node runs `fuzz -n 15000 -s SEED` through
+# system-call fuzzer").  One node runs `fuzz -n 10000 -s SEED` through
 # tools/fuzz.py's run(): four processes and their children make random
 # calls with good and hostile arguments, forking, exiting and signalling
 # each other.  The kernel must not panic, no call that has to come back
@@ -17,7 +17,7 @@ import pytest
 
 from fuzz import FuzzFailure, run
 
-CALLS = int(os.environ.get("FUZZ_CALLS", "15000"))
+CALLS = int(os.environ.get("FUZZ_CALLS", "10000"))
 SEED = int(os.environ.get("FUZZ_SEED", "20261205"))
 
 

