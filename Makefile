@@ -308,7 +308,7 @@ grade labs-check: DEPS_EXTRA := gdb
 
 grade: deps
 	@$(MAKE) --no-print-directory all
-	@if [ -z "$(LAB)" ]; then echo "make grade: which lab? make grade LAB=syscall|sched|signals|mbox|gdb|migrate|cow|virtio|rpc"; exit 2; fi
+	@if [ -z "$(LAB)" ]; then echo "make grade: which lab? make grade LAB=syscall|sched|signals|mbox|gdb|migrate|cow|virtio|rpc|dme|dlock"; exit 2; fi
 	@$(PYTHON) tools/grade.py $(LAB) $(GRADE_ARGS)
 
 labs-check: deps

@@ -10,18 +10,16 @@
 
 import os
 import re
-import shutil
 import sys
 import time
 
 import pytest
 
-from conftest import LOG_DIR, NODES
-from labutil import ROOT, header_define
+from conftest import NODES
+from labutil import ROOT, header_define, lab_cluster
 
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 from brinchvm import scale  # noqa: E402
-from brinchnet import Cluster, default_workdir, need  # noqa: E402
 
 
 def kv_define(name):
@@ -49,21 +47,7 @@ def wait_registered(node, timeout=30):
 def pair(request):
     """Nodes 0 and 1 on one switch, booted once, with node 1's rpcd
     registered.  Serial logs are copied to build/test-logs/labs/."""
-    missing = need("vde_switch")
-    assert not missing, "vde_switch is not installed (Debian package vde2; `make deps`)"
-    c = Cluster(2, default_workdir("lab-rpc"), name="lab-rpc")
-    c.start()
-    try:
-        c.boot(timeout=60)
-        wait_registered(c[1])
-        yield c
-    finally:
-        c.stop()
-        os.makedirs(LOG_DIR, exist_ok=True)
-        for i, node in c.nodes.items():
-            if os.path.exists(node.log_path):
-                shutil.copy(node.log_path, os.path.join(LOG_DIR, "lab-rpc-node%d.log" % i))
-        shutil.rmtree(c.workdir, ignore_errors=True)
+    yield from lab_cluster(request, 2, "lab-rpc", ready=lambda c: wait_registered(c[1]))
 
 
 @pytest.fixture

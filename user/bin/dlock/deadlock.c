@@ -15,13 +15,17 @@ dl_ordered(uint32_t held, int r)
 enum dl_verdict
 dl_wait_die(uint32_t req_ts, uint32_t holder_ts)
 {
+	/* LAB dlock: BEGIN wait_die */
 	return req_ts < holder_ts ? DL_WAIT : DL_DIE;
+	/* LAB dlock: END wait_die */
 }
 
 enum dl_verdict
 dl_wound_wait(uint32_t req_ts, uint32_t holder_ts)
 {
+	/* LAB dlock: BEGIN wound_wait */
 	return req_ts < holder_ts ? DL_WOUND : DL_WAIT;
+	/* LAB dlock: END wound_wait */
 }
 
 /* Can every transaction finish in some order, each getting its whole

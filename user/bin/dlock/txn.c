@@ -198,7 +198,9 @@ txn(int policy, char *spec, int hold_ms, int step_ms)
 			break;
 		if (a == ANS_EDEADLK)	/* ask again, in the global order */
 			sort_ints(want, nwant);
-		q.attempt++;
+		/* LAB dlock: BEGIN restart */
+		q.attempt++;		/* q.ts stays: it only grows older */
+		/* LAB dlock: END restart */
 		printf("dlock %s (ts %u): restart %u, same timestamp\n", name,
 		    (unsigned)q.ts, (unsigned)q.attempt);
 		msleep(backoff_ms());

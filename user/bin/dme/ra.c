@@ -59,6 +59,7 @@ ra_enter(void)
 static int
 ra_exit(void)
 {
+	/* LAB dme: BEGIN exit */
 	int k;
 
 	state = RA_RELEASED;
@@ -69,6 +70,7 @@ ra_exit(void)
 				return -1;
 		}
 	return 0;
+	/* LAB dme: END exit */
 }
 
 static int

@@ -14,11 +14,13 @@ dme_before(uint32_t ts1, int n1, uint32_t ts2, int n2)
 int
 ra_defers(enum ra_state state, uint32_t my_ts, int me, uint32_t their_ts, int them)
 {
+	/* LAB dme: BEGIN defers */
 	if (state == RA_HELD)
 		return 1;
 	if (state == RA_RELEASED)
 		return 0;
 	return dme_before(my_ts, me, their_ts, them);
+	/* LAB dme: END defers */
 }
 
 int
