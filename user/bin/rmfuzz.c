@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <arpa/inet.h>
 #include <brinch.h>
 #include <dist.h>
 
@@ -35,13 +36,12 @@ below(uint32_t n)
 	return n ? xorshift32(&rng) % n : 0;
 }
 
+/* The rmbox header is big-endian, as the network's. */
 static void
 put32(uint8_t *p, uint32_t v)
 {
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
+	v = htonl(v);
+	memcpy(p, &v, 4);
 }
 
 /*
