@@ -29,7 +29,7 @@ failure(int r, int mbox, int *flags)
 
 	*flags = 0;
 	if (r != -EMOVED)
-		return r == -ENOENT ? -EPIPE : r;
+		return r;
 	if (mbox_moved(mbox, &now) != 1)
 		return -EPIPE;
 	*flags = RMF_MOVED;
@@ -62,7 +62,7 @@ admit(int mbox)
 			break;
 		}
 		if (r < 0) {
-			r = failure(r, mbox, &flags);
+			r = failure(r == -ENOENT ? -EPIPE : r, mbox, &flags);
 			pend_result(pe, r, flags);
 			message_free(pe->msg);
 			pend_free(pe);
@@ -94,8 +94,8 @@ take_for(int node, const struct rm_hdr *req, int mbox, int gone)
 	h.flags = 0;
 	if (r < 0) {
 		h.op = RM_RESULT;
-		h.status = r == -ENOENT ? gone : failure(r, mbox, &flags);
-		h.flags = (uint8_t)(r == -ENOENT ? 0 : flags);
+		h.status = failure(r == -ENOENT ? gone : r, mbox, &flags);
+		h.flags = (uint8_t)flags;
 		h.aux = info.length;		/* EMSGSIZE: how big it is */
 		rmbox_send_hdr(node, &h, NULL, 0);
 		return r;
@@ -227,7 +227,7 @@ serve_send(int node, const struct rm_hdr *h, const uint8_t *data, uint32_t len)
 		return;
 	}
 	if (r < 0) {
-		r = r == -EMOVED ? failure(r, mbox, &flags) : (flags = 0, r);
+		r = failure(r, mbox, &flags);
 		pend_result(pe, r, flags);
 		message_free(msg);
 		pend_free(pe);

@@ -33,6 +33,22 @@ mbox_lookup(int id)
 
 #define lookup(id)	mbox_lookup(id)
 
+/* Why id names no live mailbox: it left with its owner (EMOVED), or is
+ * leaving (then `moving`, each caller's own answer for "not yet"), or
+ * there is no such mailbox. */
+static int
+not_here(int id, int moving)
+{
+	switch (mbox_moved(id, NULL)) {
+	case 2:
+		return moving;
+	case 1:
+		return -EMOVED;
+	default:
+		return -ENOENT;
+	}
+}
+
 /* ---- messages ---- */
 
 struct message *
@@ -240,7 +256,7 @@ mbox_send_message(int id, struct message *msg, struct wait_limit *w)
 
 	if (!mb) {
 		message_free(msg);
-		return mbox_moved(id, NULL) ? -EMOVED : -ENOENT;
+		return not_here(id, -EMOVED);	/* sys_ipc.c waits for it */
 	}
 	limit = mb->capacity == MBOX_UNBOUNDED ? MBOX_UNBOUNDED_LIMIT : mb->capacity;
 
@@ -344,7 +360,7 @@ mbox_receive_user(int id, int from, uint32_t ubuf, uint32_t max,
 	int err, len;
 
 	if (!mb)
-		return mbox_moved(id, NULL) ? -EMOVED : -ENOENT;
+		return not_here(id, -EMOVED);	/* sys_ipc.c waits for it */
 	while (!(msg = first_from(mb, from))) {
 		if ((err = sleep_on_limit(&mb->receivers, w)) < 0)
 			return err;
@@ -423,7 +439,7 @@ mbox_queue_remote(int id, struct message *msg, int nowait)
 	int limit;
 
 	if (!mb)	/* one moving takes nothing until it has settled */
-		return mbox_moved(id, NULL) == 2 ? -EAGAIN : mbox_moved(id, NULL) ? -EMOVED : -ENOENT;
+		return not_here(id, -EAGAIN);	/* as if full until it has settled */
 	limit = mb->capacity == MBOX_UNBOUNDED ? MBOX_UNBOUNDED_LIMIT : mb->capacity;
 	if (limit == 0 && nowait && list_empty(&mb->receivers.waiters))
 		return -EAGAIN;
@@ -446,7 +462,7 @@ mbox_take(int id, uint32_t max, int server, struct message **out,
 	struct message *msg;
 
 	if (!mb)
-		return mbox_moved(id, NULL) == 2 ? 0 : mbox_moved(id, NULL) ? -EMOVED : -ENOENT;
+		return not_here(id, 0);	/* as if empty until it has settled */
 	if (!(msg = first_from(mb, ANY)))
 		return 0;
 	info->length = msg->length;

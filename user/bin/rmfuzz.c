@@ -33,7 +33,7 @@ static int boxes[NBOXES];
 static uint32_t
 below(uint32_t n)
 {
-	return n ? xorshift32(&rng) % n : 0;
+	return xorshift32_below(&rng, n);
 }
 
 /* The rmbox header is big-endian, as the network's. */

@@ -46,7 +46,7 @@ rnd(void)
 static uint32_t
 below(uint32_t n)
 {
-	return rnd() % n;
+	return xorshift32_below(&rng, n);
 }
 
 static void

@@ -23,5 +23,6 @@ long	 strtol(const char *s, char **end, int base);
 int	 abs(int v);
 /* The fuzzers' seeded generator (user/lib/xorshift.c); *state != 0. */
 uint32_t xorshift32(uint32_t *state);
+uint32_t xorshift32_below(uint32_t *state, uint32_t n);	/* < n; 0 for n = 0 */
 
 #endif

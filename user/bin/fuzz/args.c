@@ -65,7 +65,7 @@ rnd(void)
 uint32_t
 rnd_below(uint32_t n)
 {
-	return n ? rnd() % n : 0;
+	return xorshift32_below(&rng, n);
 }
 
 static uint32_t

@@ -34,7 +34,7 @@ rnd(void)
 uint32_t
 below(uint32_t n)
 {
-	return n ? rnd() % n : 0;
+	return xorshift32_below(&rng, n);
 }
 
 /* ---- the message buffer ---------------------------------------------- */
