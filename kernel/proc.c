@@ -30,6 +30,13 @@ struct proc *init_proc;
 const struct migrate_hooks *migrate_hooks;
 static int next_pid = 1;
 
+/* Live processes by pid, chained in buckets: proc_find is asked on every
+ * call, reply and signal, and a scan of the table cost a mailbox round
+ * trip a tenth of its instructions.  Pids are handed out in order, so
+ * NPROC buckets hold about one each. */
+static struct proc *pid_bucket[NPROC];
+#define PID_BUCKET(pid)	(&pid_bucket[(uint32_t)(pid) % NPROC])
+
 /* The boot thread becomes process 0, the idle process. */
 void
 proc_init(void)
@@ -57,8 +64,8 @@ proc_find(int pid)
 
 	if (pid <= 0)
 		return NULL;
-	for (p = &proc_table[1]; p < &proc_table[NPROC]; p++)
-		if (p->state != UNUSED && p->pid == pid)
+	for (p = *PID_BUCKET(pid); p; p = p->pid_next)
+		if (p->pid == pid)
 			return p;
 	return NULL;
 }
@@ -137,6 +144,8 @@ proc_alloc(int *err)
 	memset(p, 0, sizeof(*p));
 	p->kstack = P2V(pa);
 	p->pid = alloc_pid();
+	p->pid_next = *PID_BUCKET(p->pid);
+	*PID_BUCKET(p->pid) = p;
 	p->home = -1;
 	p->state = NEW;
 	p->start_tick = ticks;
@@ -152,6 +161,11 @@ proc_alloc(int *err)
 static void
 proc_free(struct proc *p)
 {
+	struct proc **link = PID_BUCKET(p->pid);
+
+	while (*link != p)
+		link = &(*link)->pid_next;
+	*link = p->pid_next;
 	if (p->pgdir)
 		vm_destroy(p->pgdir);
 	frames_free(V2P(p->kstack), KSTACK_SIZE / PAGE_SIZE);

@@ -43,6 +43,7 @@ struct context {
 struct file;
 struct trapframe;
 struct mig_out;
+struct mbox_rx;
 
 #define MBOX_ALIASES	8	/* mailboxes a process takes along, its port included */
 
@@ -100,6 +101,7 @@ struct proc {
 
 	/* ---- node-local state ---- */
 	struct proc	*parent;
+	struct proc	*pid_next;	/* next in its pid bucket (proc_find) */
 	uint8_t		*kstack;	/* bottom of the kernel stack */
 	struct context	*context;	/* saved kernel registers when not running */
 	struct trapframe *tf;		/* user registers at the last trap */
@@ -116,6 +118,10 @@ struct proc {
 	struct message	*call_msg;	/* our request while still queued */
 	int		 call_mbox;	/* ...and where */
 	struct message	*call_reply;	/* the answer, until call() copies it out */
+	uint32_t	 call_ureply;	/* where call() wants the answer... */
+	uint32_t	 call_max;	/* ...and its room: a reply goes straight there */
+	int		 call_reply_len;	/* REPLIED with no call_reply: copied, this long */
+	struct mbox_rx	*rx;		/* a receive waiting for a message (direct.c) */
 	struct wait_queue reply_queue;	/* where a caller waits for its answer */
 	struct wait_queue child_exit;	/* where this process waits for children */
 	struct mig_out	*mig;		/* migration in progress, or NULL */

@@ -38,6 +38,7 @@ static const struct syscall_entry syscall_table[NSYSCALL] = {
 	ENTRY(mbox_create), ENTRY(mbox_open), ENTRY(mbox_close), ENTRY(mbox_destroy),
 	ENTRY(mbox_send), ENTRY(mbox_receive), ENTRY(send), ENTRY(receive),
 	ENTRY(call),	ENTRY(mbox_call), ENTRY(reply), ENTRY(mbox_list),
+	ENTRY(reply_receive),
 	ENTRY(sem_create), ENTRY(sem_wait), ENTRY(sem_post), ENTRY(sem_destroy),
 	ENTRY(shm_create), ENTRY(shm_attach), ENTRY(shm_detach), ENTRY(shm_destroy),
 	ENTRY(sched_set), ENTRY(sched_get), ENTRY(nice), ENTRY(suspend),

@@ -59,6 +59,8 @@ int	sys_call(uint32_t pid, uint32_t ureq, uint32_t len, uint32_t ureply,
 int	sys_mbox_call(uint32_t id, uint32_t ureq, uint32_t len, uint32_t ureply,
 	    uint32_t max, uint32_t timeout);
 int	sys_reply(uint32_t pid, uint32_t ubuf, uint32_t len);
+int	sys_reply_receive(uint32_t pid, uint32_t rbuf, uint32_t rlen, uint32_t ubuf,
+	    uint32_t max, uint32_t uinfo);
 int	sys_mbox_list(uint32_t ubuf, uint32_t max);
 int	sys_sem_create(uint32_t value);
 int	sys_sem_wait(uint32_t id, uint32_t flags, uint32_t timeout);

@@ -52,7 +52,8 @@ sleep_on_timeout(struct wait_queue *q, uint32_t timeout)
 	if (timeout)
 		timer_arm(p, timeout);
 	wait_on(q);
-	timer_disarm(p);
+	if (timeout)
+		timer_disarm(p);
 	if (p->timed_out)
 		return -ETIMEDOUT;
 	if (p->mig_freeze)
@@ -97,29 +98,29 @@ wakeup_one(struct wait_queue *q)
 		wake_process(container_of(n, struct proc, queue_node));
 }
 
+/* wait_limit_init with a timeout (waitq.h): only a deadline needs the
+ * clock, and reading the PIT and dividing cost each mailbox operation
+ * ~200 instructions. */
 void
-wait_limit_init(struct wait_limit *w, int nowait, uint32_t timeout_ms)
+wait_limit_deadline(struct wait_limit *w, int nowait, uint32_t timeout_ms)
 {
 	w->nowait = nowait != 0;
-	w->deadline = timeout_ms ? ticks + ms_to_ticks(timeout_ms) : 0;
-	if (w->deadline == 0 && timeout_ms)
+	w->deadline = ticks + ms_to_ticks(timeout_ms);
+	if (w->deadline == 0)
 		w->deadline = 1;	/* ticks wrapped to 0: 0 means none */
-	/* Only a deadline needs the clock: reading the PIT and dividing
-	 * cost each mailbox operation ~200 instructions. */
-	w->deadline_us = timeout_ms ? uptime_us() + (uint64_t)timeout_ms * 1000 : 0;
+	w->deadline_us = uptime_us() + (uint64_t)timeout_ms * 1000;
 }
 
-/* The deadline is absolute, so a caller that sleeps again after a
- * wakeup that did not satisfy it waits only for what is left. */
+/* sleep_on_limit (waitq.h) with a deadline.  It is absolute, so a caller
+ * that sleeps again after a wakeup that did not satisfy it waits only for
+ * what is left. */
 int
-sleep_on_limit(struct wait_queue *q, struct wait_limit *w)
+sleep_on_deadline(struct wait_queue *q, struct wait_limit *w)
 {
 	int32_t left = 0;
 	uint64_t now;
 	int r;
 
-	if (w->nowait)
-		return -EAGAIN;
 	for (;;) {
 		if (w->deadline) {
 			left = (int32_t)(w->deadline - ticks);

@@ -7,6 +7,7 @@
 #define WAITQ_H
 
 #include "list.h"
+#include "brinch/errno.h"
 
 struct wait_queue {
 	struct list waiters;	/* struct proc, linked by queue_node */
@@ -39,12 +40,36 @@ struct wait_limit {
 	uint64_t deadline_us;		/* the same by the clock (uptime_us) */
 };
 
-/* timeout_ms 0 = no limit. */
-void	wait_limit_init(struct wait_limit *w, int nowait, uint32_t timeout_ms);
+/* timeout_ms 0 = no limit.  Inline for that usual case: only a deadline
+ * needs the clock (wait_limit_deadline). */
+void	wait_limit_deadline(struct wait_limit *w, int nowait, uint32_t timeout_ms);
+
+static inline void
+wait_limit_init(struct wait_limit *w, int nowait, uint32_t timeout_ms)
+{
+	if (timeout_ms) {
+		wait_limit_deadline(w, nowait, timeout_ms);
+		return;
+	}
+	w->nowait = nowait != 0;
+	w->deadline = 0;
+	w->deadline_us = 0;
+}
 
 /* sleep_on within w's limits: 0 when woken, -EAGAIN (nowait), -EINTR,
- * or -ETIMEDOUT once the deadline has passed. */
-int	sleep_on_limit(struct wait_queue *q, struct wait_limit *w);
+ * or -ETIMEDOUT once the deadline has passed.  Inline for a wait with no
+ * limit, a message's usual case. */
+int	sleep_on_deadline(struct wait_queue *q, struct wait_limit *w);
+
+static inline int
+sleep_on_limit(struct wait_queue *q, struct wait_limit *w)
+{
+	if (w->nowait)
+		return -EAGAIN;
+	if (!w->deadline)
+		return sleep_on_timeout(q, 0);
+	return sleep_on_deadline(q, w);
+}
 
 /* A wait only an explicit wake_process() ends (signals do not). */
 void	sleep_on_uninterruptible(struct wait_queue *q);

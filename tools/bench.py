@@ -14,7 +14,8 @@ With --icount, QEMU runs with -icount shift=0,align=off,sleep=off: guest time
 advances 1 ns per instruction, so guest microsecond figures are turned into
 instruction counts (x 1000) and labelled "unit": "instructions"; rates
 become per 1e9 instructions.  Where MIT xv6-public was measured the same
-way (shared/README.md), its instruction count is printed beside brinch's.
+way (shared/README.md), its instruction count is printed beside brinch's,
+and where issue 13 set a goal for a fast path, goal_instructions.
 schedtest's lines include sleeps, during which an idle guest's clock jumps
 to the next timer deadline: they stay in guest ms ("unit": "virtual_ms").
 Host wall times stay in ms.
@@ -51,6 +52,14 @@ XV6_INSTRUCTIONS = {
 }
 XV6_SOURCE = ("xv6-public on QEMU 7.2 TCG with the same -icount flags, "
               "measured side by side with brinch (shared/README.md)")
+# Issue 13's goals for the fast paths, in instructions per operation
+# (docs/profiling.md, "Fast paths"), printed beside the figure.
+GOAL_INSTRUCTIONS = {
+    "getpid": 150,
+    "fork_wait": 60000,
+    "fork_exec_wait": 200000,
+    "mbox_roundtrip": 2000,
+}
 
 
 def log(*args):
@@ -112,12 +121,15 @@ def run_guest_bench(node, args, command, tag=None, traced=None):
             if xv6:
                 obj["xv6_instructions"], obj["xv6_workload"] = xv6
                 obj["xv6_source"] = XV6_SOURCE
+            if obj["bench"] in GOAL_INSTRUCTIONS and not tag:
+                obj["goal_instructions"] = GOAL_INSTRUCTIONS[obj["bench"]]
         elif args.icount:
             obj["unit"] = "virtual_" + obj["unit"]
         if tag:
             obj["bench"] += "_" + tag
         if traced:
-            obj = {k: v for k, v in obj.items() if not k.startswith("xv6_")}
+            obj = {k: v for k, v in obj.items()
+                   if not k.startswith("xv6_") and not k.startswith("goal_")}
             obj["reference"], obj["tracing"] = obj["bench"], traced
             obj["bench"] = "traced_" + obj["bench"]
         emit(obj)

@@ -63,6 +63,8 @@ struct mbox_info {
 	int32_t  moved_to;	/* it left with its owner: where it is now (a global
 				 * id; this row is the stub its old id keeps); 0 = here */
 	uint32_t settling;	/* ...and senders wait until it has settled there */
+	uint32_t direct;	/* of `received`, handed straight from sender to a
+				 * receiver already waiting (docs/ipc.md) */
 };
 
 /* Semaphores and shared memory. */

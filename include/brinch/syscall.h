@@ -50,6 +50,7 @@
 #define SYS_call	39	/* call(pid, req, len, reply, max, timeout) -> reply len */
 #define SYS_mbox_call	40	/* mbox_call(id, req, len, reply, max, timeout) */
 #define SYS_reply	41	/* reply(pid, buf, len)                     */
+#define SYS_reply_receive 58	/* reply_receive(pid, buf, len, rbuf, max, &info) */
 #define SYS_mbox_list	42	/* mbox_list(struct mbox_info *, max) -> n  */
 #define SYS_sem_create	43	/* sem_create(initial value) -> id          */
 #define SYS_sem_wait	44	/* sem_wait(id, flags, timeout)             */

@@ -6,8 +6,13 @@
  *	CALL_NONE	not calling
  *	CALL_QUEUED	request sent, not yet received (call_msg, call_mbox)
  *	CALL_TAKEN	a server has it (call_server = its pid)
- *	CALL_REPLIED	the answer is in call_reply
+ *	CALL_REPLIED	the answer is in call_reply, or (none there) already
+ *			in the caller's buffer, call_reply_len bytes
  *	CALL_FAILED	the server died first (call_error)
+ *
+ * Both ways the bytes go straight from one process's memory to the other's
+ * when they can (direct.c): a request to a server already waiting in
+ * receive, and every reply that fits the caller's buffer.
  *
  * Only the process that took the request may reply, so replies cannot
  * be forged, and a caller that gave up (timeout, signal) makes a late
@@ -43,17 +48,24 @@ ipc_call(int mbox, uint32_t ureq, uint32_t len, uint32_t ureply,
 
 	if (!user_range_ok(p->pgdir, ureply, max, 1))
 		return -EFAULT;
-	if (!(msg = message_from_user(ureq, len, &err)))
-		return err;
-	msg->flags = MSG_CALL;
 	call_reset(p);
-	p->call_state = CALL_QUEUED;
-	p->call_msg = msg;
+	p->call_ureply = ureply;	/* checked above, so its pages are in */
+	p->call_max = max;
 	p->call_mbox = mbox;
-	if ((err = mbox_send_message(mbox, msg, w)) < 0) {
-		p->call_msg = NULL;	/* freed by the send */
-		p->call_state = CALL_NONE;
-		return err;
+	if ((err = mbox_send_direct(mbox, ureq, len, MSG_CALL)) > 0) {
+		p->call_state = CALL_TAKEN;	/* a waiting server has it */
+		p->call_server = err;
+	} else {
+		if (!(msg = message_from_user(ureq, len, &err)))
+			return err;
+		msg->flags = MSG_CALL;
+		p->call_state = CALL_QUEUED;
+		p->call_msg = msg;
+		if ((err = mbox_send_message(mbox, msg, w)) < 0) {
+			p->call_msg = NULL;	/* freed by the send */
+			p->call_state = CALL_NONE;
+			return err;
+		}
 	}
 	while (p->call_state == CALL_QUEUED || p->call_state == CALL_TAKEN) {
 		if ((err = sleep_on_limit(&p->reply_queue, w)) < 0 &&
@@ -71,8 +83,9 @@ ipc_call(int mbox, uint32_t ureq, uint32_t len, uint32_t ureply,
 		call_reset(p);
 		return err;
 	}
-	msg = p->call_reply;
-	if (msg->length > max)
+	if (!(msg = p->call_reply))
+		err = p->call_reply_len;	/* copied in by ipc_reply */
+	else if (msg->length > max)
 		err = -EMSGSIZE;
 	else if (copy_to_user(p->pgdir, ureply, msg->data, msg->length) < 0)
 		err = -EFAULT;
@@ -178,9 +191,18 @@ ipc_reply(int pid, uint32_t ubuf, uint32_t len)
 	if (!caller || caller->call_state != CALL_TAKEN ||
 	    caller->call_server != current->pid)
 		return -ESRCH;		/* no call from pid is waiting on us */
-	if (!(msg = message_from_user(ubuf, len, &err)))
-		return err;
-	caller->call_reply = msg;
+	/* Straight into the caller's buffer if it fits and is there (it
+	 * was checked when the call began); else as a message, and call()
+	 * copies it out or says EMSGSIZE. */
+	if (len <= MSG_MAX && len <= caller->call_max &&
+	    copy_user_to_user(caller->pgdir, caller->call_ureply, current->pgdir,
+	    ubuf, len) == 0) {
+		caller->call_reply_len = (int)len;
+	} else {
+		if (!(msg = message_from_user(ubuf, len, &err)))
+			return err;
+		caller->call_reply = msg;
+	}
 	caller->call_state = CALL_REPLIED;
 	wake_process(caller);
 	return 0;

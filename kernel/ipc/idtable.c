@@ -55,17 +55,6 @@ id_table_assign(struct id_table *t, void *slot)
 }
 
 void *
-id_table_lookup(struct id_table *t, int id)
-{
-	void *slot;
-
-	if (id <= 0)
-		return NULL;
-	slot = slot_at(t, (uint32_t)(id - 1) % t->nslots);
-	return *id_of(slot) == id ? slot : NULL;
-}
-
-void *
 id_table_find_name(struct id_table *t, const char *name)
 {
 	uint32_t i;

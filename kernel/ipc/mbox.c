@@ -352,8 +352,7 @@ dequeue(struct mailbox *mb, struct message *msg, int taker)
 }
 
 int
-mbox_receive_user(int id, int from, uint32_t ubuf, uint32_t max,
-    struct msg_info *info, struct wait_limit *w)
+mbox_receive_user(int id, struct mbox_rx *rx, struct wait_limit *w)
 {
 	struct mailbox *mb = lookup(id);
 	struct message *msg;
@@ -361,19 +360,27 @@ mbox_receive_user(int id, int from, uint32_t ubuf, uint32_t max,
 
 	if (!mb)
 		return not_here(id, -EMOVED);	/* sys_ipc.c waits for it */
-	while (!(msg = first_from(mb, from))) {
-		if ((err = sleep_on_limit(&mb->receivers, w)) < 0)
+	while (!(msg = first_from(mb, rx->from))) {
+		/* While it sleeps, a sender may hand it a message directly
+		 * (direct.c): then it is done, whatever ended the sleep. */
+		rx->result = -1;
+		current->rx = rx;
+		err = sleep_on_limit(&mb->receivers, w);
+		current->rx = NULL;
+		if (rx->result >= 0)
+			return rx->result;
+		if (err < 0)
 			return err;
 		if (!(mb = lookup(id)))
 			return -EPIPE;
 	}
-	info->sender = msg->sender;
-	info->length = msg->length;
-	info->mbox = id;
-	info->flags = msg->flags;
-	if (msg->length > max)
+	rx->info.sender = msg->sender;
+	rx->info.length = msg->length;
+	rx->info.mbox = id;
+	rx->info.flags = msg->flags;
+	if (msg->length > rx->max)
 		return -EMSGSIZE;	/* stays queued: retry with a bigger buffer */
-	if (copy_to_user(current->pgdir, ubuf, msg->data, msg->length) < 0)
+	if (copy_to_user(current->pgdir, rx->ubuf, msg->data, msg->length) < 0)
 		return -EFAULT;
 	dequeue(mb, msg, current->pid);
 	remote_room(id);		/* remote senders waiting for room */
@@ -422,6 +429,7 @@ mbox_list(struct mbox_info *out, int max)
 		out[n].receivers = (uint32_t)list_length(&mb->receivers.waiters);
 		out[n].sent = mb->sent;
 		out[n].received = mb->received;
+		out[n].direct = mb->direct;
 		out[n].is_port = mb->is_port;
 		strlcpy(out[n].name, mb->name, sizeof(out[n].name));
 		n++;

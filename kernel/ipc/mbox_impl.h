@@ -1,7 +1,8 @@
 /*
- * The mailbox table itself, shared by the two files that work on it:
- * mbox.c (create, send, receive, destroy) and mbox_move.c (a mailbox
- * leaving with its owner for another node).  Nothing else includes this.
+ * The mailbox table itself, shared by the files that work on it: mbox.c
+ * (create, send, receive, destroy), direct.c (a message handed straight
+ * to a waiting receiver) and mbox_move.c (a mailbox leaving with its
+ * owner for another node).  Nothing else includes this.
  */
 #ifndef IPC_MBOX_IMPL_H
 #define IPC_MBOX_IMPL_H
@@ -20,6 +21,7 @@ struct mailbox {
 	struct list	  messages;	/* struct message, FIFO */
 	uint32_t	  queued;
 	uint32_t	  sent, received;
+	uint32_t	  direct;	/* ...of which by direct transfer (direct.c) */
 	struct wait_queue receivers;
 	struct wait_queue senders;
 	char		  receivers_name[WAIT_NAME_LEN];	/* "mbox 3" */

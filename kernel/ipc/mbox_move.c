@@ -41,7 +41,7 @@ static struct learned {
 	int		  now;		/* the global mailbox id it went to */
 } learned[NLEARNED];
 static uint32_t learned_next;
-static int learned_used;	/* slots ever filled: learned[0 .. used) */
+int mbox_learned_used;	/* slots ever filled: learned[0 .. used) */
 
 /* The global id a mailbox was created as. */
 static int
@@ -297,23 +297,22 @@ mbox_learn(int id, int is_pid, int now)
 			break;
 	if (l == &learned[NLEARNED])
 		l = &learned[learned_next++ % NLEARNED];
-	if (learned_used < NLEARNED && l == &learned[learned_used])
-		learned_used++;
+	if (mbox_learned_used < NLEARNED && l == &learned[mbox_learned_used])
+		mbox_learned_used++;
 	l->id = id;
 	l->is_pid = is_pid;
 	l->now = now;
 }
 
-/* Where we last heard that id went: a sender goes there directly. */
+/* mbox_learned (mbox.h), once some mailbox has moved. */
 void
-mbox_learned(int *id, int *is_pid)
+mbox_learned_follow(int *id, int *is_pid)
 {
-	struct learned *l, *end = &learned[learned_used];
+	struct learned *l, *end = &learned[mbox_learned_used];
 	int hops;
 
-	/* Every local send, call and receive asks (sys_ipc.c): only the
-	 * slots mbox_learn ever filled are looked at, none when nothing
-	 * ever moved, rather than 32 slots (~130 instructions) each time. */
+	/* Only the slots mbox_learn ever filled are looked at, rather
+	 * than 32 slots (~130 instructions) each time. */
 	for (hops = 0; hops < MAX_HOPS; hops++) {
 		for (l = learned; l < end; l++)
 			if (l->id && l->id == *id && l->is_pid == *is_pid)

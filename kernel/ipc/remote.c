@@ -16,11 +16,10 @@ ipc_remote_register(const struct ipc_remote_ops *ops)
 	remote = ops;
 }
 
+/* id_is_remote (remote.h) for a global id. */
 int
-id_is_remote(int *id)
+id_global_is_remote(int *id)
 {
-	if (*id <= 0 || !DIST_IS_GLOBAL(*id))
-		return 0;	/* a plain id is this node's, with or without a network */
 	if (remote)
 		return remote->is_remote(id);
 	/* Without a network this node has no number, so no global id can

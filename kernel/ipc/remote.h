@@ -52,7 +52,18 @@ void	ipc_remote_register(const struct ipc_remote_ops *ops);
 
 /* The calls ipc/ makes (remote.c): the table's, or without one what a
  * kernel with no network does (see remote.c). */
-int	id_is_remote(int *id);
+int	id_global_is_remote(int *id);
+
+/* Does *id (a mailbox id or pid) name something on another node?  A
+ * global id naming this node is made local.  Inline for the usual plain
+ * id, which every send, receive and call asks about. */
+static inline int
+id_is_remote(int *id)
+{
+	if (*id <= 0 || !DIST_IS_GLOBAL(*id))
+		return 0;	/* a plain id is this node's, with or without a network */
+	return id_global_is_remote(id);
+}
 int	remote_open(const char *name);
 int	remote_send(int id, int is_pid, uint32_t ubuf, uint32_t len,
 	    uint32_t flags, uint32_t timeout_ms);

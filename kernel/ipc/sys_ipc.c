@@ -4,6 +4,7 @@
  */
 #include "kernel.h"
 #include "proc.h"
+#include "mm/mmu.h"
 #include "mm/vm.h"
 #include "mbox.h"
 #include "remote.h"
@@ -122,12 +123,11 @@ port_of(int pid)
 enum { TRY_SEND, TRY_RECEIVE, TRY_CALL };
 struct try {
 	int		 what;		/* TRY_* */
-	int		 from;		/* receive: ANY or a sender */
 	uint32_t	 ubuf, len;	/* the message (send, call) */
-	uint32_t	 ureply, max;	/* where a reply or message goes */
+	uint32_t	 ureply, max;	/* where a reply goes (call) */
+	struct mbox_rx	*rx;		/* what a receive takes, and where */
 	uint32_t	 flags, timeout;
 	struct wait_limit w;
-	struct msg_info	 info;
 };
 
 #define MOVE_HOPS	4	/* moves followed, at most */
@@ -143,18 +143,21 @@ try_once(struct try *t, int id, int is_pid)
 		case TRY_SEND:
 			return remote_send(id, is_pid, t->ubuf, t->len, t->flags, t->timeout);
 		case TRY_RECEIVE:
-			return remote_receive(id, t->ureply, t->max, &t->info, t->flags, t->timeout);
+			return remote_receive(id, t->rx->ubuf, t->rx->max, &t->rx->info, t->flags,
+			    t->timeout);
 		default:
 			return remote_call(id, is_pid, t->ubuf, t->len, t->ureply, t->max, t->timeout);
 		}
 	}
 	switch (t->what) {
 	case TRY_SEND:
+		if (mbox_send_direct(id, t->ubuf, t->len, 0) > 0)
+			return 0;		/* a waiting receiver has it */
 		if (!(msg = message_from_user(t->ubuf, t->len, &err)))
 			return err;
 		return mbox_send_message(id, msg, &t->w);
 	case TRY_RECEIVE:
-		return mbox_receive_user(id, t->from, t->ureply, t->max, &t->info, &t->w);
+		return mbox_receive_user(id, t->rx, &t->w);
 	default:
 		return ipc_call(id, t->ubuf, t->len, t->ureply, t->max, &t->w);
 	}
@@ -196,23 +199,39 @@ send_to(int id, int is_pid, uint32_t ubuf, uint32_t len, uint32_t flags, uint32_
 	return try_following(&t, id, is_pid);
 }
 
+/* Is [a, a + n) on the pages that [b, b + m) covers (m > 0)? */
+static int
+within_pages(uint32_t a, uint32_t n, uint32_t b, uint32_t m)
+{
+	return m > 0 && a >= PAGE_ROUNDDOWN(b) && a + n > a &&
+	    a + n <= PAGE_ROUNDUP(b + m);
+}
+
 static int
 receive_from(int mbox, int shown, int from, uint32_t ubuf, uint32_t max, uint32_t uinfo,
     uint32_t flags, uint32_t timeout)
 {
-	struct try t = { .what = TRY_RECEIVE, .from = from, .ureply = ubuf, .max = max,
-	    .flags = flags, .timeout = timeout };
+	struct mbox_rx rx = { .from = from, .ubuf = ubuf, .max = max, .uinfo = uinfo,
+	    .shown = shown };
+	struct try t = { .what = TRY_RECEIVE, .rx = &rx, .flags = flags,
+	    .timeout = timeout };
 	int r;
 
 	if (mbox < 0)
 		return mbox;
+	/* Checked first, so that a bad pointer takes no message; and so
+	 * their pages are in when a sender hands one over (direct.c).  The
+	 * info is usually beside the buffer, on a page just checked. */
 	if (!user_range_ok(current->pgdir, ubuf, max, 1) ||
-	    (uinfo && !user_range_ok(current->pgdir, uinfo, sizeof(t.info), 1)))
+	    (uinfo && !within_pages(uinfo, sizeof(rx.info), ubuf, max) &&
+	    !user_range_ok(current->pgdir, uinfo, sizeof(rx.info), 1)))
 		return -EFAULT;
 	r = try_following(&t, mbox, 0);
-	t.info.mbox = shown;		/* by the id the caller knows it by */
+	if (rx.info_out && r >= 0)
+		return r;		/* handed over, info and all */
+	rx.info.mbox = shown;		/* by the id the caller knows it by */
 	if (uinfo && (r >= 0 || r == -EMSGSIZE))
-		copy_to_user(current->pgdir, uinfo, &t.info, sizeof(t.info));
+		copy_to_user(current->pgdir, uinfo, &rx.info, sizeof(rx.info));
 	return r;
 }
 
@@ -296,6 +315,21 @@ sys_reply(uint32_t pid, uint32_t ubuf, uint32_t len)
 	if (p > 0 && DIST_IS_GLOBAL(p))
 		return remote_reply(p, ubuf, len);
 	return ipc_reply(p, ubuf, len);
+}
+
+/* A server's loop in one trap instead of two: answer pid, then wait for
+ * the next message on our port.  A reply that fails (the caller gave up:
+ * ESRCH) is reported and nothing is received. */
+int
+sys_reply_receive(uint32_t pid, uint32_t rbuf, uint32_t rlen, uint32_t ubuf, uint32_t max,
+    uint32_t uinfo)
+{
+	int r, port;
+
+	if ((r = sys_reply(pid, rbuf, rlen)) < 0)
+		return r;
+	port = proc_port(current);
+	return receive_from(port, port, ANY, ubuf, max, uinfo, 0, 0);
 }
 
 static int

@@ -10,6 +10,7 @@
 #include "x86.h"
 #include "pmm.h"
 #include "vm.h"
+#include "vm_impl.h"
 
 static pde_t kernel_pgdir_store[NPDENTRIES] __attribute__((aligned(PAGE_SIZE)));
 pde_t *kernel_pgdir = kernel_pgdir_store;
@@ -48,8 +49,8 @@ vm_create(void)
 }
 
 /* Find the page-table entry for va, creating its table if asked. */
-static uint32_t *
-walk(pde_t *pgdir, uint32_t va, int create)
+uint32_t *
+vm_walk(pde_t *pgdir, uint32_t va, int create)
 {
 	pde_t *pde = &pgdir[PDX(va)];
 	uint32_t pt;
@@ -108,7 +109,7 @@ vm_alloc_range(pde_t *pgdir, uint32_t start, uint32_t end, int writable)
 	if (start < USER_MIN || end > USER_TOP)
 		return -EFAULT;
 	for (va = PAGE_ROUNDDOWN(start); va < end; va += PAGE_SIZE) {
-		pte = walk(pgdir, va, 1);
+		pte = vm_walk(pgdir, va, 1);
 		if (!pte)
 			return -ENOMEM;
 		if (*pte & PTE_P)
@@ -132,7 +133,7 @@ vm_free_range(pde_t *pgdir, uint32_t start, uint32_t end)
 			va = (va & ~0x3FFFFFu) + 0x400000 - PAGE_SIZE;
 			continue;
 		}
-		pte = walk(pgdir, va, 0);
+		pte = pte_of(pgdir, va);
 		if (pte && (*pte & PTE_P)) {
 			if (!(*pte & PTE_SHARED))
 				frame_free(PTE_ADDR(*pte));	/* one reference */
@@ -166,7 +167,7 @@ vm_destroy(pde_t *pgdir)
 void
 vm_set_writable(pde_t *pgdir, uint32_t va, int writable)
 {
-	uint32_t *pte = walk(pgdir, va, 0);
+	uint32_t *pte = pte_of(pgdir, va);
 
 	if (!pte || !(*pte & PTE_P))
 		return;
@@ -211,12 +212,12 @@ vm_copy(pde_t *dst, pde_t *src)
 			continue;
 		spt = P2V(PTE_ADDR(src[i]));
 		/* The child's table for this 4 MiB, made at its first entry:
-		 * walk() once per table, not once per page. */
+		 * vm_walk() once per table, not once per page. */
 		dpt = NULL;
 		for (j = next_used(spt, 0); j < NPTENTRIES; j = next_used(spt, j + 1)) {
 			if (!(spt[j] & PTE_P) && !is_reserved(spt[j]))
 				continue;
-			if (!dpt && !(dpt = walk(dst, i << 22, 1))) {
+			if (!dpt && !(dpt = vm_walk(dst, i << 22, 1))) {
 				err = -ENOMEM;
 				break;
 			}
@@ -285,7 +286,7 @@ vm_reserve(pde_t *pgdir, uint32_t start, uint32_t end)
 	if (start < USER_MIN || end > USER_TOP)
 		return -EFAULT;
 	for (va = PAGE_ROUNDDOWN(start); va < end; va += PAGE_SIZE) {
-		if (!(pte = walk(pgdir, va, 1)))
+		if (!(pte = vm_walk(pgdir, va, 1)))
 			return -ENOMEM;	/* caller frees what was reserved */
 		if (*pte == 0)
 			*pte = PTE_ZERO | PTE_W;
@@ -331,7 +332,7 @@ vm_fault(pde_t *pgdir, uint32_t va, int write)
 {
 	uint32_t *pte, pa;
 
-	if (va < USER_MIN || va >= USER_TOP || !(pte = walk(pgdir, va, 0)))
+	if (va < USER_MIN || va >= USER_TOP || !(pte = pte_of(pgdir, va)))
 		return -EFAULT;
 	if (!(*pte & PTE_P) && (*pte & PTE_REMOTE))
 		return vm_resolve(pgdir, va);
@@ -350,7 +351,7 @@ vm_fault(pde_t *pgdir, uint32_t va, int write)
 int
 vm_map_shared(pde_t *pgdir, uint32_t va, uint32_t pa)
 {
-	uint32_t *pte = walk(pgdir, va, 1);
+	uint32_t *pte = vm_walk(pgdir, va, 1);
 
 	if (!pte)
 		return -ENOMEM;
@@ -364,7 +365,7 @@ vm_unmap_shared(pde_t *pgdir, uint32_t va, uint32_t npages)
 	uint32_t *pte;
 
 	for (; npages > 0; npages--, va += PAGE_SIZE)
-		if ((pte = walk(pgdir, va, 0)) && (*pte & PTE_SHARED))
+		if ((pte = pte_of(pgdir, va)) && (*pte & PTE_SHARED))
 			*pte = 0;
 	if (read_cr3() == V2P(pgdir))
 		write_cr3(V2P(pgdir));
@@ -376,119 +377,11 @@ int (*vm_fetch_hook)(pde_t *pgdir, uint32_t va);
 int
 vm_resolve(pde_t *pgdir, uint32_t va)
 {
-	uint32_t *pte = walk(pgdir, va, 0);
+	uint32_t *pte = pte_of(pgdir, va);
 
 	if (!pte || (*pte & PTE_P) || !(*pte & PTE_REMOTE) || !vm_fetch_hook)
 		return -EFAULT;
 	return vm_fetch_hook(pgdir, PAGE_ROUNDDOWN(va));
-}
-
-/* The PTE of user address uva, if its page is there with the rights
- * asked for (brought in if it is only reserved or copy-on-write), else
- * NULL.  Inline in its callers: a mailbox round trip asks 8 times. */
-static inline __attribute__((always_inline)) uint32_t *
-user_pte(pde_t *pgdir, uint32_t uva, int write)
-{
-	uint32_t *pte, need = PTE_P | PTE_U | (write ? PTE_W : 0);
-
-	if (uva < USER_MIN || uva >= USER_TOP)
-		return NULL;
-	pte = walk(pgdir, uva, 0);
-	if (pte && (*pte & need) != need && vm_fault(pgdir, uva, write) == 0)
-		pte = walk(pgdir, uva, 0);
-	if (!pte || (*pte & need) != need)
-		return NULL;
-	return pte;
-}
-
-/* Kernel address of user byte uva, or NULL (user_pte). */
-static char *
-user_byte(pde_t *pgdir, uint32_t uva, int write)
-{
-	uint32_t *pte = user_pte(pgdir, uva, write);
-
-	return pte ? (char *)P2V(PTE_ADDR(*pte)) + (uva & (PAGE_SIZE - 1)) : NULL;
-}
-
-int
-user_range_ok(pde_t *pgdir, uint32_t uaddr, size_t n, int write)
-{
-	uint32_t va;
-
-	if (n == 0)
-		return 1;
-	if (uaddr < USER_MIN || uaddr >= USER_TOP || n > USER_TOP - uaddr)
-		return 0;
-	if (n <= PAGE_SIZE - (uaddr & (PAGE_SIZE - 1)))
-		return user_pte(pgdir, uaddr, write) != NULL;	/* one page */
-	for (va = PAGE_ROUNDDOWN(uaddr); va < uaddr + n; va += PAGE_SIZE)
-		if (!user_byte(pgdir, va, write))
-			return 0;
-	return 1;
-}
-
-/* Move n bytes between kernel buffer k and user address u, page by page,
- * through the kernel's map of physical memory. */
-static int
-user_copy(pde_t *pgdir, uint32_t u, char *k, size_t n, int to_user)
-{
-	size_t chunk;
-	uint32_t *pte;
-	char *p;
-
-	/* A copy that crosses pages checks them all first, so that a bad
-	 * address anywhere changes nothing.  One within a page (messages,
-	 * arguments: nearly all) is checked by the look below alone: the
-	 * same answer for a third of the page-table walks. */
-	if (n > PAGE_SIZE - (u & (PAGE_SIZE - 1)) && !user_range_ok(pgdir, u, n, to_user))
-		return -EFAULT;
-	while (n > 0) {
-		if (!(pte = user_pte(pgdir, u, to_user)))
-			return -EFAULT;
-		p = (char *)P2V(PTE_ADDR(*pte)) + (u & (PAGE_SIZE - 1));
-		chunk = MIN(n, PAGE_SIZE - (u & (PAGE_SIZE - 1)));
-		/* The kernel writes through its own mapping, which leaves the
-		 * user PTE's dirty bit alone: set it, or pre-copy misses it. */
-		if (to_user)
-			*pte |= PTE_D;
-		if (to_user)
-			memcpy(p, k, chunk);
-		else
-			memcpy(k, p, chunk);
-		u += chunk;
-		k += chunk;
-		n -= chunk;
-	}
-	return 0;
-}
-
-int
-copy_from_user(pde_t *pgdir, void *dst, uint32_t usrc, size_t n)
-{
-	return user_copy(pgdir, usrc, dst, n, 0);
-}
-
-int
-copy_to_user(pde_t *pgdir, uint32_t udst, const void *src, size_t n)
-{
-	return user_copy(pgdir, udst, (char *)src, n, 1);
-}
-
-int
-copy_string_from_user(pde_t *pgdir, char *dst, uint32_t usrc, size_t max)
-{
-	size_t i;
-	char *p;
-
-	for (i = 0; i < max; i++) {
-		p = user_byte(pgdir, usrc + i, 0);
-		if (!p || usrc + i < usrc)
-			return -EFAULT;
-		dst[i] = *p;
-		if (*p == '\0')
-			return (int)i;
-	}
-	return -ENAMETOOLONG;
 }
 
 /* ---- for migration (kernel/migrate/mig_out.c, mig_in.c) ---- */
@@ -503,7 +396,7 @@ vm_next_page(pde_t *pgdir, uint32_t va, uint32_t *pte_out)
 			va = (va & ~0x3FFFFFu) + 0x400000 - PAGE_SIZE;
 			continue;
 		}
-		pte = walk(pgdir, va, 0);
+		pte = pte_of(pgdir, va);
 		if (*pte & PTE_P) {
 			/* What the page is to its owner: a copy-on-write
 			 * page is writable (migration sends it so). */
@@ -527,7 +420,7 @@ vm_next_page(pde_t *pgdir, uint32_t va, uint32_t *pte_out)
 int
 vm_clear_dirty(pde_t *pgdir, uint32_t va, int noflush)
 {
-	uint32_t *pte = walk(pgdir, va, 0);
+	uint32_t *pte = pte_of(pgdir, va);
 	int was;
 
 	if (!pte || !(*pte & PTE_P))
@@ -542,7 +435,7 @@ vm_clear_dirty(pde_t *pgdir, uint32_t va, int noflush)
 void
 vm_mark_dirty(pde_t *pgdir, uint32_t va)
 {
-	uint32_t *pte = walk(pgdir, va, 0);
+	uint32_t *pte = pte_of(pgdir, va);
 
 	if (pte && (*pte & PTE_P))
 		*pte |= PTE_D;
@@ -552,7 +445,7 @@ vm_mark_dirty(pde_t *pgdir, uint32_t va)
 void *
 vm_page_kaddr(pde_t *pgdir, uint32_t va)
 {
-	uint32_t *pte = walk(pgdir, va, 0);
+	uint32_t *pte = pte_of(pgdir, va);
 
 	if (!pte || !(*pte & PTE_P))
 		return NULL;
@@ -566,7 +459,7 @@ vm_page_install(pde_t *pgdir, uint32_t va, int writable)
 {
 	uint32_t *pte, pa;
 
-	if (va < USER_MIN || va >= USER_TOP || !(pte = walk(pgdir, va, 1)))
+	if (va < USER_MIN || va >= USER_TOP || !(pte = vm_walk(pgdir, va, 1)))
 		return NULL;
 	if (is_cow(*pte) && cow_break(pgdir, va, pte) < 0)
 		return NULL;
@@ -592,7 +485,7 @@ vm_set_remote(pde_t *pgdir, uint32_t va, int writable)
 {
 	uint32_t *pte;
 
-	if (va < USER_MIN || va >= USER_TOP || !(pte = walk(pgdir, va, 1)))
+	if (va < USER_MIN || va >= USER_TOP || !(pte = vm_walk(pgdir, va, 1)))
 		return -ENOMEM;
 	*pte = PTE_REMOTE | (writable ? PTE_W : 0);
 	return 0;
@@ -601,7 +494,7 @@ vm_set_remote(pde_t *pgdir, uint32_t va, int writable)
 int
 vm_is_remote(pde_t *pgdir, uint32_t va)
 {
-	uint32_t *pte = walk(pgdir, va, 0);
+	uint32_t *pte = pte_of(pgdir, va);
 
 	return pte && !(*pte & PTE_P) && (*pte & PTE_REMOTE);
 }

@@ -2,7 +2,8 @@
  * Virtual memory: the kernel's page directory and one page directory per
  * process.  Every directory shares the kernel half (0xc0000000 and up);
  * the user half is private.  Also the only safe way to touch user memory
- * from the kernel: copy_from_user/copy_to_user check every page first.
+ * from the kernel: copy_from_user/copy_to_user (uaccess.c) check every
+ * page first.
  */
 #ifndef VM_H
 #define VM_H
@@ -55,6 +56,12 @@ int	 copy_to_user(pde_t *pgdir, uint32_t udst, const void *src, size_t n);
 int	 copy_string_from_user(pde_t *pgdir, char *dst, uint32_t usrc, size_t max);
 /* Check a range without copying (write: also needs PTE_W). */
 int	 user_range_ok(pde_t *pgdir, uint32_t uaddr, size_t n, int write);
+/* From the running process's memory straight into another's, whose pages
+ * must be there and writable already (nothing is faulted in on its side). */
+int	 copy_user_to_user(pde_t *dpgdir, uint32_t dst, pde_t *spgdir, uint32_t src,
+	    size_t n);
+/* The same from the kernel, for at most the rest of a page. */
+int	 copy_to_resident(pde_t *pgdir, uint32_t udst, const void *src, size_t n);
 
 /* Migration: walk the pages of an address space, test and clear dirty
  * bits (pre-copy), and fill a new address space page by page. */

@@ -15,9 +15,10 @@ USERTESTS_TIMEOUT = 60
 IPC_TESTS = ("mbox_errors", "mbox_rendezvous", "mbox_bounded", "mbox_unbounded", "mbox_sizes",
              "mbox_owner_exit", "mbox_destroy_notice", "mbox_destroy_rendezvous", "mbox_eintr",
              "mbox_list", "direct", "call_reply", "reply_forged", "call_server_dies",
-             "call_timeout", "sem", "shm", "ipc_no_frame_leak")
+             "call_timeout", "direct_call", "direct_fallbacks", "direct_cow", "direct_big",
+             "direct_rendezvous", "reply_receive", "sem", "shm", "ipc_no_frame_leak")
 MBOX_ROW = re.compile(r"^\s*(\d+) (\S+)\s+(\d+) (0 \(rendezvous\)|unbounded|\d+)\s+"
-                      r"(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*$")
+                      r"(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*$")
 
 
 def mbox_rows(node):
@@ -30,8 +31,9 @@ def mbox_rows(node):
         if not m:
             continue
         row = dict(zip(("id", "name", "owner", "capacity", "queued", "senders", "receivers",
-                        "sent", "received"), m.groups()))
-        for key in ("id", "owner", "queued", "senders", "receivers", "sent", "received"):
+                        "sent", "received", "direct"), m.groups()))
+        for key in ("id", "owner", "queued", "senders", "receivers", "sent", "received",
+                    "direct"):
             row[key] = int(row[key])
         rows[row["name"] if row["name"] not in ("port", "-") else row["id"]] = row
     return rows

@@ -30,7 +30,7 @@ static const struct {
 	CALL(sigpending), CALL(mbox_create), CALL(mbox_open),
 	CALL(mbox_close), CALL(mbox_destroy), CALL(mbox_send),
 	CALL(mbox_receive), CALL(send), CALL(receive), CALL(call),
-	CALL(mbox_call), CALL(reply), CALL(mbox_list), CALL(sem_create),
+	CALL(mbox_call), CALL(reply), CALL(reply_receive), CALL(mbox_list), CALL(sem_create),
 	CALL(sem_wait), CALL(sem_post), CALL(sem_destroy), CALL(shm_create),
 	CALL(shm_attach), CALL(shm_detach), CALL(shm_destroy),
 	CALL(sched_set), CALL(sched_get), CALL(nice), CALL(suspend),

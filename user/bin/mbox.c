@@ -38,9 +38,9 @@ main(void)
 		dprintf(2, "mbox: %s\n", strerror(errno));
 		return 1;
 	}
-	printf("%6s %-16s %5s %-14s %6s %7s %9s %7s %7s\n", "ID", "NAME",
+	printf("%6s %-16s %5s %-14s %6s %7s %9s %7s %7s %7s\n", "ID", "NAME",
 	    "OWNER", "CAPACITY", "QUEUED", "SENDERS", "RECEIVERS", "SENT",
-	    "RECVD");
+	    "RECVD", "DIRECT");
 	for (int i = 0; i < n; i++) {
 		struct mbox_info *m = &boxes[i];
 
@@ -58,12 +58,12 @@ main(void)
 			    m->settling ? " (settling)" : "");
 			continue;
 		}
-		printf("%6d %-16s %5d %-14s %6u %7u %9u %7u %7u\n",
+		printf("%6d %-16s %5d %-14s %6u %7u %9u %7u %7u %7u\n",
 		    (int)m->id, name, (int)m->owner,
 		    capacity_text(m, capacity, sizeof(capacity)),
 		    (unsigned)m->queued, (unsigned)m->senders,
 		    (unsigned)m->receivers, (unsigned)m->sent,
-		    (unsigned)m->received);
+		    (unsigned)m->received, (unsigned)m->direct);
 	}
 	return 0;
 }

@@ -43,6 +43,11 @@ int	call(int pid, const void *req, size_t len, void *reply_buf,
 int	mbox_call(int id, const void *req, size_t len, void *reply_buf,
 	    size_t max, unsigned timeout_ms);		/* -> reply length */
 int	reply(int pid, const void *msg, size_t len);
+/* A server's loop in one system call: reply(pid, msg, len), then
+ * receive(ANY, buf, max, info, 0, 0).  If the reply fails (ESRCH: the
+ * caller gave up) nothing is received. */
+int	reply_receive(int pid, const void *msg, size_t len, void *buf, size_t max,
+	    struct msg_info *info);			/* -> length received */
 
 /* Every mailbox in the system (ports included); returns how many. */
 int	mbox_list(struct mbox_info *buf, int max);

@@ -85,6 +85,14 @@ reply(int pid, const void *msg, size_t len)
 }
 
 int
+reply_receive(int pid, const void *msg, size_t len, void *buf, size_t max,
+    struct msg_info *info)
+{
+	return unix_result(syscall6(SYS_reply_receive, pid, ARG(msg), (int)len,
+	    ARG(buf), (int)max, ARG(info)));
+}
+
+int
 mbox_list(struct mbox_info *buf, int max)
 {
 	return unix_result(syscall5(SYS_mbox_list, ARG(buf), max, 0, 0, 0));

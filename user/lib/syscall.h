@@ -1,7 +1,8 @@
 /*
- * Private to the user library (and usertests): the raw system call traps
- * from user/lib/syscall.asm, which return -errno instead of setting errno.
- * syscall6 is for the calls that take six arguments (the last in ebp).
+ * Private to the user library (and usertests): the raw system call traps,
+ * which return -errno instead of setting errno.  syscall5 is in
+ * user/lib/syscall.asm; syscall0 and syscall6 (the calls that take six
+ * arguments, the last in ebp) trap right here, inline.
  */
 #ifndef USER_LIB_SYSCALL_H
 #define USER_LIB_SYSCALL_H
@@ -11,7 +12,6 @@
 #include <brinch/syscall.h>
 
 int	syscall5(int num, int a, int b, int c, int d, int e);
-int	syscall6(int num, int a, int b, int c, int d, int e, int f);
 
 /*
  * A call without arguments (getpid, yield, fork...) traps right here:
@@ -27,6 +27,31 @@ syscall0(int num)
 	int r;
 
 	__asm__ volatile("int $0x80" : "=a"(r) : "a"(num) : "memory", "cc");
+	return r;
+}
+
+/*
+ * Six arguments: the messages' calls (receive, call, reply_receive...),
+ * inline because a mailbox round trip makes two of them.  The sixth goes
+ * in ebp, which may be this function's frame pointer, and every other
+ * register already holds an argument: so f is pushed, ebp saved above it
+ * and loaded from it, and both popped after the trap.  (A push reading
+ * an esp-relative operand computes its address before esp moves.)
+ */
+static inline int
+syscall6(int num, int a, int b, int c, int d, int e, int f)
+{
+	int r;
+
+	__asm__ volatile("pushl %7\n\t"
+	    "pushl %%ebp\n\t"
+	    "movl 4(%%esp), %%ebp\n\t"
+	    "int $0x80\n\t"
+	    "popl %%ebp\n\t"
+	    "addl $4, %%esp"
+	    : "=a"(r)
+	    : "a"(num), "b"(a), "c"(b), "d"(c), "S"(d), "D"(e), "g"(f)
+	    : "memory", "cc");
 	return r;
 }
 

@@ -45,6 +45,7 @@ const struct call_desc calls[] = {
 	C(send,		"kbnwt", T, 4),	C(receive,	"kbnowt", T, 4),
 	C(call,		"kbnbnt", T, 3), C(mbox_call,	"mbnbnt", T, 3),
 	C(reply,	"kbn",	N, 3),	C(mbox_list,	"oc",	N, 2),
+	RARE(reply_receive, "kbnbno", M),
 	C(sem_create,	"i",	N, 4),	C(sem_wait,	"swt",	T, 4),
 	C(sem_post,	"s",	N, 4),	C(sem_destroy,	"s",	N, 3),
 	C(shm_create,	"i",	N, 3),	C(shm_attach,	"h",	N, 3),

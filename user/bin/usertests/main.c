@@ -43,6 +43,7 @@ static const struct group {
 	{ "cow",	cow_tests,	1 },
 	{ "ipc",	mbox_tests,	1 },
 	{ "ipc",	call_tests,	1 },
+	{ "ipc",	direct_tests,	1 },
 	{ "ipc",	semshm_tests,	1 },
 	{ "regress",	kbugs_tests,	1 },	/* kernel bugs found and fixed */
 	{ "regress",	fuzzbugs_tests,	1 },	/* ... by the fuzzer (fuzzbugs.c) */

@@ -34,6 +34,7 @@ extern const struct test memory_tests[];
 extern const struct test cow_tests[];
 extern const struct test mbox_tests[];
 extern const struct test call_tests[];
+extern const struct test direct_tests[];
 extern const struct test semshm_tests[];
 extern const struct test kbugs_tests[];	/* "regress": run by default too */
 extern const struct test fuzzbugs_tests[];	/* "regress": found by fuzz */
