@@ -15,8 +15,8 @@
  * ETIMEDOUT, a signal with EINTR.  Sockets are file descriptors
  * (file.c, FT_SOCKET), so fork shares them and exit closes them.
  * A TCP socket keeps no queue here: its data waits in the connection
- * block, and its calls go to tcp_user.c.  poll() waits on one queue that
- * every socket event wakes.
+ * block, and its calls go to tcp_user.c (by way of socket_stream.c).
+ * poll() waits on one queue that every socket event wakes.
  */
 #include "kernel.h"
 #include "proc.h"
@@ -25,6 +25,7 @@
 #include "net.h"
 #include "udp.h"
 #include "socket.h"
+#include "socket_impl.h"
 #include "tcp.h"
 
 #define NSOCKET			32
@@ -32,21 +33,6 @@
 #define SOCK_QUEUE_MAX		128
 #define SOCK_QUEUE_BYTES	(128 * 1024)	/* two of the largest datagrams */
 
-struct socket {
-	int		 in_use;
-	int		 domain, type, protocol;
-	int		 owner;
-	int		 bound;
-	uint16_t	 port;		/* UDP port, echo id or EtherType */
-	struct list	 queue;		/* struct pkbuf, oldest first */
-	uint32_t	 queued, limit;
-	uint32_t	 queued_bytes;
-	uint32_t	 received, dropped, sent;
-	uint32_t	 rcvtimeo_ms;
-	struct wait_queue readers;
-	char		 wait_name[16];	/* what ps shows a blocked reader on */
-	struct tcb	*tcb;		/* SOCK_STREAM: the connection */
-};
 
 static struct socket sockets[NSOCKET];
 static struct wait_queue poll_queue;
@@ -197,7 +183,7 @@ socket_create(int domain, int type, int protocol, int *err)
 }
 
 /* A socket for a connection accept() took from a listener. */
-static struct socket *
+struct socket *
 socket_for_tcb(struct socket *listener, struct tcb *t)
 {
 	struct socket *s;
@@ -231,7 +217,7 @@ bind_port(struct socket *s, uint16_t port)
 	return 0;
 }
 
-static int
+int
 copy_sockaddr_in(uint32_t uaddr, uint32_t addrlen, struct sockaddr_in *sin)
 {
 	if (!uaddr)
@@ -361,7 +347,7 @@ socket_sendto(struct socket *s, uint32_t ubuf, uint32_t len, uint32_t flags,
 
 /* An address out to user space, Unix style: *ualen says how much room
  * there is, and comes back as the address's real size. */
-static int
+int
 copy_address_out(struct socket *s, uint32_t ip, uint16_t port, const uint8_t *mac,
     uint32_t uaddr, uint32_t ualen)
 {
@@ -471,101 +457,6 @@ socket_getsockname(struct socket *s, uint32_t uaddr, uint32_t ualen)
 		    s->tcb->local_port, NULL, uaddr, ualen);
 	return copy_address_out(s, netcfg.ip, s->port,
 	    netcfg.dev ? netcfg.dev->mac : eth_broadcast, uaddr, ualen);
-}
-
-/* ---- connections (SOCK_STREAM): the work is in tcp_user.c ---- */
-
-int
-socket_listen(struct socket *s, int backlog)
-{
-	int r;
-
-	if (!s->tcb)
-		return -EOPNOTSUPP;
-	if ((r = tcp_listen(s->tcb, backlog)) < 0)
-		return r;
-	s->bound = 1;
-	s->port = s->tcb->local_port;
-	return 0;
-}
-
-int
-socket_connect(struct socket *s, uint32_t uaddr, uint32_t addrlen)
-{
-	struct sockaddr_in sin;
-	struct wait_limit w;
-	int r;
-
-	if (!s->tcb)
-		return -EOPNOTSUPP;
-	if ((r = copy_sockaddr_in(uaddr, addrlen, &sin)) < 0)
-		return r;
-	wait_limit_init(&w, 0, s->rcvtimeo_ms);
-	r = tcp_connect(s->tcb, sin.sin_addr, ntohs(sin.sin_port), &w);
-	if (s->tcb->bound) {
-		s->bound = 1;
-		s->port = s->tcb->local_port;
-	}
-	return r;
-}
-
-/* The next connection, as a new socket; its peer in *uaddr if given. */
-struct socket *
-socket_accept(struct socket *s, uint32_t uaddr, uint32_t ualen, int *err)
-{
-	struct socket *ns;
-	struct wait_limit w;
-	struct tcb *t;
-	uint32_t len;
-
-	if (!s->tcb) {
-		*err = -EOPNOTSUPP;
-		return NULL;
-	}
-	/* Check where the address goes before taking a connection: once
-	 * taken, an EFAULT would lose it. */
-	if (uaddr && ualen && (!user_range_ok(current->pgdir, ualen, 4, 1) ||
-	    copy_from_user(current->pgdir, &len, ualen, sizeof(len)) < 0 ||
-	    !user_range_ok(current->pgdir, uaddr,
-	    MIN(len, (uint32_t)sizeof(struct sockaddr_in)), 1))) {
-		*err = -EFAULT;
-		return NULL;
-	}
-	wait_limit_init(&w, 0, s->rcvtimeo_ms);
-	if (!(t = tcp_accept(s->tcb, &w, err)))
-		return NULL;
-	if (!(ns = socket_for_tcb(s, t))) {
-		tcp_send_rst(t);		/* no socket for it: refuse */
-		t->orphan = 1;
-		tcb_drop(t, 0);
-		*err = -ENFILE;
-		return NULL;
-	}
-	if (copy_address_out(ns, t->remote_ip, t->remote_port, NULL, uaddr, ualen) < 0) {
-		socket_close(ns);
-		*err = -EFAULT;
-		return NULL;
-	}
-	return ns;
-}
-
-int
-socket_shutdown(struct socket *s, int how)
-{
-	if (!s->tcb)
-		return -EOPNOTSUPP;
-	return tcp_shutdown(s->tcb, how);
-}
-
-int
-socket_getpeername(struct socket *s, uint32_t uaddr, uint32_t ualen)
-{
-	if (!s->tcb)
-		return -EOPNOTSUPP;
-	if (!s->tcb->was_connected)
-		return -ENOTCONN;
-	return copy_address_out(s, s->tcb->remote_ip, s->tcb->remote_port, NULL,
-	    uaddr, ualen);
 }
 
 /* What is ready on s now: POLLIN, POLLOUT, ... */
