@@ -144,15 +144,17 @@ def unreadable(node):
 
 def shared_nodes(item):
     """The running nodes of the module-scoped fixtures (a cluster from
-    booted_cluster, module_node) that this test uses."""
+    booted_cluster, module_node, a node marked leak_shared, alone or in
+    a tuple) that this test uses."""
     found = []
     for name in item.fixturenames:
         v = item.funcargs.get(name)
-        if not getattr(v, "leak_shared", False):
-            continue
-        for node in (v.nodes.values() if hasattr(v, "nodes") else [v]):
-            if node.alive and node not in found:
-                found.append(node)
+        for part in (v if isinstance(v, tuple) else (v,)):
+            if not getattr(part, "leak_shared", False):
+                continue
+            for node in (part.nodes.values() if hasattr(part, "nodes") else [part]):
+                if node.alive and node not in found:
+                    found.append(node)
     return found
 
 
@@ -165,10 +167,10 @@ def note_marks(nodes, fresh=False):
             node.leak_mark = kernel_memory(node)
 
 
-def settled(node, base):
+def settled(node, base, grace):
     """kernel_memory() once it is no higher than base's measure, or
-    after LEAK_GRACE seconds for exits, reaping and timers."""
-    deadline = time.monotonic() + LEAK_GRACE * scale()
+    after grace seconds for exits, reaping and timers."""
+    deadline = time.monotonic() + grace * scale()
     now = kernel_memory(node)
     while (now is None or above(now[0], base[0])) and time.monotonic() < deadline:
         time.sleep(0.2)
@@ -191,22 +193,24 @@ def started_since(node, pid):
 def shared_leaks(nodes):
     """Shared nodes whose kernel holds more than at the test's start:
     frames in use outside processes or kernel heap bytes (a process's
-    own memory, however it grew, is not counted).  If it does, the
-    processes the test started and left running (servers, which hold
-    sockets, mailboxes, messages) are killed, and then the node must
-    be back within LEAK_GRACE seconds."""
+    own memory, however it grew, is not counted).  If it still does
+    after a third of LEAK_GRACE, the processes the test started and left
+    running (servers, which may hold connections, queued messages) are
+    killed, and then the node must be back within LEAK_GRACE seconds."""
     found = []
     for node in nodes:
         base = getattr(node, "leak_mark", None)
         node.leak_mark = None
         if base is None or not node.alive:
             continue
-        now = kernel_memory(node)
+        # A server the test talked to may still be closing: a third of
+        # the grace first, then what the test left running is killed.
+        now = settled(node, base, LEAK_GRACE / 3)
         if now is not None and above(now[0], base[0]):
             left = started_since(node, base[1])
             if left:
                 node.run("kill -9 %s" % " ".join(map(str, left)))
-            now = settled(node, base)
+            now = settled(node, base, LEAK_GRACE)
         if now is None:
             found.append(unreadable(node))
         elif above(now[0], base[0]):
