@@ -5,14 +5,12 @@
 # back; it fails on kernel memory that no process holds; and a `free` that
 # cannot be read says what the console showed.  Part of `make integration`.
 
-import math
 import re
 
 import pytest
 
 import conftest
 from brinchnet import need
-from brinchvm import scale
 from conftest import booted_cluster, kernel_memory, memory, note_marks, shared_leaks
 
 pytestmark = pytest.mark.skipif(bool(need("vde_switch")),
@@ -28,7 +26,7 @@ def tcp_rows(node):
     return [l for l in node.run("net tcp").splitlines() if "ESTABLISHED" in l]
 
 
-def test_shared_check_kills_the_servers_a_test_left(pair):
+def test_shared_check_kills_the_servers_a_test_left(pair, monkeypatch):
     """A listener and a connection to it: processes whose own memory the
     measure leaves out, but whose connection holds 16 KiB of kernel heap
     on each node.  The check kills what still holds some (they started
@@ -54,6 +52,7 @@ def test_shared_check_kills_the_servers_a_test_left(pair):
     for node, mark in ((a, mark_a), (b, mark_b)):
         held = kernel_memory(node)[0]
         assert held[1] > mark[0][1], (node.name, mark, held)
+    monkeypatch.setattr(conftest, "LEAK_GRACE", 1.5)  # kill after 0.5 s, not 1
     assert shared_leaks([a, b]) == []
     # `tcp get` reads until the echo server closes, which it never does:
     # it is gone because the check killed it.  (Its end closed the
@@ -87,17 +86,19 @@ def test_shared_check_fails_on_kernel_memory_no_process_holds(pair, monkeypatch)
 
 
 def test_unreadable_free_is_reported_with_the_console(pair, monkeypatch):
-    """A foreground command that holds the console past the timeout: no
-    figures, and node.memory_trouble shows what the console said (the
-    command's line, the sync that found no prompt) for the report."""
+    """`cat` in the foreground holds the console (it copies what is typed
+    back, so the shell never sees the syncs): no figures, and
+    node.memory_trouble shows both tries and what the console said, for
+    the report."""
     b = pair[1]
     monkeypatch.setattr(conftest, "FREE_TIMEOUT", 0.3)
-    b.sendline("sleep %d" % math.ceil(2 * scale()))    # past both tries
+    b.sendline("cat")
     assert memory(b) is None
     trouble = b.memory_trouble
     assert "try 1: " in trouble and "try 2: " in trouble, trouble
-    assert "timed out" in trouble and "sleep " in trouble, trouble
+    assert "timed out" in trouble and "$ cat\n" in trouble, trouble
     assert "could not be read; the console said:" in conftest.unreadable(b)
+    b.send_raw("\x04")                  # Ctrl-D: cat reads its end of file
+    b.wait_prompt()
     monkeypatch.setattr(conftest, "FREE_TIMEOUT", 10)
-    b.sync(timeout=20)                  # sleep ends; the syncs typed meanwhile run
     assert memory(b) is not None
