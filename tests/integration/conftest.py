@@ -196,28 +196,35 @@ def shared_leaks(nodes):
     own memory, however it grew, is not counted).  If it still does
     after a third of LEAK_GRACE, the processes the test started and left
     running (servers, which may hold connections, queued messages) are
-    killed, and then the node must be back within LEAK_GRACE seconds."""
-    found = []
+    killed, on every node first (a connection on one node may wait for
+    a server on another), and then each node must be back within
+    LEAK_GRACE seconds."""
+    marks = {}
     for node in nodes:
         base = getattr(node, "leak_mark", None)
         node.leak_mark = None
-        if base is None or not node.alive:
-            continue
-        # A server the test talked to may still be closing: a third of
-        # the grace first, then what the test left running is killed.
-        now = settled(node, base, LEAK_GRACE / 3)
-        if now is not None and above(now[0], base[0]):
-            left = started_since(node, base[1])
-            if left:
-                node.run("kill -9 %s" % " ".join(map(str, left)))
-            now = settled(node, base, LEAK_GRACE)
-        if now is None:
+        if base is not None and node.alive:
+            marks[node] = base
+    # A server the test talked to may still be closing: a third of the
+    # grace first.
+    now = {node: settled(node, base, LEAK_GRACE / 3) for node, base in marks.items()}
+    high = [node for node, base in marks.items()
+            if now[node] is not None and above(now[node][0], base[0])]
+    for node in high:
+        left = started_since(node, marks[node][1])
+        if left:
+            node.run("kill -9 %s" % " ".join(map(str, left)))
+    for node in high:
+        now[node] = settled(node, marks[node], LEAK_GRACE)
+    found = []
+    for node, base in marks.items():
+        if now[node] is None:
             found.append(unreadable(node))
-        elif above(now[0], base[0]):
+        elif above(now[node][0], base[0]):
             found.append("%s: frames in use outside processes, kernel heap bytes %s at "
-                         "the start, %s after the test" % (node.name, base[0], now[0]))
+                         "the start, %s after the test" % (node.name, base[0], now[node][0]))
         else:
-            node.leak_mark = now            # the next test's start
+            node.leak_mark = now[node]      # the next test's start
     return found
 
 
