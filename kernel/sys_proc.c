@@ -215,14 +215,27 @@ sys_meminfo(uint32_t uinfo)
 	mi.nproc_max = NPROC - 1;
 	mi.shared_frames = pmm_shared_frames();
 	mi.shared_refs = pmm_shared_refs();
-	mi.cow_pages = mi.reserved_pages = 0;
+	mi.cow_pages = mi.reserved_pages = mi.proc_frames = 0;
 	for (p = &proc_table[1]; p < &proc_table[NPROC]; p++) {
-		if (p->state == UNUSED || !p->pgdir)
+		if (p->state == UNUSED)
+			continue;
+		mi.proc_frames += KSTACK_SIZE / PAGE_SIZE;
+		if (!p->pgdir)
 			continue;
 		vm_usage(p->pgdir, &u);
 		mi.cow_pages += u.cow;
 		mi.reserved_pages += u.reserved;
+		mi.proc_frames += 1 + u.tables + u.private;
 	}
+	/*
+	 * A frame several address spaces share (copy-on-write) was counted
+	 * once per mapping: count it once.  Only vm_copy shares frames, so
+	 * every reference beyond a frame's first is such a mapping.  What is
+	 * in use and not counted here is the kernel's own (heap, buffers,
+	 * shared memory segments): the leak check's measure, which a
+	 * process growing or shrinking its user memory does not move.
+	 */
+	mi.proc_frames -= mi.shared_refs;
 	mi.cow = (uint32_t)vm_cow;
 	return copy_to_user(current->pgdir, uinfo, &mi, sizeof(mi));
 }

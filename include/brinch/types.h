@@ -55,6 +55,9 @@ struct meminfo {
 	uint32_t cow_pages;		/* pages waiting for a copy-on-write fault */
 	uint32_t reserved_pages;	/* pages reserved (stack, sbrk), no frame yet */
 	uint32_t cow;			/* 1: fork shares copy-on-write; 0: cow=0 */
+	uint32_t proc_frames;		/* frames live processes account for: user
+					 * pages (a shared frame once), page tables,
+					 * directories, kernel stacks */
 };
 
 /* Scheduling policies (sched_set / `sched` command / sched= at boot). */

@@ -262,12 +262,15 @@ vm_usage(pde_t *pgdir, struct vm_usage *u)
 		if (!(pgdir[i] & PTE_P))
 			continue;
 		pt = P2V(PTE_ADDR(pgdir[i]));
+		u->tables++;
 		for (j = 0; j < NPTENTRIES; j++) {
 			if (is_reserved(pt[j]))
 				u->reserved++;
 			if (!(pt[j] & PTE_P))
 				continue;
 			u->mapped++;
+			if (!(pt[j] & PTE_SHARED))
+				u->private++;
 			if (is_cow(pt[j]))
 				u->cow++;
 			if (!(pt[j] & PTE_SHARED) && frame_refs(PTE_ADDR(pt[j])) > 1)

@@ -38,6 +38,8 @@ struct vm_usage {
 	uint32_t cow;		/* ... of which copy-on-write (read-only for now) */
 	uint32_t shared;	/* ... whose frame another address space maps too */
 	uint32_t reserved;	/* pages reserved, no frame yet */
+	uint32_t private;	/* pages with a frame of their own (not shm) */
+	uint32_t tables;	/* page tables of the user half */
 };
 void	 vm_usage(pde_t *pgdir, struct vm_usage *u);
 

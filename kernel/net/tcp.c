@@ -85,14 +85,24 @@ tcb_alloc(int with_buffers)
 	return t;
 }
 
+/* Queues of size 0: nothing fits in them, so what reads or fills them
+ * does nothing (a listener; an orphan in TIME_WAIT). */
+void
+tcb_free_buffers(struct tcb *t)
+{
+	kfree(t->sndq.buf);
+	kfree(t->rcvq.buf);
+	t->sndq.buf = t->rcvq.buf = NULL;
+	t->sndq.size = t->rcvq.size = 0;
+	t->sndq.len = t->rcvq.len = t->sndq.head = t->rcvq.head = 0;
+}
+
 void
 tcb_free(struct tcb *t)
 {
 	if (!t->in_use)
 		return;
-	kfree(t->sndq.buf);
-	kfree(t->rcvq.buf);
-	t->sndq.buf = t->rcvq.buf = NULL;
+	tcb_free_buffers(t);
 	t->in_use = 0;
 	t->state = TCP_CLOSED;
 	netstat.tcp_conns--;
@@ -157,6 +167,10 @@ tcp_enter_time_wait(struct tcb *t)
 	if (!t->linger_at)
 		t->linger_at = 1;
 	tcb_set_state(t, TCP_TIME_WAIT);
+	/* Everything sent is acknowledged and nobody will read: TIME_WAIT
+	 * keeps only the four-tuple, not 16 KiB of queues for 2 s. */
+	if (t->orphan)
+		tcb_free_buffers(t);
 }
 
 struct tcb *

@@ -91,6 +91,7 @@ extern struct tcb tcbs[TCP_MAX_CONNS];
 /* tcp.c */
 struct tcb *tcb_alloc(int with_buffers);
 void	tcb_free(struct tcb *t);
+void	tcb_free_buffers(struct tcb *t);	/* one that sends and receives no more */
 void	tcb_set_state(struct tcb *t, int state);
 void	tcb_wake(struct tcb *t);
 /* The connection for a segment: the exact four-tuple, else a listener. */

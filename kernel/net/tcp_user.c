@@ -92,10 +92,7 @@ tcp_listen(struct tcb *t, int backlog)
 		return r;
 	t->backlog = MIN(MAX(backlog, 1), TCP_BACKLOG_MAX);
 	/* A listener never sends or receives data itself. */
-	kfree(t->sndq.buf);
-	kfree(t->rcvq.buf);
-	t->sndq.buf = t->rcvq.buf = NULL;
-	t->sndq.size = t->rcvq.size = 0;
+	tcb_free_buffers(t);
 	tcb_set_state(t, TCP_LISTEN);
 	return 0;
 }
@@ -365,6 +362,8 @@ tcp_close(struct tcb *t)
 		return;
 	}
 	send_fin(t);
+	if (t->state == TCP_TIME_WAIT)
+		tcb_free_buffers(t);	/* closed after TIME_WAIT began */
 	if (t->state == TCP_FIN_WAIT_2)
 		t->linger_at = (ticks + TCP_FIN_WAIT_2_TICKS) | 1;
 }

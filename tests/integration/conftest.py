@@ -19,7 +19,12 @@ TAIL = 3000                             # characters of serial log added to a fa
 
 NODES = pytest.StashKey()               # item.stash[NODES]: the consoles a test started
 FREE_RE = re.compile(r"frames: \d+ total, (\d+) free.*\nheap: (\d+) bytes", re.S)
+# What a shared node's check reads: heap, frames in use outside processes
+# (kernel/sys_proc.c's meminfo), and free's own pid (pids only grow).
+KERNEL_RE = re.compile(r"\nheap: (\d+) bytes.*\nkernel: (\d+) frames in use outside.*"
+                       r"\npid: (\d+)", re.S)
 LEAK_GRACE = float(os.environ.get("BRINCH_LEAK_GRACE", "3"))   # s for exits, timers to settle
+FREE_TIMEOUT = 10                       # s for each command of a `free` reading
 
 
 def log_name(item, n):
@@ -45,9 +50,10 @@ def booted_cluster(request, n, tag, ready=None, **kwargs):
         request.node.stash.setdefault(NODES, []).extend(c.nodes.values())
         if ready:
             ready(c)
-        # A cluster shared by a module's tests hands servers from one
-        # test to the next: only a test's own nodes are leak-checked.
-        if request.scope == "function":
+        # A test's own nodes are checked against their boot; a cluster
+        # shared by a module's tests, test by test (shared_leaks below).
+        c.leak_shared = request.scope != "function"
+        if not c.leak_shared:
             for node in c.nodes.values():
                 note_baseline(node)
         yield c
@@ -68,19 +74,40 @@ def resolved(c):
         pytest.fail("no ping reply in 20 attempts through the lossy link")
 
 
-def memory(node):
-    """(free frames, kernel heap bytes) from `free`, or None if the shell
-    did not answer with them."""
+def read_free(node, pattern):
+    """pattern's match in `free`'s output, or None if the shell did not
+    answer with it; then node.memory_trouble holds what the console
+    showed, for the failure report.  Each try first syncs to a fresh
+    prompt (brinchvm's sync()): output or a prompt a test left behind
+    would otherwise be taken for free's own."""
+    tries = []
     for attempt in range(2):
+        why = "its output lacked the figures"
         try:
-            if attempt:
-                node.sync(timeout=10)       # a prompt left over from the test
-            m = FREE_RE.search(node.run("free", timeout=10))
-        except AssertionError:
-            m = None
+            node.sync(timeout=FREE_TIMEOUT)
+            m = pattern.search(node.run("free", timeout=FREE_TIMEOUT))
+        except AssertionError as e:
+            m, why = None, str(e).split("\n", 1)[0]
         if m:
-            return int(m.group(1)), int(m.group(2))
+            return m
+        tries.append("try %d: %s" % (attempt + 1, why))
+    node.memory_trouble = "%s\n--- the console's last %d characters ---\n%s" % (
+        "\n".join(tries), TAIL // 2, node.text[-TAIL // 2:])
     return None
+
+
+def memory(node):
+    """(free frames, kernel heap bytes) from `free`, or None."""
+    m = read_free(node, FREE_RE)
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+def kernel_memory(node):
+    """((frames in use outside processes, kernel heap bytes), free's pid)
+    from `free`, or None: a measure that processes growing, shrinking,
+    starting and ending do not move, only the kernel's own state."""
+    m = read_free(node, KERNEL_RE)
+    return ((int(m.group(2)), int(m.group(1))), int(m.group(3))) if m else None
 
 
 def note_baseline(node):
@@ -105,19 +132,118 @@ def leaks(item):
         if now != base:
             found.append("%s: free frames, heap bytes %s after boot, %s after the test"
                          % (node.name, base, now))
+            if now is None:
+                found.append(unreadable(node))
+    return found
+
+
+def unreadable(node):
+    return ("%s: `free` could not be read; the console said:\n%s"
+            % (node.name, getattr(node, "memory_trouble", "")))
+
+
+def shared_nodes(item):
+    """The running nodes of the module-scoped fixtures (a cluster from
+    booted_cluster, module_node, a node marked leak_shared, alone or in
+    a tuple) that this test uses."""
+    found = []
+    for name in item.fixturenames:
+        v = item.funcargs.get(name)
+        for part in (v if isinstance(v, tuple) else (v,)):
+            if not getattr(part, "leak_shared", False):
+                continue
+            for node in (part.nodes.values() if hasattr(part, "nodes") else [part]):
+                if node.alive and node not in found:
+                    found.append(node)
+    return found
+
+
+def note_marks(nodes, fresh=False):
+    """Each shared node's kernel_memory() at the start of a test: the
+    reading that ended the check of the test before, if that passed
+    (nothing has run since but this test's fixtures), else a new one."""
+    for node in nodes:
+        if fresh or getattr(node, "leak_mark", None) is None:
+            node.leak_mark = kernel_memory(node)
+
+
+def settled(node, base, grace):
+    """kernel_memory() once it is no higher than base's measure, or
+    after grace seconds for exits, reaping and timers."""
+    deadline = time.monotonic() + grace * scale()
+    now = kernel_memory(node)
+    while (now is None or above(now[0], base[0])) and time.monotonic() < deadline:
+        time.sleep(0.2)
+        now = kernel_memory(node)
+    return now
+
+
+def above(now, base):
+    return now[0] > base[0] or now[1] > base[1]
+
+
+def started_since(node, pid):
+    """Pids of the processes started after pid that still run (not ps:
+    its rows are PID PPID STATE PRI TICKS MEM PEND BLOCK NAME [WAIT])."""
+    rows = [line.split() for line in node.run("ps").splitlines()]
+    return [int(r[0]) for r in rows
+            if len(r) >= 9 and r[0].isdigit() and int(r[0]) > pid and r[8] != "ps"]
+
+
+def shared_leaks(nodes):
+    """Shared nodes whose kernel holds more than at the test's start:
+    frames in use outside processes or kernel heap bytes (a process's
+    own memory, however it grew, is not counted).  If it still does
+    after a third of LEAK_GRACE, the processes the test started and left
+    running (servers, which may hold connections, queued messages) are
+    killed, on every node first (a connection on one node may wait for
+    a server on another), and then each node must be back within
+    LEAK_GRACE seconds."""
+    marks = {}
+    for node in nodes:
+        base = getattr(node, "leak_mark", None)
+        node.leak_mark = None
+        if base is not None and node.alive:
+            marks[node] = base
+    # A server the test talked to may still be closing: a third of the
+    # grace first.
+    now = {node: settled(node, base, LEAK_GRACE / 3) for node, base in marks.items()}
+    high = [node for node, base in marks.items()
+            if now[node] is not None and above(now[node][0], base[0])]
+    for node in high:
+        left = started_since(node, marks[node][1])
+        if left:
+            node.run("kill -9 %s" % " ".join(map(str, left)))
+    for node in high:
+        now[node] = settled(node, marks[node], LEAK_GRACE)
+    found = []
+    for node, base in marks.items():
+        if now[node] is None:
+            found.append(unreadable(node))
+        elif above(now[node][0], base[0]):
+            found.append("%s: frames in use outside processes, kernel heap bytes %s at "
+                         "the start, %s after the test" % (node.name, base[0], now[node][0]))
+        else:
+            node.leak_mark = now[node]      # the next test's start
     return found
 
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_call(item):
     """After every test that passed: each node it booted must have its
-    boot-time free frames and kernel heap again, exactly (docs/testing.md,
-    "Leak check").  A test that means to leave something running says so
+    boot-time free frames and kernel heap again, exactly, and each node
+    of a module's shared cluster or module_node it uses must hold no
+    more kernel memory than when the test began (docs/testing.md, "Leak
+    check").  A test that means to leave something running says so
     with @pytest.mark.leaves_state("why")."""
+    shared = shared_nodes(item)
+    note_marks(shared)
     outcome = yield
     if outcome.excinfo is not None or item.get_closest_marker("leaves_state"):
+        for node in shared:
+            node.leak_mark = None           # the next test measures afresh
         return
-    found = leaks(item)
+    found = leaks(item) + shared_leaks(shared)
     if found:
         pytest.fail("memory not back at its baseline (a leak, or state the test "
                     "left: mark it leaves_state with the reason):\n  " + "\n  ".join(found))
@@ -168,6 +294,7 @@ def module_node(request):
     name = request.module.__name__.rsplit(".", 1)[-1]
     node = Node(log_path=os.path.join(LOG_DIR, name + ".log"), name=name,
                 **getattr(request.module, "MODULE_NODE_ARGS", {}))
+    node.leak_shared = True                 # checked test by test: shared_leaks
     node.start()
     try:
         node.wait_boot()

@@ -77,6 +77,7 @@ def linux(request):
     try:
         with NAMESPACE:
             node = NAMESPACE.node(workdir, "rpc-linux-node0")
+            node.leak_shared = True     # conftest checks it test by test
             try:
                 node.start()
                 node.wait_boot(90)
