@@ -215,7 +215,7 @@ class Console:
         for i in range(0, len(text), CHUNK):
             chunk = text[i:i + CHUNK]
             self.send_raw(chunk)
-            self.expect(chunk, timeout)
+            self.expect(echo_of(chunk), timeout)
 
     def sendline(self, text, timeout=10):
         """Type text and press Enter ("\\r")."""
@@ -264,6 +264,17 @@ class Console:
         if out.endswith("\n"):
             out = out[:-1]
         return out
+
+
+def echo_of(typed):
+    """A pattern for the echo of typed text.  Another process's output (a
+    background server's report, a late prompt) can land between any two
+    echoed characters, and does, however rarely: "p", then a server's
+    whole line, then "s" for `ps`.  Such output comes whole (one write()),
+    so whole lines and "$ " are let in between the characters, and nothing
+    else, lest a stray letter of earlier output pass for the echo."""
+    gap = r"(?:[^\n]*\n|\$ )*?"
+    return re.compile(gap.join(re.escape(c) for c in typed))
 
 
 def free_port():

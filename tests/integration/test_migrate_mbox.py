@@ -47,10 +47,14 @@ def run_round(c, recv, senders, count, pace=40):
     """Start the receiver `recv` on node 0, then each (node, verb,
     target) sender, all sending count numbered messages; move the
     receiver 0 -> 1 -> 2 -> 0 meanwhile (every strategy once).  Each
-    sender's messages must arrive once each and in order."""
+    sender's messages must arrive once each and in order.  One more
+    sender, Z, starts on node 0 only after the last move (by the first
+    node-0 sender's target), so the receiver cannot be done before the
+    moves are, however slowly they go (a loaded host, a lossy link)."""
     before = baseline(c)
     n0 = c[0]
-    pid = int(start(n0, recv % (count, len(senders)),
+    gate = next(target for k, _, target in senders if k == 0)
+    pid = int(start(n0, recv % (count, len(senders) + 1),
                     r"mqtest: ready pid (\d+) mbox -?\d+").group(1))
     mark = n0.pos
     tags = "ABCDEFGH"
@@ -60,10 +64,13 @@ def run_round(c, recv, senders, count, pace=40):
     move(n0, pid, 1, "precopy")
     move(c[1], "0:%d" % pid, 2, "stop")
     move(c[2], "0:%d" % pid, 0, "lazy")
+    n0.sendline("mqtest send %s Z %d 0 &" % (gate(pid), count))
+    n0.wait_prompt()
     m = expect_since(n0, mark, "(%s|%s)" % (VERDICT, FAIL), timeout=180)
     assert "FAIL" not in m.group(0), m.group(0)
-    assert int(m.group(2)) == len(senders) * count, m.group(0)
-    for i, (k, verb, _) in enumerate(senders):
+    assert int(m.group(2)) == (len(senders) + 1) * count, m.group(0)
+    tags = tags[:len(senders)] + "Z"
+    for i, (k, verb, _) in enumerate(senders + [(0, "send", gate)]):
         done = r"mqtest: %s (sent|called) %d" % (tags[i], count)
         if k == 0:
             expect_since(n0, mark, done, timeout=60)
