@@ -111,32 +111,31 @@ wait_limit_deadline(struct wait_limit *w, int nowait, uint32_t timeout_ms)
 	w->deadline_us = uptime_us() + (uint64_t)timeout_ms * 1000;
 }
 
-/* sleep_on_limit (waitq.h) with a deadline.  It is absolute, so a caller
- * that sleeps again after a wakeup that did not satisfy it waits only for
- * what is left. */
+/* sleep_on_limit (waitq.h) with a deadline (never 0 here: sleep_on_limit
+ * takes a wait without one).  It is absolute, so a caller that sleeps
+ * again after a wakeup that did not satisfy it waits only for what is
+ * left. */
 int
 sleep_on_deadline(struct wait_queue *q, struct wait_limit *w)
 {
-	int32_t left = 0;
+	int32_t left;
 	uint64_t now;
 	int r;
 
 	for (;;) {
-		if (w->deadline) {
-			left = (int32_t)(w->deadline - ticks);
-			/*
-			 * Timer interrupts can come late and then in a burst
-			 * (an emulator's host was busy): counted in ticks, a
-			 * wait could end before its time by the clock the
-			 * caller reads.  The clock has the last word.
-			 */
-			if (left <= 0) {
-				if ((now = uptime_us()) >= w->deadline_us)
-					return -ETIMEDOUT;
-				left = (int32_t)ms_to_ticks((uint32_t)((w->deadline_us - now) / 1000) + 1);
-				if ((w->deadline = ticks + (uint32_t)left) == 0)
-					w->deadline = 1;	/* 0 means none */
-			}
+		left = (int32_t)(w->deadline - ticks);
+		/*
+		 * Timer interrupts can come late and then in a burst (an
+		 * emulator's host was busy): counted in ticks, a wait could
+		 * end before its time by the clock the caller reads.  The
+		 * clock has the last word.
+		 */
+		if (left <= 0) {
+			if ((now = uptime_us()) >= w->deadline_us)
+				return -ETIMEDOUT;
+			left = (int32_t)ms_to_ticks((uint32_t)((w->deadline_us - now) / 1000) + 1);
+			if ((w->deadline = ticks + (uint32_t)left) == 0)
+				w->deadline = 1;	/* 0 means none */
 		}
 		r = sleep_on_timeout(q, (uint32_t)left);
 		if (r != -ETIMEDOUT)
