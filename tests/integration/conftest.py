@@ -116,6 +116,18 @@ def note_baseline(node):
     node.leak_baseline = memory(node)
 
 
+def poll(read, good, grace):
+    """read() until good() says yes of what it gave, or until grace
+    seconds (scaled) have passed for exits, reaping and timers; the last
+    reading either way."""
+    deadline = time.monotonic() + grace * scale()
+    now = read()
+    while not good(now) and time.monotonic() < deadline:
+        time.sleep(0.2)
+        now = read()
+    return now
+
+
 def leaks(item):
     """Nodes whose free frames or kernel heap are not back at their
     baseline, after LEAK_GRACE seconds for exits, reaping and timers."""
@@ -124,11 +136,7 @@ def leaks(item):
         base = getattr(node, "leak_baseline", None)
         if base is None or not node.alive:
             continue                        # not booted by a fixture, or halted
-        deadline = time.monotonic() + LEAK_GRACE * scale()
-        now = memory(node)
-        while now != base and time.monotonic() < deadline:
-            time.sleep(0.2)
-            now = memory(node)
+        now = poll(lambda: memory(node), lambda m: m == base, LEAK_GRACE)
         if now != base:
             found.append("%s: free frames, heap bytes %s after boot, %s after the test"
                          % (node.name, base, now))
@@ -170,12 +178,8 @@ def note_marks(nodes, fresh=False):
 def settled(node, base, grace):
     """kernel_memory() once it is no higher than base's measure, or
     after grace seconds for exits, reaping and timers."""
-    deadline = time.monotonic() + grace * scale()
-    now = kernel_memory(node)
-    while (now is None or above(now[0], base[0])) and time.monotonic() < deadline:
-        time.sleep(0.2)
-        now = kernel_memory(node)
-    return now
+    return poll(lambda: kernel_memory(node),
+                lambda m: m is not None and not above(m[0], base[0]), grace)
 
 
 def above(now, base):
